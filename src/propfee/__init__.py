@@ -1,0 +1,36 @@
+"""propfee: the cost of keeping old residential compounds clean, safe and repaired.
+
+The public face of the library: compounds, parameters, the stand-alone market
+baseline and the money helpers.
+"""
+
+from propfee import datasets, params
+from propfee.baseline import BaselineResult, market_baseline, market_baseline_district
+from propfee.compound import COMPOUND_COLUMNS, Compound, validate_compounds
+from propfee.errors import InputError, MissingExtraError, ParameterError, PropfeeError
+from propfee.fees import FeeSchedule
+from propfee.money import allocate_fen
+from propfee.params import ParameterSet, default_parameters, load_parameters
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "COMPOUND_COLUMNS",
+    "BaselineResult",
+    "Compound",
+    "FeeSchedule",
+    "InputError",
+    "MissingExtraError",
+    "ParameterError",
+    "ParameterSet",
+    "PropfeeError",
+    "__version__",
+    "allocate_fen",
+    "datasets",
+    "default_parameters",
+    "load_parameters",
+    "market_baseline",
+    "market_baseline_district",
+    "params",
+    "validate_compounds",
+]

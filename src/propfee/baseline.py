@@ -1,0 +1,337 @@
+"""The stand-alone market baseline: what a market company would cost a compound alone.
+
+One kernel, :func:`baseline_arrays`, computes every figure for an array of
+compounds. :func:`market_baseline_district` wraps it for a DataFrame (returns a
+DataFrame); :func:`market_baseline` wraps it for one :class:`~propfee.compound.Compound`
+(returns a :class:`BaselineResult`) by evaluating a one-row table: there is no
+second code path.
+
+Per compound (all money in [yuan/year] unless named otherwise)::
+
+    staff_<role>   = headcount_fte * monthly_wage * 12 * (1 + social_insurance + welfare)
+    service_cost   = sum(staff_<role>) + upkeep + cleaning_materials + greening_materials
+                     + office + insurance + depreciation + other + overhead
+    total_annual_cost = service_cost + margin + vat + surcharges      (see propfee.fees)
+    fee_billed     = floor_area_m2 * rate * 12
+    fee_collected  = fee_billed * collection_rate
+    balance        = fee_collected - total_annual_cost
+    cost_per_household_month_yuan = total_annual_cost / households / 12
+
+Money is rounded to the fen once, per line; every total is the sum of its rounded
+lines, so reported tables add up exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from propfee.compound import Compound, CompoundTable, validate_compounds
+from propfee.costs import non_staff_cost_items_yuan, overhead_yuan
+from propfee.fees import (
+    annual_fee_billed_yuan,
+    break_even_collection_rate,
+    break_even_rate_yuan_per_m2_month,
+    market_price,
+)
+from propfee.money import fen_to_yuan, yuan_to_fen
+from propfee.params import ParameterSet, default_parameters
+from propfee.staffing import ROLES, staffing_by_role
+
+__all__ = [
+    "BASELINE_COST_LINES",
+    "BaselineLine",
+    "BaselineResult",
+    "baseline_arrays",
+    "market_baseline",
+    "market_baseline_district",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+BASELINE_COST_LINES: Final[dict[str, str]] = {
+    **{f"staff_{role}": "staff" for role in ROLES},
+    "upkeep": "upkeep",
+    "cleaning_materials": "cleaning",
+    "greening_materials": "greening",
+    "office": "office",
+    "insurance": "insurance",
+    "depreciation": "depreciation",
+    "other": "other",
+    "overhead": "overhead",
+}
+"""Service-cost line codes of the baseline and their official category
+(see :data:`propfee.costs.COST_CATEGORIES`)."""
+
+_PRICE_LINES: Final[dict[str, str]] = {"margin": "margin", "vat": "tax", "surcharges": "tax"}
+
+
+def effective_fee_inputs(
+    table: CompoundTable, params: ParameterSet
+) -> tuple[FloatArray, FloatArray]:
+    """Each compound's fee rate and collection rate: its own where given, else the set's.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(rate [yuan/(m2 month)], collection_rate [1])``.
+    """
+    rate = table.array("fee_rate_yuan_per_m2_month")
+    coll = table.array("collection_rate")
+    return (
+        np.where(np.isnan(rate), params.fees.rate_yuan_per_m2_month, rate),
+        np.where(np.isnan(coll), params.fees.collection_rate, coll),
+    )
+
+
+def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, FloatArray]:
+    """The baseline kernel: every unrounded figure for every compound.
+
+    Parameters
+    ----------
+    table
+        Validated compounds.
+    params
+        Parameter set.
+
+    Returns
+    -------
+    dict
+        Column name -> array. Money in [yuan/year]; staff in [FTE]; rates as named.
+    """
+    households = table.array("households")
+    floor = table.array("floor_area_m2")
+    green = table.array("green_area_m2")
+    out: dict[str, FloatArray] = {}
+    staff = staffing_by_role(params.staffing, households, floor, green, table.array("gates"))
+    for role, (demand, head, cost) in staff.items():
+        out[f"demand_fte_{role}"] = demand
+        out[f"headcount_fte_{role}"] = head
+        out[f"staff_{role}_yuan"] = cost
+    head_total = np.sum([staff[r][1] for r in ROLES], axis=0)
+    out["headcount_fte_total"] = head_total
+    items = non_staff_cost_items_yuan(
+        params.costs,
+        households=households,
+        floor_area_m2=floor,
+        green_area_m2=green,
+        build_year=table.array("build_year"),
+        as_of_year=params.as_of.year,
+        headcount_fte_total=head_total,
+    )
+    for code, value in items.items():
+        out[f"{code}_yuan"] = value
+    direct = np.sum([out[f"{c}_yuan"] for c in BASELINE_COST_LINES if c != "overhead"], axis=0)
+    out["overhead_yuan"] = overhead_yuan(params.costs.overhead_share_rate, direct)
+    service_cost = direct + out["overhead_yuan"]
+    price = market_price(service_cost, params.pricing, params.taxes)
+    out["margin_yuan"] = price.margin_yuan
+    out["vat_yuan"] = price.vat_yuan
+    out["surcharges_yuan"] = price.surcharges_yuan
+    rate, coll = effective_fee_inputs(table, params)
+    out["rate_yuan_per_m2_month"] = rate
+    out["collection_rate"] = coll
+    out["fee_billed_yuan"] = annual_fee_billed_yuan(floor, rate)
+    out["fee_collected_yuan"] = out["fee_billed_yuan"] * coll
+    out["total_annual_cost_yuan"] = price.price_yuan
+    return out
+
+
+def _report(table: CompoundTable, arrays: Mapping[str, FloatArray]) -> pd.DataFrame:
+    """Round money lines to the fen, build totals from the rounded lines, add ratios."""
+    f = table.frame
+    df = pd.DataFrame(
+        {
+            "compound_id": f["compound_id"],
+            "name": f["name"],
+            "street": f["street"],
+            "zone": f["zone"],
+            "households": f["households"],
+            "floor_area_m2": f["floor_area_m2"],
+            "build_year": f["build_year"],
+        }
+    )
+    for role in ROLES:
+        df[f"headcount_fte_{role}"] = arrays[f"headcount_fte_{role}"]
+    df["headcount_fte_total"] = arrays["headcount_fte_total"]
+    fen = {code: yuan_to_fen(arrays[f"{code}_yuan"]) for code in (*BASELINE_COST_LINES,
+                                                                   *_PRICE_LINES)}
+    service_fen = np.sum([fen[c] for c in BASELINE_COST_LINES], axis=0)
+    total_fen = service_fen + fen["margin"] + fen["vat"] + fen["surcharges"]
+    billed_fen = yuan_to_fen(arrays["fee_billed_yuan"])
+    collected_fen = yuan_to_fen(arrays["fee_collected_yuan"])
+    for code in BASELINE_COST_LINES:
+        df[f"{code}_yuan"] = fen_to_yuan(fen[code])
+    df["service_cost_yuan"] = fen_to_yuan(service_fen)
+    for code in _PRICE_LINES:
+        df[f"{code}_yuan"] = fen_to_yuan(fen[code])
+    df["total_annual_cost_yuan"] = fen_to_yuan(total_fen)
+    df["rate_yuan_per_m2_month"] = arrays["rate_yuan_per_m2_month"]
+    df["collection_rate"] = arrays["collection_rate"]
+    df["fee_billed_yuan"] = fen_to_yuan(billed_fen)
+    df["fee_collected_yuan"] = fen_to_yuan(collected_fen)
+    df["balance_yuan"] = fen_to_yuan(collected_fen - total_fen)
+    households = f["households"].to_numpy(dtype=np.float64)
+    total = arrays["total_annual_cost_yuan"]
+    df["cost_per_household_month_yuan"] = total / households / 12.0
+    df["break_even_rate_yuan_per_m2_month"] = break_even_rate_yuan_per_m2_month(
+        total, f["floor_area_m2"].to_numpy(dtype=np.float64), arrays["collection_rate"]
+    )
+    df["break_even_collection_rate"] = break_even_collection_rate(
+        total, arrays["fee_billed_yuan"]
+    )
+    return df
+
+
+def market_baseline_district(
+    compounds: pd.DataFrame | CompoundTable, params: ParameterSet | None = None
+) -> pd.DataFrame:
+    """Stand-alone market baseline of every compound of a table.
+
+    Parameters
+    ----------
+    compounds
+        A compound table (columns of :data:`propfee.compound.COMPOUND_COLUMNS`) or a
+        validated :class:`~propfee.compound.CompoundTable`.
+    params
+        Parameter set; defaults to :func:`propfee.params.default_parameters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per compound, in input order. Money columns end in ``_yuan`` and are
+        annual amounts rounded to the fen [yuan/year]; ``headcount_fte_*`` [FTE];
+        ``cost_per_household_month_yuan`` [yuan/(household month)];
+        ``break_even_rate_yuan_per_m2_month`` [yuan/(m2 month)];
+        ``break_even_collection_rate`` [1] (above 1: unreachable).
+
+    Raises
+    ------
+    propfee.errors.InputError
+        If any row is invalid; every problem is listed.
+    """
+    params = params or default_parameters()
+    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
+    return _report(table, baseline_arrays(table, params))
+
+
+class BaselineLine(BaseModel):
+    """One cost line of a baseline.
+
+    Attributes
+    ----------
+    code
+        Line code (``staff_order``, ``upkeep``, ``vat``...).
+    category
+        Official category code (see :data:`propfee.costs.COST_CATEGORIES`).
+    amount_yuan
+        Annual amount, rounded to the fen. [yuan/year]
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    category: str
+    amount_yuan: float
+
+
+class BaselineResult(BaseModel):
+    """The stand-alone market baseline of one compound.
+
+    Attributes
+    ----------
+    compound_id
+        The compound.
+    headcount_fte
+        Headcount by role. [FTE]
+    lines
+        Every cost line, service cost first, then margin and taxes. [yuan/year]
+    service_cost_yuan
+        Sum of the service-cost lines. [yuan/year]
+    total_annual_cost_yuan
+        Service cost + margin + VAT + surcharges: the market company's price. [yuan/year]
+    fee_billed_yuan, fee_collected_yuan
+        Fees billed and collected. [yuan/year]
+    balance_yuan
+        Fee collected minus total annual cost; negative is a deficit. [yuan/year]
+    cost_per_household_month_yuan
+        Total annual cost per household per month. [yuan/(household month)]
+    break_even_rate_yuan_per_m2_month
+        Fee rate that covers the cost at the collection rate. [yuan/(m2 month)]
+    break_even_collection_rate
+        Collection rate that covers the cost at the fee rate (above 1: unreachable). [1]
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    compound_id: str
+    headcount_fte: dict[str, float]
+    lines: tuple[BaselineLine, ...]
+    service_cost_yuan: float
+    total_annual_cost_yuan: float
+    fee_billed_yuan: float
+    fee_collected_yuan: float
+    balance_yuan: float
+    cost_per_household_month_yuan: float
+    break_even_rate_yuan_per_m2_month: float
+    break_even_collection_rate: float
+
+    @classmethod
+    def from_row(cls, row: pd.Series) -> BaselineResult:
+        """Build the result from one row of :func:`market_baseline_district`."""
+        lines = [
+            BaselineLine(code=code, category=cat, amount_yuan=float(row[f"{code}_yuan"]))
+            for code, cat in (*BASELINE_COST_LINES.items(), *_PRICE_LINES.items())
+        ]
+        return cls(
+            compound_id=str(row["compound_id"]),
+            headcount_fte={r: float(row[f"headcount_fte_{r}"]) for r in ROLES},
+            lines=tuple(lines),
+            **{
+                name: float(row[name])
+                for name in (
+                    "service_cost_yuan",
+                    "total_annual_cost_yuan",
+                    "fee_billed_yuan",
+                    "fee_collected_yuan",
+                    "balance_yuan",
+                    "cost_per_household_month_yuan",
+                    "break_even_rate_yuan_per_m2_month",
+                    "break_even_collection_rate",
+                )
+            },
+        )
+
+
+def market_baseline(compound: Compound, params: ParameterSet | None = None) -> BaselineResult:
+    """Stand-alone market baseline of one compound.
+
+    The compound is evaluated as a one-row table by the same kernel as
+    :func:`market_baseline_district`.
+
+    Parameters
+    ----------
+    compound
+        The compound.
+    params
+        Parameter set; defaults to :func:`propfee.params.default_parameters`.
+
+    Returns
+    -------
+    BaselineResult
+
+    Examples
+    --------
+    >>> from propfee import Compound
+    >>> c = Compound(compound_id="c1", households=100, floor_area_m2_per_household=100.0,
+    ...              build_year=1990)
+    >>> market_baseline(c).fee_billed_yuan
+    60000.0
+    """
+    frame = market_baseline_district(validate_compounds(compound), params)
+    return BaselineResult.from_row(frame.iloc[0])

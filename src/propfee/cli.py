@@ -1,0 +1,113 @@
+"""The ``propfee`` command line.
+
+Exit codes: 0 success, 1 bad input (the problems are listed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from propfee.baseline import market_baseline, market_baseline_district
+from propfee.compound import Compound
+from propfee.datasets import sanqiao_like_street
+from propfee.errors import InputError, ParameterError
+from propfee.params import SOURCE_DATE, ParameterSet, load_parameters
+from propfee.report import summarise_baseline
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="propfee",
+    help="Budgets of old residential compounds: market baseline and the 4+1 model.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+ParamsOption = Annotated[
+    str, typer.Option("--params", help="Parameter file (TOML) or built-in region name.")
+]
+AsOfOption = Annotated[
+    str, typer.Option("--as-of", help="Evaluation date, YYYY-MM-DD.")
+]
+
+
+_SOURCE_DATE_ISO = SOURCE_DATE.isoformat()
+
+
+def _params(params: str, as_of: str) -> ParameterSet:
+    try:
+        when = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {as_of!r}", param_hint="--as-of") from None
+    return load_parameters(params, when)
+
+
+def _fmt(df: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        return df.to_string(float_format=lambda v: f"{v:,.2f}")
+
+
+@app.command()
+def demo(
+    params: ParamsOption = "taiyuan",
+    as_of: AsOfOption = _SOURCE_DATE_ISO,
+    seed: Annotated[int, typer.Option(help="Seed of the example street.")] = 20240709,
+) -> None:
+    """Evaluate the built-in Sanqiao-like street and the source's 60,000-yuan compound."""
+    p = _params(params, as_of)
+    one = Compound(
+        compound_id="source-example", name="100 households x 100 m2", households=100,
+        floor_area_m2_per_household=100.0, build_year=1990, green_area_m2=1000.0,
+    )
+    r = market_baseline(one, p)
+    typer.echo("The source's compound: 100 households x 100 m2 at "
+               f"{p.fees.rate_yuan_per_m2_month} yuan/m2/month, built 1990, one staffed gate")
+    lines = pd.DataFrame(
+        {
+            "fee billed [yuan/year]": [r.fee_billed_yuan],
+            "fee collected [yuan/year]": [r.fee_collected_yuan],
+            "market cost [yuan/year]": [r.total_annual_cost_yuan],
+            "balance [yuan/year]": [r.balance_yuan],
+            "break-even rate [yuan/m2/month]": [r.break_even_rate_yuan_per_m2_month],
+        }
+    ).T.rename(columns={0: "value"})
+    typer.echo(_fmt(lines))
+    street = sanqiao_like_street(seed)
+    baseline = market_baseline_district(street, p)
+    typer.echo("")
+    typer.echo(f"Sanqiao-like street, {len(street)} compounds, "
+               f"{int((street['households'] < 100).sum())} under 100 households: "
+               "stand-alone market baseline by size class [yuan/year]")
+    typer.echo(_fmt(summarise_baseline(baseline)))
+
+
+@app.command()
+def evaluate(
+    compounds_file: Annotated[Path, typer.Argument(help="Compounds table (CSV).")],
+    params: ParamsOption = "taiyuan",
+    as_of: AsOfOption = _SOURCE_DATE_ISO,
+    out: Annotated[Path | None, typer.Option(help="Write the result table (CSV).")] = None,
+) -> None:
+    """Evaluate the market baseline of every compound in a CSV file."""
+    p = _params(params, as_of)
+    frame = pd.read_csv(compounds_file, dtype={"compound_id": str})
+    result = market_baseline_district(frame, p)
+    if out is None:
+        typer.echo(_fmt(summarise_baseline(result)))
+    else:
+        result.to_csv(out, index=False)
+        typer.echo(f"wrote {len(result)} rows to {out}")
+
+
+def main() -> None:
+    """Run the command line; bad input exits with status 1 and lists every problem."""
+    try:
+        app()
+    except (InputError, ParameterError) as exc:
+        typer.echo(str(exc), err=True)
+        raise SystemExit(1) from None

@@ -1,0 +1,238 @@
+"""Parameter files: dated values with units and references, looked up by date.
+
+A parameter file is TOML. Each entry is a dotted path into :class:`ParameterSet`
+with its unit, a reference (the regulation, norm or source), a status saying
+where the number comes from, and a history of values with the date each took
+effect::
+
+    region = "Taiyuan, Shanxi"
+
+    [values."fees.rate_yuan_per_m2_month"]
+    unit = "yuan/(m2 month)"
+    status = "source"
+    reference = "Xinghualing District report (2024): 0.5 yuan/m2/month"
+    history = [{ since = 2000-01-01, value = 0.5 }]
+
+The value in force on a date is the last one whose ``since`` is on or before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from propfee.errors import ParameterError
+from propfee.params.model import ParameterSet, validate_parameter_set
+
+__all__ = [
+    "SOURCE_DATE",
+    "DatedValue",
+    "ParameterFile",
+    "default_parameters",
+    "load_parameter_file",
+    "load_parameters",
+]
+
+SOURCE_DATE = dt.date(2024, 7, 9)
+"""Publication date of the Xinghualing District report; the default evaluation date."""
+
+Status = Literal["source", "rule", "norm", "illustrative"]
+
+
+class HistoryEntry(BaseModel):
+    """One value of a parameter and the date it took effect."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    since: dt.date
+    value: Annotated[float, Field(allow_inf_nan=False)] | str
+
+
+class DatedValue(BaseModel):
+    """A parameter with unit, reference, status and dated history.
+
+    Attributes
+    ----------
+    unit
+        The unit of the value, e.g. ``"yuan/month"``; ``"1"`` for a pure number.
+    reference
+        Where the value comes from (regulation, norm, source, or the assumption).
+    status
+        ``source`` (the Xinghualing report), ``rule`` (a regulation), ``norm``
+        (a published industry norm) or ``illustrative`` (a labelled assumption).
+    history
+        Values with their effective dates, in ascending date order.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: str
+    reference: str
+    status: Status
+    history: tuple[HistoryEntry, ...] = Field(min_length=1)
+
+    @field_validator("history")
+    @classmethod
+    def _ascending(cls, history: tuple[HistoryEntry, ...]) -> tuple[HistoryEntry, ...]:
+        dates = [h.since for h in history]
+        if dates != sorted(set(dates)):
+            raise ValueError(f"history dates must be unique and ascending, got {dates}")
+        return history
+
+    def at(self, when: dt.date) -> float | str:
+        """The value in force on ``when``.
+
+        Raises
+        ------
+        KeyError
+            If ``when`` is before the first effective date.
+        """
+        current: float | str | None = None
+        for entry in self.history:
+            if entry.since <= when:
+                current = entry.value
+        if current is None:
+            raise KeyError(f"no value in force on {when} (first is {self.history[0].since})")
+        return current
+
+
+class ParameterFile(BaseModel):
+    """The contents of one region's parameter file.
+
+    Attributes
+    ----------
+    region
+        Region name.
+    description
+        What the file is and how it was assembled.
+    values
+        Dated parameters keyed by dotted path (``"staffing.order.monthly_wage_yuan"``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    region: str
+    description: str = ""
+    values: dict[str, DatedValue]
+
+    def at(self, when: dt.date) -> ParameterSet:
+        """The :class:`ParameterSet` in force on a date.
+
+        Parameters
+        ----------
+        when
+            Evaluation date; building ages are counted to its year.
+
+        Raises
+        ------
+        propfee.errors.ParameterError
+            Naming every path with no value in force, unknown or out of range.
+        """
+        tree: dict[str, Any] = {"region": self.region, "as_of": when}
+        problems: list[str] = []
+        for path, dated in self.values.items():
+            try:
+                value = dated.at(when)
+            except KeyError as exc:
+                problems.append(f"{path}: {exc.args[0]}")
+                continue
+            node = tree
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        if problems:
+            raise ParameterError(problems)
+        return validate_parameter_set(tree)
+
+    def table(self, when: dt.date | None = None) -> pd.DataFrame:
+        """Every parameter as a table: path, value (on ``when``), unit, since, status, reference.
+
+        Parameters
+        ----------
+        when
+            The date to show values for; defaults to :data:`SOURCE_DATE`.
+        """
+        when = when or SOURCE_DATE
+        rows = []
+        for path, dated in sorted(self.values.items()):
+            in_force = [h for h in dated.history if h.since <= when]
+            last = in_force[-1] if in_force else None
+            rows.append(
+                {
+                    "parameter": path,
+                    "value": None if last is None else last.value,
+                    "unit": dated.unit,
+                    "since": None if last is None else last.since,
+                    "status": dated.status,
+                    "reference": dated.reference,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def load_parameter_file(path: str | Path) -> ParameterFile:
+    """Read and validate a TOML parameter file.
+
+    Parameters
+    ----------
+    path
+        Path of the TOML file, or a built-in region name (``"taiyuan"``).
+
+    Raises
+    ------
+    propfee.errors.ParameterError
+        If the file cannot be parsed or an entry is malformed.
+    """
+    text = _read_text(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError([f"{path}: not valid TOML: {exc}"]) from None
+    try:
+        return ParameterFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ParameterError(
+            f"{path}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        ) from None
+
+
+def load_parameters(path: str | Path = "taiyuan", as_of: dt.date = SOURCE_DATE) -> ParameterSet:
+    """Load a parameter file and return the values in force on a date.
+
+    Parameters
+    ----------
+    path
+        A TOML parameter file, or a built-in region name (``"taiyuan"``).
+    as_of
+        The evaluation date.
+    """
+    return load_parameter_file(path).at(as_of)
+
+
+def default_parameters(as_of: dt.date = SOURCE_DATE) -> ParameterSet:
+    """The built-in Taiyuan parameter set in force on ``as_of``.
+
+    Values marked ``illustrative`` in the file are labelled assumptions; see
+    ``load_parameter_file("taiyuan").table()`` for every value's unit and reference.
+    """
+    return load_parameters("taiyuan", as_of)
+
+
+def _read_text(path: str | Path) -> str:
+    p = Path(path)
+    if p.suffix != ".toml" and not p.exists():
+        resource = resources.files("propfee.params").joinpath("data", f"{p.name}.toml")
+        if not resource.is_file():
+            raise ParameterError([f"{path}: no such parameter file or built-in region"])
+        return resource.read_text(encoding="utf-8")
+    try:
+        return p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError([f"{path}: cannot read: {exc}"]) from None

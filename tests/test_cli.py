@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from propfee.cli import app, main
+
+runner = CliRunner()
+
+
+def test_demo_shows_the_source_figure_and_deficit() -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "60,000.00" in result.output
+    assert "-231,603.10" in result.output  # the source compound's deficit
+    assert "286" in result.output
+    assert "220" in result.output
+
+
+def test_help_on_every_command() -> None:
+    for command in (["--help"], ["demo", "--help"], ["evaluate", "--help"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 0
+        assert "Usage" in result.output
+
+
+def test_evaluate_writes_a_table(tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    pd.DataFrame({"compound_id": ["a"], "households": [100], "floor_area_m2": [1e4],
+                  "build_year": [1990]}).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out)["fee_billed_yuan"].tolist() == [60000.0]
+
+
+def _run_main(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> int:
+    monkeypatch.setattr("sys.argv", ["propfee", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    return int(info.value.code or 0)
+
+
+def test_bad_input_exits_1_and_lists_every_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text("compound_id,households,floor_area_m2,build_year\n"
+                   "a,0,100,1990\nb,10,-5,1990\n", encoding="utf-8")
+    assert _run_main(monkeypatch, ["evaluate", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "compound 'a', field 'households'" in err
+    assert "compound 'b', field 'floor_area_m2'" in err
+
+
+def test_usage_error_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _run_main(monkeypatch, ["demo", "--as-of", "yesterday"]) == 2
+    assert _run_main(monkeypatch, ["no-such-command"]) == 2

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import propfee as pf
+from propfee.compound import COMPOUND_COLUMNS, compounds_frame, validate_compounds
+from propfee.errors import InputError
+
+GOOD: dict[str, Any] = {
+    "compound_id": "c1", "households": 100, "floor_area_m2": 10000.0, "build_year": 1990,
+}
+
+
+def test_area_per_household_gives_the_total() -> None:
+    c = pf.Compound(compound_id="c1", households=80, floor_area_m2_per_household=62.5,
+                    build_year=1988)
+    assert c.floor_area_m2 == 5000.0  # 80 x 62.5
+
+
+def test_total_area_gives_the_per_household() -> None:
+    c = pf.Compound(**GOOD)
+    assert c.floor_area_m2_per_household == 100.0  # 10,000 / 100
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "fragment"),
+    [
+        ({"households": 0}, "households", "greater than 0"),
+        ({"households": -5}, "households", "greater than 0"),
+        ({"households": 10.5}, "households", "valid integer"),
+        ({"floor_area_m2": -1.0}, "floor_area_m2", "greater than 0"),
+        ({"floor_area_m2": float("nan")}, "floor_area_m2", "finite number"),
+        ({"collection_rate": 1.2}, "collection_rate", "less than or equal to 1"),
+        ({"collection_rate": -0.1}, "collection_rate", "greater than or equal to 0"),
+        ({"build_year": 1850}, "build_year", "greater than or equal to 1900"),
+        ({"green_area_m2": float("inf")}, "green_area_m2", "finite number"),
+        ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        ({"households": "100"}, "households", "valid integer"),  # strict: no coercion
+        ({"floor_area_m2": None}, "floor_area_m2", "give floor_area_m2 or"),
+        ({"floor_area_m2_per_household": 90.0}, "floor_area_m2", "disagrees"),
+    ],
+)
+def test_bad_compound_names_field_id_and_value(changes, field, fragment) -> None:
+    with pytest.raises(InputError) as info:
+        pf.Compound(**{**GOOD, **changes})
+    (problem,) = info.value.problems
+    assert problem.row == "c1"
+    assert problem.field == field
+    assert fragment in problem.message
+    assert "compound 'c1'" in str(info.value)
+
+
+def _frame(**columns: list[Any]) -> pd.DataFrame:
+    base = {
+        "compound_id": ["a", "b", "c"],
+        "households": [100, 50, 20],
+        "floor_area_m2": [10000.0, 3000.0, 1500.0],
+        "build_year": [1990, 1985, 1995],
+    }
+    return pd.DataFrame({**base, **columns})
+
+
+@pytest.mark.parametrize(
+    ("columns", "row", "field", "fragment"),
+    [
+        ({"households": [100, 0, 20]}, "b", "households", "must be > 0"),
+        ({"households": [100, 50, -3]}, "c", "households", "must be > 0"),
+        ({"households": [100, 50.5, 20]}, "b", "households", "whole number"),
+        ({"households": [100, "many", 20]}, "b", "households", "not a number"),
+        ({"households": [100, None, 20]}, "b", "households", "missing value"),
+        ({"floor_area_m2": [10000.0, -1.0, 1500.0]}, "b", "floor_area_m2", "must be > 0"),
+        ({"floor_area_m2": [10000.0, np.nan, 1500.0]}, "b", "floor_area_m2", "give floor_area"),
+        ({"floor_area_m2": [10000.0, np.inf, 1500.0]}, "b", "floor_area_m2", "finite"),
+        ({"collection_rate": [0.5, 1.5, 0.5]}, "b", "collection_rate", "must be <= 1"),
+        ({"build_year": [1990, 1700, 1990]}, "b", "build_year", "must be >= 1900"),
+        ({"compound_id": ["a", "a", "c"]}, "a", "compound_id", "duplicate id"),
+        ({"gates": [1, True, 1]}, "b", "gates", "not a number"),
+    ],
+)
+def test_bad_table_rows(columns, row, field, fragment) -> None:
+    with pytest.raises(InputError) as info:
+        validate_compounds(_frame(**columns))
+    matches = [p for p in info.value.problems if p.field == field and fragment in p.message]
+    assert matches, str(info.value)
+    assert matches[0].row == row
+
+
+def test_every_bad_row_is_reported_at_once() -> None:
+    df = _frame(households=[0, -1, 20], floor_area_m2=[np.nan, 3000.0, -2.0])
+    with pytest.raises(InputError) as info:
+        validate_compounds(df)
+    found = {(p.row, p.field) for p in info.value.problems}
+    assert found == {
+        ("a", "households"), ("b", "households"), ("a", "floor_area_m2"), ("c", "floor_area_m2")
+    }
+    assert str(info.value).startswith("4 problems in compound table")
+
+
+def test_missing_and_unknown_columns() -> None:
+    df = _frame().drop(columns=["build_year"]).assign(colour="red")
+    with pytest.raises(InputError) as info:
+        validate_compounds(df)
+    assert {(p.field, p.message) for p in info.value.problems} == {
+        ("colour", "unknown column"), ("build_year", "missing column")
+    }
+
+
+def test_defaults_are_filled_and_nothing_is_dropped() -> None:
+    table = validate_compounds(_frame(gates=[2, None, 0]))
+    assert table.frame["gates"].tolist() == [2, 1, 0]  # empty gate count takes the default 1
+    assert list(table.frame.columns) == [c.name for c in COMPOUND_COLUMNS]
+
+
+def test_model_and_table_agree(source_compound) -> None:
+    from_model = validate_compounds(source_compound).frame
+    from_frame = validate_compounds(compounds_frame([source_compound])).frame
+    pd.testing.assert_frame_equal(from_model, from_frame)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from propfee.money import allocate_fen, fen_to_yuan, yuan_to_fen
+
+
+@pytest.mark.parametrize(
+    ("yuan", "fen"),
+    [
+        (0.005, 1),  # half a fen rounds away from zero
+        (-0.005, -1),
+        (2.675, 268),  # 2.675 is stored as 2.67499999...; money still rounds it up
+        (1845.897984, 184590),  # the surcharge line of the source compound
+        (0.0, 0),
+    ],
+)
+def test_yuan_to_fen_rounds_half_away_from_zero(yuan: float, fen: int) -> None:
+    assert yuan_to_fen(yuan).item() == fen
+
+
+def test_yuan_to_fen_refuses_nan() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        yuan_to_fen([1.0, np.nan])
+
+
+def test_fen_to_yuan() -> None:
+    assert fen_to_yuan([100, 1, -250]).tolist() == [1.0, 0.01, -2.5]
+
+
+def test_allocate_hand_case() -> None:
+    # 100 fen by weights 1:1:1 -> quotas 33.33 each; floors 33+33+33 = 99; the one
+    # leftover fen goes to the smallest key among the equal remainders: "a".
+    assert allocate_fen(100, [1, 1, 1], ["b", "a", "c"]).tolist() == [33, 34, 33]
+
+
+def test_allocate_largest_remainder() -> None:
+    # 1000 fen by 1:2:4 -> quotas 142.857, 285.714, 571.429 -> floors 142, 285, 571 (998);
+    # remainders .857, .714, .429: the two leftover fen go to the first two.
+    assert allocate_fen(1000, [1, 2, 4], ["x", "y", "z"]).tolist() == [143, 286, 571]
+
+
+def test_allocate_negative_total() -> None:
+    assert allocate_fen(-100, [1, 1, 1], ["a", "b", "c"]).tolist() == [-34, -33, -33]
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "keys", "message"),
+    [
+        (100, [1, -1], ["a", "b"], "non-negative"),
+        (100, [1, np.nan], ["a", "b"], "finite"),
+        (100, [0, 0], ["a", "b"], "all weights are zero"),
+        (100, [1, 1], ["a", "a"], "unique"),
+        (100, [1, 1], ["a"], "equal length"),
+        (5, [], [], "no parties"),
+    ],
+)
+def test_allocate_bad_input(total, weights, keys, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        allocate_fen(total, weights, keys)
+
+
+@given(
+    total=st.integers(-10**9, 10**9),
+    weights=st.lists(st.floats(0.0, 1e6, allow_nan=False), min_size=1, max_size=30),
+    data=st.data(),
+)
+def test_allocation_sums_exactly_and_ignores_order(total, weights, data) -> None:
+    if sum(weights) == 0:
+        weights[0] = 1.0
+    keys = [f"k{i:02d}" for i in range(len(weights))]
+    shares = allocate_fen(total, weights, keys)
+    assert shares.sum() == total
+    # Every share is within one fen of its exact quota.
+    quota = total * np.array(weights) / sum(weights)
+    assert np.all(np.abs(shares - quota) < 1.0 + 1e-6)
+    perm = data.draw(st.permutations(range(len(weights))))
+    permuted = allocate_fen(total, [weights[i] for i in perm], [keys[i] for i in perm])
+    assert dict(zip([keys[i] for i in perm], permuted.tolist(), strict=True)) == dict(
+        zip(keys, shares.tolist(), strict=True)
+    )
