@@ -18,6 +18,8 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
     assert "-231,603.10" in result.output  # the source compound's deficit
     assert "286" in result.output
     assert "220" in result.output
+    assert "street_subsidy_yuan" in result.output  # the 4+1 side
+    assert "smart_devices" in result.output  # the channel waterfall
 
 
 def test_help_on_every_command() -> None:
@@ -34,7 +36,26 @@ def test_evaluate_writes_a_table(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["evaluate", str(src), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert pd.read_csv(out)["fee_billed_yuan"].tolist() == [60000.0]
+    table = pd.read_csv(out)
+    # 10,000 m2 x 0.5 yuan x 12 months x 70% collected = 42,000 yuan.
+    assert table["fee_collected_yuan"].tolist() == [42000.0]
+    assert table["street_subsidy_yuan"].iloc[0] > 0
+
+
+def test_evaluate_with_a_plan_file(tmp_path: Path) -> None:
+    from propfee.channels import PublicIncome
+    from propfee.plan import default_plan
+
+    src = tmp_path / "c.csv"
+    pd.DataFrame({"compound_id": ["a"], "households": [100], "floor_area_m2": [1e4],
+                  "build_year": [1990], "parking_spaces": [0]}).to_csv(src, index=False)
+    plan = tmp_path / "plan.json"
+    plan.write_text(default_plan().model_copy(update={"public_income": PublicIncome()}
+                                              ).to_json(), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["evaluate", str(src), "--plan", str(plan), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out)["public_income_yuan"].tolist() == [0.0]
 
 
 def _run_main(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> int:

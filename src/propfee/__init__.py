@@ -6,28 +6,36 @@ baseline and the money helpers.
 
 from propfee import datasets, params
 from propfee.baseline import BaselineResult, market_baseline, market_baseline_district
+from propfee.budget import BudgetResult, DistrictBudget, evaluate, evaluate_district
 from propfee.compound import COMPOUND_COLUMNS, Compound, validate_compounds
 from propfee.errors import InputError, MissingExtraError, ParameterError, PropfeeError
 from propfee.fees import FeeSchedule
 from propfee.money import allocate_fen
 from propfee.params import ParameterSet, default_parameters, load_parameters
+from propfee.plan import Plan, default_plan
 
 __version__ = "0.1.0"
 
 __all__ = [
     "COMPOUND_COLUMNS",
     "BaselineResult",
+    "BudgetResult",
     "Compound",
+    "DistrictBudget",
     "FeeSchedule",
     "InputError",
     "MissingExtraError",
     "ParameterError",
     "ParameterSet",
+    "Plan",
     "PropfeeError",
     "__version__",
     "allocate_fen",
     "datasets",
     "default_parameters",
+    "default_plan",
+    "evaluate",
+    "evaluate_district",
     "load_parameters",
     "market_baseline",
     "market_baseline_district",

@@ -13,11 +13,13 @@ import pandas as pd
 import typer
 
 from propfee.baseline import market_baseline, market_baseline_district
+from propfee.budget import evaluate_district
 from propfee.compound import Compound
 from propfee.datasets import sanqiao_like_street
 from propfee.errors import InputError, ParameterError
 from propfee.params import SOURCE_DATE, ParameterSet, load_parameters
-from propfee.report import summarise_baseline
+from propfee.plan import Plan, default_plan
+from propfee.report import channel_contributions, summarise_baseline, summarise_budget
 
 __all__ = ["app", "main"]
 
@@ -84,6 +86,14 @@ def demo(
                f"{int((street['households'] < 100).sum())} under 100 households: "
                "stand-alone market baseline by size class [yuan/year]")
     typer.echo(_fmt(summarise_baseline(baseline)))
+    budget = evaluate_district(street, default_plan(), p)
+    typer.echo("")
+    typer.echo("Market baseline and 4+1 (四管一补, illustrative default plan, compounds bundled "
+               "by zone) side by side [yuan/year]")
+    typer.echo(_fmt(summarise_budget(budget)))
+    typer.echo("")
+    typer.echo("What each channel contributed to the street's balance [yuan/year]")
+    typer.echo(_fmt(channel_contributions(budget)))
 
 
 @app.command()
@@ -91,17 +101,20 @@ def evaluate(
     compounds_file: Annotated[Path, typer.Argument(help="Compounds table (CSV).")],
     params: ParamsOption = "taiyuan",
     as_of: AsOfOption = _SOURCE_DATE_ISO,
-    out: Annotated[Path | None, typer.Option(help="Write the result table (CSV).")] = None,
+    plan: Annotated[Path | None, typer.Option(help="4+1 plan (JSON).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the per-compound table (CSV).")] = None,
 ) -> None:
-    """Evaluate the market baseline of every compound in a CSV file."""
+    """Evaluate every compound of a CSV file: market baseline and 4+1 budget."""
     p = _params(params, as_of)
     frame = pd.read_csv(compounds_file, dtype={"compound_id": str})
-    result = market_baseline_district(frame, p)
+    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    budget = evaluate_district(frame, chosen, p)
     if out is None:
-        typer.echo(_fmt(summarise_baseline(result)))
+        typer.echo(_fmt(summarise_budget(budget)))
+        typer.echo(_fmt(channel_contributions(budget)))
     else:
-        result.to_csv(out, index=False)
-        typer.echo(f"wrote {len(result)} rows to {out}")
+        budget.compounds.to_csv(out, index=False)
+        typer.echo(f"wrote {len(budget.compounds)} rows to {out}")
 
 
 def main() -> None:

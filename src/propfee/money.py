@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FEN_PER_YUAN", "allocate_fen", "fen_to_yuan", "yuan_to_fen"]
+__all__ = ["FEN_PER_YUAN", "allocate_fen", "allocate_fen_grouped", "fen_to_yuan", "yuan_to_fen"]
 
 FEN_PER_YUAN = 100
 """Fen in one yuan. [fen/yuan]"""
@@ -128,4 +128,66 @@ def allocate_fen(
     order = np.lexsort((k, -remainder))
     base[order[:leftover]] += 1
     result: npt.NDArray[np.int64] = sign * base
+    return result
+
+
+def allocate_fen_grouped(
+    total_fen_by_group: npt.ArrayLike,
+    group: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    keys: npt.ArrayLike,
+) -> npt.NDArray[np.int64]:
+    """Largest-remainder split of many group totals at once (vectorised :func:`allocate_fen`).
+
+    Each party ``i`` belongs to group ``group[i]``; the total of group ``g`` is split
+    among its parties in proportion to their weights, in whole fen, the leftover fen
+    going to the largest remainders, ties broken by ``keys``.
+
+    Parameters
+    ----------
+    total_fen_by_group
+        Amount of each group, indexed by group number ``0..G-1``. [fen]
+    group
+        Group number of each party, in ``0..G-1``.
+    weights
+        Non-negative weight of each party. A group whose weights are all zero must
+        have a zero total.
+    keys
+        Unique party keys, used only to break ties.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Each party's share; the shares of each group sum exactly to its total. [fen]
+
+    Raises
+    ------
+    ValueError
+        On negative or NaN weights, or a non-zero total over all-zero weights.
+    """
+    totals = np.asarray(total_fen_by_group, dtype=np.int64)
+    g = np.asarray(group, dtype=np.int64)
+    w = np.asarray(weights, dtype=np.float64)
+    k = np.asarray(keys)
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("weights must be finite and non-negative")
+    n_groups = len(totals)
+    wsum = np.bincount(g, weights=w, minlength=n_groups)
+    if np.any((wsum == 0) & (totals != 0)):
+        bad = np.flatnonzero((wsum == 0) & (totals != 0))
+        raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
+    sign = np.where(totals < 0, -1, 1)
+    magnitude = np.abs(totals)
+    safe = np.where(wsum > 0, wsum, 1.0)
+    quota = magnitude[g] * (w / safe[g])
+    base = np.floor(quota).astype(np.int64)
+    remainder = quota - base
+    leftover = magnitude - np.bincount(g, weights=base, minlength=n_groups).astype(np.int64)
+    order = np.lexsort((k, -remainder, g))
+    sorted_groups = g[order]
+    starts = np.searchsorted(sorted_groups, np.arange(n_groups))
+    rank = np.arange(len(g)) - starts[sorted_groups]
+    bonus = np.zeros(len(g), dtype=np.int64)
+    bonus[order] = (rank < leftover[sorted_groups]).astype(np.int64)
+    result: npt.NDArray[np.int64] = (base + bonus) * sign[g]
     return result

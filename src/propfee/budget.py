@@ -1,0 +1,643 @@
+"""The 4+1 budget: every compound's services, yuan by yuan, by channel and payer.
+
+One kernel, :func:`budget_arrays`, computes every cost line for an array of
+compounds under a resolved plan. :func:`evaluate_district` wraps it for a table
+(returns a :class:`DistrictBudget` of DataFrames); :func:`evaluate` wraps it for one
+:class:`~propfee.compound.Compound` (returns a :class:`BudgetResult`) by evaluating a
+one-row table: there is no second code path.
+
+How demand is met, per compound and staff role (all in [FTE])::
+
+    demand           = the role's norm (propfee.staffing), unrounded
+    street takes     replaced_share x demand            (channel 3)
+    devices replace  units x replaced_fte_per_unit      (channel 4), capped by what is left
+    volunteers take  delivered hours / hours per FTE    (channel 1), capped by what is left
+    residual         = what is left; the shared-property company staffs it, pooled over
+                       the bundle and rounded up to whole posts there  (channel 2)
+
+Money (per compound, [yuan/year]); every line has one channel, one official category
+and one payer::
+
+    compound cash cost   = lines paid by residents' fees + lines paid by the fund pool
+    pool balance         = fee collected + public income - compound cash cost
+    street subsidy       = max(-pool balance, 0)   (keeps the pool from going negative)
+    street total         = street fallback lines + street subsidy
+    comparison baseline  = market price (propfee.baseline) + per-use jobs at market price
+    baseline balance     = fee collected - comparison baseline
+    saving               = comparison baseline - compound cash cost
+    deficit reduction    = max(-baseline balance, 0) - street subsidy
+
+Channel contributions are a waterfall of the same kernel: starting from the baseline
+balance, shared property replaces the market company, then self-governance, street
+fallback, smart devices and public income are switched on in that order; each
+channel's contribution is the change of the pool balance it brings, so the
+contributions add up exactly to ``pool balance - baseline balance``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from propfee.baseline import baseline_arrays, effective_fee_inputs
+from propfee.channels.common import CHANNELS, PAYERS, Category, Channel, Payer, basis_quantity
+from propfee.channels.devices import capital_recovery_factor
+from propfee.channels.self_governance import ROLE_MATERIAL_CATEGORY, delivered_hours_year
+from propfee.channels.shared_property import expected_uses_per_year
+from propfee.compound import Compound, CompoundTable, validate_compounds
+from propfee.costs import age_factor, age_years
+from propfee.fees import annual_fee_billed_yuan
+from propfee.money import allocate_fen_grouped, fen_to_yuan, yuan_to_fen
+from propfee.params import ParameterSet, default_parameters
+from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
+from propfee.staffing import DAYS_PER_YEAR, ROLES, annual_wage_cost_yuan, round_headcount_fte
+from propfee.staffing import staff_demand_fte as _demand
+
+__all__ = [
+    "OPTIONAL_CHANNELS",
+    "BudgetLine",
+    "BudgetResult",
+    "DistrictBudget",
+    "LineSpec",
+    "budget_arrays",
+    "evaluate",
+    "evaluate_district",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+OPTIONAL_CHANNELS: Final[tuple[Channel, ...]] = (
+    "self_governance", "street_fallback", "smart_devices", "public_income"
+)
+"""The channels switched on one by one in the waterfall, in this order."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineSpec:
+    """What a budget line is: its code, channel, official category and payer."""
+
+    code: str
+    channel: Channel
+    category: Category
+    payer: Payer
+
+
+@dataclass(frozen=True, slots=True)
+class KernelOutput:
+    """Raw output of :func:`budget_arrays`.
+
+    Attributes
+    ----------
+    lines
+        Line spec -> annual amount per compound. [yuan/year]
+    public_income_yuan
+        Net public-resource income per compound. [yuan/year]
+    jobs_at_market_yuan
+        The plan's per-use jobs priced at market price (for the comparison baseline).
+        [yuan/year]
+    replaced_fte
+        ``(channel, role) -> FTE`` of demand each channel took over. [FTE]
+    residual_fte
+        Role -> demand left for the shared-property company. [FTE]
+    """
+
+    lines: dict[LineSpec, FloatArray]
+    public_income_yuan: FloatArray
+    jobs_at_market_yuan: FloatArray
+    replaced_fte: dict[tuple[str, str], FloatArray]
+    residual_fte: dict[str, FloatArray]
+
+
+def budget_arrays(
+    table: CompoundTable,
+    plan: PlanArrays,
+    params: ParameterSet,
+    channels: Iterable[Channel] = OPTIONAL_CHANNELS,
+) -> KernelOutput:
+    """The 4+1 kernel: every cost line of every compound, unrounded.
+
+    Parameters
+    ----------
+    table
+        Validated compounds.
+    plan
+        The plan resolved against ``table`` (:func:`propfee.plan.resolve_plan`).
+    params
+        Parameter set (wages, norms, unit prices, fee defaults).
+    channels
+        Which of :data:`OPTIONAL_CHANNELS` are switched on; shared property and the
+        compound's direct costs always are.
+
+    Returns
+    -------
+    KernelOutput
+    """
+    on = set(channels)
+    p = plan.plan
+    n = len(table)
+    households = table.array("households")
+    floor = table.array("floor_area_m2")
+    green = table.array("green_area_m2")
+    age = age_years(table.array("build_year"), params.as_of.year)
+    lines: dict[LineSpec, FloatArray] = {}
+    replaced: dict[tuple[str, str], FloatArray] = {}
+
+    staffing = params.staffing
+    remaining = {
+        role: _demand(getattr(staffing, role), households, floor, green, table.array("gates"))
+        for role in ROLES
+    }
+
+    def take(channel: str, role: str, offered: FloatArray) -> FloatArray:
+        got = np.minimum(offered, remaining[role])
+        remaining[role] = remaining[role] - got
+        key = (channel, role)
+        replaced[key] = replaced.get(key, np.zeros(n)) + got
+        return got
+
+    # Channel 3: street and community fallback.
+    if "street_fallback" in on:
+        for item in p.street_fallback.items:
+            price = plan.value("street_fallback", item.name, "price_yuan")
+            if item.pricing == "per_household":
+                cost = price * households
+            elif item.pricing == "per_tonne":
+                kg = plan.value("street_fallback", item.name, "kg_per_household_day")
+                cost = price * households * kg * DAYS_PER_YEAR / 1000.0
+            else:
+                cost = price.copy()
+            lines[LineSpec(f"street_{item.name}", "street_fallback", item.category,
+                           "street_office")] = cost
+            if item.replaces_role is not None:
+                share = plan.value("street_fallback", item.name, "replaced_share")
+                demand = _demand(getattr(staffing, item.replaces_role), households, floor, green,
+                                 table.array("gates"))
+                take("street_fallback", item.replaces_role, share * demand)
+
+    # Channel 4: smart devices.
+    if "smart_devices" in on:
+        rate = p.smart_devices.discount_rate
+        for dev in p.smart_devices.devices:
+            v = plan.item("smart_devices", dev.name)
+            units = v["units_per_basis"] * basis_quantity(table, dev.basis)
+            crf = capital_recovery_factor(rate, v["service_life_years"])
+            lines[LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
+                           dev.capital_funder)] = units * v["capital_cost_yuan_per_unit"] * crf
+            lines[LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep",
+                           "fund_pool")] = units * v["running_cost_yuan_per_unit_year"]
+            if dev.replaces_role is not None:
+                take("smart_devices", dev.replaces_role, units * v["replaced_fte_per_unit"])
+
+    # Channel 1: residents' self-governance.
+    if "self_governance" in on:
+        sg = p.self_governance
+        hours: dict[str, FloatArray] = {}
+        offered: dict[str, FloatArray] = {role: np.zeros(n) for role in ROLES}
+        for task in sg.tasks:
+            h = delivered_hours_year(
+                plan.value("self_governance", task.name, "hours_per_week"),
+                plan.value("self_governance", task.name, "coverage_rate"),
+            )
+            hours[task.name] = h
+            role = getattr(staffing, task.role)
+            per_fte = (role.productive_hours_per_staff_year if role.norm == "per_gate_post"
+                       else sg.staff_hours_per_fte_year)
+            offered[task.role] = offered[task.role] + h / per_fte
+        scale = {}
+        for role in ROLES:
+            got = take("self_governance", role, offered[role])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale[role] = np.where(offered[role] > 0, got / offered[role], 0.0)
+        for task in sg.tasks:
+            lines[LineSpec(f"volunteer_{task.name}_time", "self_governance", "staff",
+                           "volunteers_in_kind")] = (
+                hours[task.name] * scale[task.role] * sg.shadow_wage_yuan_per_hour
+            )
+            lines[LineSpec(f"volunteer_{task.name}_materials", "self_governance",
+                           ROLE_MATERIAL_CATEGORY[task.role], "fund_pool")] = plan.value(
+                "self_governance", task.name, "materials_yuan_per_year")
+
+    # Channel 2: shared property, staffed on the bundle's pooled residual demand.
+    sp = p.shared_property
+    code = plan.bundle_code
+    n_bundles = len(plan.bundle_ids)
+    ids = table.ids
+    staff_total = np.zeros(n)
+    for role in ROLES:
+        rp = getattr(staffing, role)
+        bundle_fte = round_headcount_fte(
+            np.bincount(code, weights=remaining[role], minlength=n_bundles),
+            rp.headcount_step_fte,
+        )
+        bundle_cost = annual_wage_cost_yuan(bundle_fte, rp.monthly_wage_yuan,
+                                            staffing.social_insurance_rate, staffing.welfare_rate)
+        share = fen_to_yuan(allocate_fen_grouped(yuan_to_fen(bundle_cost), code,
+                                                 remaining[role], ids))
+        lines[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
+                       "residents_fees")] = share
+        staff_total = staff_total + share
+    lines[LineSpec("contract_margin", "shared_property", "margin", "residents_fees")] = (
+        sp.contract_margin_rate * staff_total
+    )
+    lines[LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees")] = (
+        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(plan.bundle_fixed_fee_yuan), code, floor,
+                                         ids))
+    )
+    jobs_market = np.zeros(n)
+    for job in sp.jobs:
+        v = plan.item("shared_property", job.name)
+        uses = expected_uses_per_year(v["uses_per_10000_m2_year"], floor, age,
+                                      v["age_growth_per_year"])
+        market = uses * v["market_price_yuan_per_use"]
+        jobs_market = jobs_market + market
+        lines[LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool")] = (
+            market * (1.0 - v["discount_rate"])
+        )
+
+    # What the compound buys itself: running of shared parts, materials, insurance.
+    c = params.costs
+    lines[LineSpec("upkeep", "direct", "upkeep", "fund_pool")] = (
+        c.upkeep_yuan_per_m2_year * floor * age_factor(age, c.age_factor_slope_per_year,
+                                                       c.age_factor_cap)
+    )
+    lines[LineSpec("cleaning_materials", "direct", "cleaning", "residents_fees")] = (
+        c.cleaning_materials_yuan_per_household_year * households
+    )
+    lines[LineSpec("greening_materials", "direct", "greening", "residents_fees")] = (
+        c.greening_materials_yuan_per_green_m2_year * green
+    )
+    lines[LineSpec("insurance", "direct", "insurance", "residents_fees")] = (
+        c.insurance_yuan_per_m2_year * floor
+    )
+    lines[LineSpec("other", "direct", "other", "residents_fees")] = (
+        c.other_yuan_per_household_year * households
+    )
+
+    # The one subsidy: public-resource income into the fund pool.
+    income = np.zeros(n)
+    if "public_income" in on:
+        for src in p.public_income.sources:
+            v = plan.item("public_income", src.name)
+            income = income + (
+                v["units_per_basis"] * basis_quantity(table, src.basis)
+                * v["price_yuan_per_unit_year"] * v["occupancy_rate"]
+                * (1.0 - v["cost_share_rate"])
+            )
+    return KernelOutput(lines, income, jobs_market, replaced, remaining)
+
+
+def _pool_balance_fen(out: KernelOutput, fee_collected_fen: npt.NDArray[np.int64]
+                      ) -> npt.NDArray[np.int64]:
+    cash = sum(
+        (yuan_to_fen(v) for s, v in out.lines.items()
+         if s.payer in ("residents_fees", "fund_pool")),
+        start=np.zeros_like(fee_collected_fen),
+    )
+    result: npt.NDArray[np.int64] = fee_collected_fen + yuan_to_fen(out.public_income_yuan) - cash
+    return result
+
+
+@dataclass(frozen=True)
+class DistrictBudget:
+    """The 4+1 budget of a district.
+
+    Attributes
+    ----------
+    compounds
+        One row per compound (input order): identity, cost by channel
+        (``cost_<channel>_yuan``), by payer (``paid_by_<payer>_yuan``), totals, fee and
+        public income, pool balance, street subsidy, the comparison baseline, saving,
+        deficit reduction, channel contributions (``contribution_<channel>_yuan``) and
+        staff taken over by each channel (``replaced_fte_<channel>``). Money in
+        [yuan/year], rounded to the fen; every total is the sum of its rounded lines.
+    lines
+        Long format: one row per compound and line, with ``compound_id``, ``line``,
+        ``channel``, ``category``, ``payer`` and ``amount_yuan`` [yuan/year].
+    """
+
+    compounds: pd.DataFrame
+    lines: pd.DataFrame
+
+    def totals_by(self, column: str) -> pd.DataFrame:
+        """Sum every money and count column of :attr:`compounds` by ``street`` or ``zone``.
+
+        Parameters
+        ----------
+        column
+            ``"street"``, ``"zone"`` or ``"bundle_id"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group; ``compounds`` counts them; money sums exactly (fen). [yuan/year]
+        """
+        df = self.compounds
+        money = [c for c in df.columns if c.endswith("_yuan") and "per_household" not in c]
+        fen = pd.DataFrame({c: yuan_to_fen(df[c].to_numpy()) for c in money})
+        fen[column] = df[column].to_numpy()
+        grouped = fen.groupby(column, sort=True)
+        out = grouped.sum() / 100.0
+        out.insert(0, "households", df.groupby(column, sort=True)["households"].sum())
+        out.insert(0, "compounds", grouped.size())
+        return out
+
+    def district_totals(self) -> pd.Series:
+        """Every money column summed over the district (exact to the fen). [yuan/year]"""
+        df = self.compounds
+        money = [c for c in df.columns if c.endswith("_yuan") and "per_household" not in c]
+        return pd.Series({c: int(yuan_to_fen(df[c].to_numpy()).sum()) / 100.0 for c in money})
+
+    def _repr_html_(self) -> str:
+        head = self.compounds.head(20)
+        return f"<p>4+1 budget of {len(self.compounds)} compounds</p>" + head.to_html()
+
+
+def _report(
+    table: CompoundTable,
+    params: ParameterSet,
+    plan: PlanArrays,
+    out: KernelOutput,
+    steps: list[KernelOutput] | None,
+    with_lines: bool,
+) -> DistrictBudget:
+    f = table.frame
+    n = len(table)
+    ids = table.ids
+    rate, coll = effective_fee_inputs(table, params)
+    fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(f["floor_area_m2"].to_numpy(), rate)
+                                    * coll)
+    specs = list(out.lines)
+    fen = {s: yuan_to_fen(out.lines[s]) for s in specs}
+    zero = np.zeros(n, dtype=np.int64)
+    by_channel = {ch: sum((fen[s] for s in specs if s.channel == ch), start=zero)
+                  for ch in CHANNELS if ch != "public_income"}
+    by_payer = {py: sum((fen[s] for s in specs if s.payer == py), start=zero) for py in PAYERS}
+    total = sum(by_payer.values(), start=zero)
+    cash = by_payer["residents_fees"] + by_payer["fund_pool"]
+    income_fen = yuan_to_fen(out.public_income_yuan)
+    balance = fee_collected_fen + income_fen - cash
+    subsidy = np.maximum(-balance, 0)
+
+    base = baseline_arrays(table, params)
+    from propfee.baseline import BASELINE_COST_LINES
+
+    base_fen = sum((yuan_to_fen(base[f"{c}_yuan"]) for c in (*BASELINE_COST_LINES, "margin",
+                                                              "vat", "surcharges")), start=zero)
+    jobs_market_fen = yuan_to_fen(out.jobs_at_market_yuan)
+    comparison = base_fen + jobs_market_fen
+    base_balance = fee_collected_fen - comparison
+
+    df = pd.DataFrame({
+        "compound_id": ids,
+        "name": f["name"].to_numpy(),
+        "street": f["street"].to_numpy(),
+        "zone": f["zone"].to_numpy(),
+        "bundle_id": plan.bundle_ids[plan.bundle_code],
+        "households": f["households"].to_numpy(),
+        "floor_area_m2": f["floor_area_m2"].to_numpy(),
+    })
+    y = fen_to_yuan
+    for ch, v in by_channel.items():
+        df[f"cost_{ch}_yuan"] = y(v)
+    for py, v in by_payer.items():
+        df[f"paid_by_{py}_yuan"] = y(v)
+    df["total_cost_yuan"] = y(total)
+    df["compound_cash_cost_yuan"] = y(cash)
+    df["fee_collected_yuan"] = y(fee_collected_fen)
+    df["public_income_yuan"] = y(income_fen)
+    df["pool_balance_yuan"] = y(balance)
+    df["street_subsidy_yuan"] = y(subsidy)
+    df["street_total_yuan"] = y(by_payer["street_office"] + subsidy)
+    df["pool_non_negative"] = balance >= 0
+    households = f["households"].to_numpy(dtype=np.float64)
+    df["cost_per_household_month_yuan"] = y(total) / households / 12.0
+    df["cash_cost_per_household_month_yuan"] = y(cash) / households / 12.0
+    df["baseline_market_price_yuan"] = y(base_fen)
+    df["baseline_jobs_at_market_yuan"] = y(jobs_market_fen)
+    df["baseline_total_yuan"] = y(comparison)
+    df["baseline_balance_yuan"] = y(base_balance)
+    df["saving_vs_baseline_yuan"] = y(comparison - cash)
+    df["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - subsidy)
+    if steps is not None:
+        balances = [base_balance, *(_pool_balance_fen(s, fee_collected_fen) for s in steps)]
+        names = ["shared_property", *OPTIONAL_CHANNELS]
+        for k, name in enumerate(names):
+            df[f"contribution_{name}_yuan"] = y(balances[k + 1] - balances[k])
+    for ch in ("street_fallback", "smart_devices", "self_governance"):
+        df[f"replaced_fte_{ch}"] = sum(
+            (v for (c, _), v in out.replaced_fte.items() if c == ch), start=np.zeros(n)
+        )
+    df["residual_fte"] = sum(out.residual_fte.values(), start=np.zeros(n))
+
+    if with_lines:
+        k = len(specs)
+        lines = pd.DataFrame({
+            "compound_id": np.tile(ids, k),
+            "line": np.repeat([s.code for s in specs], n),
+            "channel": np.repeat([s.channel for s in specs], n),
+            "category": np.repeat([s.category for s in specs], n),
+            "payer": np.repeat([s.payer for s in specs], n),
+            "amount_yuan": y(np.concatenate([fen[s] for s in specs])) if k else [],
+        })
+    else:
+        lines = pd.DataFrame(columns=["compound_id", "line", "channel", "category", "payer",
+                                      "amount_yuan"])
+    return DistrictBudget(df, lines)
+
+
+def evaluate_district(
+    compounds: pd.DataFrame | CompoundTable,
+    plan: Plan | None = None,
+    params: ParameterSet | None = None,
+    *,
+    overrides: pd.DataFrame | None = None,
+    contributions: bool = True,
+    with_lines: bool = True,
+) -> DistrictBudget:
+    """The 4+1 budget of every compound of a table.
+
+    Parameters
+    ----------
+    compounds
+        A compound table or a validated :class:`~propfee.compound.CompoundTable`.
+    plan
+        The 4+1 plan; defaults to :func:`propfee.plan.default_plan`.
+    params
+        Parameter set; defaults to :func:`propfee.params.default_parameters`.
+    overrides
+        Per-compound plan overrides (see :func:`propfee.plan.resolve_plan`).
+    contributions
+        Compute the channel waterfall (runs the kernel once per channel).
+    with_lines
+        Build the long table of lines.
+
+    Returns
+    -------
+    DistrictBudget
+
+    Raises
+    ------
+    propfee.errors.InputError
+        For bad compounds, a plan naming unknown compounds, or bad overrides; nothing
+        is computed.
+    """
+    plan = plan or default_plan()
+    params = params or default_parameters()
+    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
+    resolved = resolve_plan(plan, table, overrides)
+    steps = None
+    if contributions:
+        steps = [budget_arrays(table, resolved, params, OPTIONAL_CHANNELS[:k])
+                 for k in range(len(OPTIONAL_CHANNELS) + 1)]
+        out = steps[-1]
+    else:
+        out = budget_arrays(table, resolved, params)
+    return _report(table, params, resolved, out, steps, with_lines)
+
+
+class BudgetLine(BaseModel):
+    """One line of a 4+1 budget.
+
+    Attributes
+    ----------
+    line
+        Line code (``contract_staff_order``, ``device_access_control_capital``...).
+    channel, category, payer
+        How the service is delivered, its official cost category, who bears it.
+    amount_yuan
+        Annual amount, rounded to the fen. [yuan/year]
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: str
+    channel: str
+    category: str
+    payer: str
+    amount_yuan: float
+
+
+class BudgetResult(BaseModel):
+    """The 4+1 budget of one compound: its row of :attr:`DistrictBudget.compounds` and lines.
+
+    Attributes
+    ----------
+    compound_id
+        The compound.
+    bundle_id
+        The shared-property contract it belongs to.
+    lines
+        Every line, with channel, category and payer. [yuan/year]
+    by_channel
+        Cost by channel. [yuan/year]
+    by_payer
+        Cost by payer. [yuan/year]
+    contributions
+        Change of the pool balance each channel brings, in waterfall order (empty if
+        not computed). [yuan/year]
+    total_cost_yuan
+        All lines, every payer. [yuan/year]
+    compound_cash_cost_yuan
+        Lines paid by residents' fees and the fund pool. [yuan/year]
+    fee_collected_yuan, public_income_yuan
+        Income of the compound. [yuan/year]
+    pool_balance_yuan
+        Fee + public income - compound cash cost. [yuan/year]
+    street_subsidy_yuan
+        What the street adds to keep the pool from going negative. [yuan/year]
+    street_total_yuan
+        Street fallback lines + street subsidy. [yuan/year]
+    cost_per_household_month_yuan
+        Total cost per household per month. [yuan/(household month)]
+    baseline_total_yuan
+        Market price + per-use jobs at market price. [yuan/year]
+    baseline_balance_yuan
+        Fee collected - comparison baseline. [yuan/year]
+    saving_vs_baseline_yuan
+        Comparison baseline - compound cash cost. [yuan/year]
+    deficit_reduction_yuan
+        Baseline deficit - street subsidy. [yuan/year]
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    compound_id: str
+    bundle_id: str
+    lines: tuple[BudgetLine, ...]
+    by_channel: dict[str, float]
+    by_payer: dict[str, float]
+    contributions: dict[str, float]
+    total_cost_yuan: float
+    compound_cash_cost_yuan: float
+    fee_collected_yuan: float
+    public_income_yuan: float
+    pool_balance_yuan: float
+    street_subsidy_yuan: float
+    street_total_yuan: float
+    cost_per_household_month_yuan: float
+    baseline_total_yuan: float
+    baseline_balance_yuan: float
+    saving_vs_baseline_yuan: float
+    deficit_reduction_yuan: float
+
+    @classmethod
+    def from_tables(cls, row: pd.Series, lines: pd.DataFrame) -> BudgetResult:
+        """Build the result from a row of :attr:`DistrictBudget.compounds` and its lines."""
+
+        def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
+            return {name: float(row[f"{prefix}{name}_yuan"]) for name in names
+                    if f"{prefix}{name}_yuan" in row.index}
+
+        scalars = {name: float(row[name]) for name, info in cls.model_fields.items()
+                   if info.annotation is float}
+        return cls(
+            compound_id=str(row["compound_id"]),
+            bundle_id=str(row["bundle_id"]),
+            lines=tuple(
+                BudgetLine(line=str(r["line"]), channel=str(r["channel"]),
+                           category=str(r["category"]), payer=str(r["payer"]),
+                           amount_yuan=float(r["amount_yuan"]))
+                for r in lines.to_dict("records")
+            ),
+            by_channel=pick("cost_", (c for c in CHANNELS if c != "public_income")),
+            by_payer=pick("paid_by_", PAYERS),
+            contributions=pick("contribution_", ("shared_property", *OPTIONAL_CHANNELS)),
+            **scalars,
+        )
+
+    def _repr_html_(self) -> str:
+        table = pd.DataFrame([line.model_dump() for line in self.lines])
+        return f"<p>4+1 budget of compound {self.compound_id}</p>" + table.to_html(index=False)
+
+
+def evaluate(
+    compound: Compound,
+    plan: Plan | None = None,
+    params: ParameterSet | None = None,
+) -> BudgetResult:
+    """The 4+1 budget of one compound, by the same kernel as :func:`evaluate_district`.
+
+    The compound is its own bundle unless the plan's explicit bundles say otherwise
+    (a one-row table cannot pool posts with neighbours that are not in it).
+
+    Parameters
+    ----------
+    compound
+        The compound.
+    plan
+        The 4+1 plan; defaults to :func:`propfee.plan.default_plan`.
+    params
+        Parameter set; defaults to :func:`propfee.params.default_parameters`.
+
+    Returns
+    -------
+    BudgetResult
+    """
+    result = evaluate_district(validate_compounds(compound), plan, params)
+    return BudgetResult.from_tables(result.compounds.iloc[0], result.lines)

@@ -1,0 +1,72 @@
+"""Channel 3, street and community fallback (街道社区兜底管): what the street office pays for.
+
+Formulas (per compound and item)::
+
+    per household:  cost = price_yuan * households                      [yuan/year]
+    per tonne:      cost = price_yuan * households * kg_per_household_day * 365 / 1000
+    per compound:   cost = price_yuan
+    replaced demand of ``replaces_role`` = replaced_share * the role's demand
+
+All of it is paid by the street office.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from propfee.channels.common import Category, Name, NonNeg, PlanModel, Rate, Role
+
+__all__ = ["StreetFallback", "StreetItem"]
+
+
+class StreetItem(PlanModel):
+    """A service the street office guarantees.
+
+    Attributes
+    ----------
+    name
+        Item name (``garbage_removal``, ``grid_workers``...).
+    pricing
+        ``per_household`` [yuan/(household year)], ``per_tonne`` [yuan/t] or
+        ``per_compound`` [yuan/year].
+    price_yuan
+        The price in the unit ``pricing`` names.
+    kg_per_household_day
+        Waste per household per day (``per_tonne`` only). [kg/(household day)]
+    category
+        Official cost category of the item.
+    replaces_role
+        The staff role whose work the street takes over, if any.
+    replaced_share
+        Share of that role's demand taken over. [1]
+    """
+
+    name: Name
+    pricing: Literal["per_household", "per_tonne", "per_compound"]
+    price_yuan: NonNeg
+    kg_per_household_day: NonNeg = 0.0
+    category: Category = "other"
+    replaces_role: Role | None = None
+    replaced_share: Rate = 0.0
+
+
+class StreetFallback(PlanModel):
+    """The street office's fallback services.
+
+    Attributes
+    ----------
+    items
+        The items, each with a unique name.
+    """
+
+    items: Annotated[tuple[StreetItem, ...], Field(strict=False)] = ()
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, items: tuple[StreetItem, ...]) -> tuple[StreetItem, ...]:
+        names = [i.name for i in items]
+        if len(set(names)) != len(names):
+            raise ValueError(f"item names must be unique, got {names}")
+        return items

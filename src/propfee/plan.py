@@ -1,0 +1,385 @@
+"""A 4+1 plan: how each basic service of a compound is delivered, and per-compound overrides.
+
+A :class:`Plan` holds one section per channel. It is validated, frozen and
+serialisable to JSON and back (:meth:`Plan.to_json`, :meth:`Plan.from_json`). The
+same plan applies to every compound of a district; a *column-wise override* table
+(one row per compound, one column per dotted path such as
+``"smart_devices.access_control.units_per_basis"``) changes any numeric item field,
+or the bundle (``"shared_property.bundle_id"``), for some compounds, without a Python
+loop over compounds. :func:`override_paths` lists every path a plan accepts.
+
+:func:`default_plan` gives the illustrative defaults used by the demo: none of its
+prices comes from a public source (see the docs' assumptions page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import annotated_types as at
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from propfee.channels.common import PlanModel
+from propfee.channels.devices import Device, SmartDevices
+from propfee.channels.public_income import IncomeSource, PublicIncome
+from propfee.channels.self_governance import SelfGovernance, VolunteerTask
+from propfee.channels.shared_property import PerUseJob, SharedProperty
+from propfee.channels.street import StreetFallback, StreetItem
+from propfee.compound import CompoundTable
+from propfee.errors import InputError, Problem
+
+__all__ = [
+    "BUNDLE_ID_PATH",
+    "Plan",
+    "PlanArrays",
+    "default_plan",
+    "override_paths",
+    "resolve_plan",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+BUNDLE_ID_PATH = "shared_property.bundle_id"
+"""Override column that puts a compound in a named bundle."""
+
+_SECTIONS: dict[str, str] = {
+    "self_governance": "tasks",
+    "shared_property": "jobs",
+    "street_fallback": "items",
+    "smart_devices": "devices",
+    "public_income": "sources",
+}
+
+
+class Plan(PlanModel):
+    """How the basic services are delivered under the four managements plus one subsidy.
+
+    Attributes
+    ----------
+    description
+        Free text.
+    self_governance
+        Volunteer teams (channel 1).
+    shared_property
+        Bundled contract and per-use jobs (channel 2).
+    street_fallback
+        What the street office pays for (channel 3).
+    smart_devices
+        Devices, their capital and running cost, and the staff they replace (channel 4).
+    public_income
+        Public-resource income into the fund pool (the one subsidy).
+    """
+
+    description: str = ""
+    self_governance: SelfGovernance = SelfGovernance()
+    shared_property: SharedProperty = SharedProperty()
+    street_fallback: StreetFallback = StreetFallback()
+    smart_devices: SmartDevices = SmartDevices()
+    public_income: PublicIncome = PublicIncome()
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The plan as JSON text."""
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Plan:
+        """Read a plan from JSON text.
+
+        Raises
+        ------
+        propfee.errors.InputError
+            Naming the path and value of every problem.
+        """
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError as exc:
+            raise InputError.from_pydantic(exc, what="plan") from None
+
+
+def default_plan() -> Plan:
+    """The illustrative 4+1 plan of the demo and the docs.
+
+    Every value is an assumption (no public source gives per-use prices, device
+    prices or public income of old compounds): override them with local figures.
+    The shadow wage of volunteer time is Shanxi's class-1 part-time minimum wage,
+    18.5 yuan/hour (2017).
+
+    Returns
+    -------
+    Plan
+    """
+    return Plan(
+        description="Illustrative 4+1 plan (四管一补); every price is an assumption.",
+        self_governance=SelfGovernance(
+            tasks=(
+                VolunteerTask(name="stairwell_lighting", role="maintenance", hours_per_week=2.0,
+                              coverage_rate=0.8, materials_yuan_per_year=300.0),
+                VolunteerTask(name="fire_extinguisher_checks", role="maintenance",
+                              hours_per_week=0.5, coverage_rate=0.9),
+                VolunteerTask(name="greening", role="greening", hours_per_week=4.0,
+                              coverage_rate=0.7, materials_yuan_per_year=200.0),
+                VolunteerTask(name="in_building_cleaning", role="cleaning", hours_per_week=6.0,
+                              coverage_rate=0.7, materials_yuan_per_year=200.0),
+                VolunteerTask(name="patrol", role="order", hours_per_week=14.0,
+                              coverage_rate=0.7),
+                VolunteerTask(name="mediation", role="management", hours_per_week=2.0,
+                              coverage_rate=0.8),
+            ),
+            shadow_wage_yuan_per_hour=18.5,
+        ),
+        shared_property=SharedProperty(
+            bundle_by="zone",
+            fixed_fee_yuan_per_bundle_year=24000.0,
+            contract_margin_rate=0.10,
+            jobs=(
+                PerUseJob(name="pipe_dredging", market_price_yuan_per_use=300.0,
+                          discount_rate=0.3, uses_per_10000_m2_year=4.0,
+                          age_growth_per_year=0.03),
+                PerUseJob(name="wall_repair", market_price_yuan_per_use=800.0,
+                          discount_rate=0.3, uses_per_10000_m2_year=1.0,
+                          age_growth_per_year=0.03),
+                PerUseJob(name="road_levelling", market_price_yuan_per_use=1500.0,
+                          discount_rate=0.3, uses_per_10000_m2_year=0.3,
+                          age_growth_per_year=0.02),
+            ),
+        ),
+        street_fallback=StreetFallback(
+            items=(
+                StreetItem(name="garbage_removal", pricing="per_tonne", price_yuan=120.0,
+                           kg_per_household_day=2.0, category="cleaning",
+                           replaces_role="cleaning", replaced_share=0.25),
+                StreetItem(name="grid_workers", pricing="per_household", price_yuan=30.0,
+                           category="staff", replaces_role="management",
+                           replaced_share=0.5),
+            )
+        ),
+        smart_devices=SmartDevices(
+            discount_rate=0.04,
+            devices=(
+                Device(name="access_control", basis="gate", units_per_basis=1.0,
+                       capital_cost_yuan_per_unit=30000.0, service_life_years=8.0,
+                       running_cost_yuan_per_unit_year=1200.0, replaces_role="order",
+                       replaced_fte_per_unit=2.0),
+                Device(name="cameras", basis="building", units_per_basis=2.0,
+                       capital_cost_yuan_per_unit=1500.0, service_life_years=6.0,
+                       running_cost_yuan_per_unit_year=100.0, replaces_role="order",
+                       replaced_fte_per_unit=0.05),
+                Device(name="smart_parking", basis="compound", units_per_basis=1.0,
+                       capital_cost_yuan_per_unit=20000.0, service_life_years=8.0,
+                       running_cost_yuan_per_unit_year=1000.0),
+                Device(name="speakers", basis="compound", units_per_basis=2.0,
+                       capital_cost_yuan_per_unit=800.0, service_life_years=5.0,
+                       running_cost_yuan_per_unit_year=50.0),
+            ),
+        ),
+        public_income=PublicIncome(
+            sources=(
+                IncomeSource(name="parking", basis="parking_space", units_per_basis=1.0,
+                             price_yuan_per_unit_year=1200.0, occupancy_rate=0.6,
+                             cost_share_rate=0.1),
+                IncomeSource(name="advertising", basis="compound", units_per_basis=2.0,
+                             price_yuan_per_unit_year=1500.0, occupancy_rate=0.5),
+                IncomeSource(name="site_fees", basis="compound", units_per_basis=1.0,
+                             price_yuan_per_unit_year=2000.0, occupancy_rate=0.5),
+            )
+        ),
+    )
+
+
+def _items(plan: Plan, section: str) -> tuple[BaseModel, ...]:
+    items: tuple[BaseModel, ...] = getattr(getattr(plan, section), _SECTIONS[section])
+    return items
+
+
+def override_paths(plan: Plan) -> dict[str, float]:
+    """Every numeric item field a per-compound override can change, with its plan value.
+
+    Returns
+    -------
+    dict
+        ``"<section>.<item name>.<field>" -> value``, e.g.
+        ``"self_governance.patrol.hours_per_week" -> 14.0``.
+    """
+    paths: dict[str, float] = {}
+    for section in _SECTIONS:
+        for item in _items(plan, section):
+            name = getattr(item, "name")  # noqa: B009
+            for field, info in type(item).model_fields.items():
+                if info.annotation is float:
+                    paths[f"{section}.{name}.{field}"] = float(getattr(item, field))
+    return paths
+
+
+def _bounds(plan: Plan, path: str) -> tuple[float | None, bool, float | None]:
+    section, name, field = path.split(".")
+    item = next(i for i in _items(plan, section) if getattr(i, "name") == name)  # noqa: B009
+    lo: float | None = None
+    lo_open = False
+    hi: float | None = None
+    for meta in type(item).model_fields[field].metadata:
+        if isinstance(meta, at.Ge):
+            lo = float(meta.ge)  # type: ignore[arg-type]
+        elif isinstance(meta, at.Gt):
+            lo, lo_open = float(meta.gt), True  # type: ignore[arg-type]
+        elif isinstance(meta, at.Le):
+            hi = float(meta.le)  # type: ignore[arg-type]
+    return lo, lo_open, hi
+
+
+@dataclass(frozen=True, slots=True)
+class PlanArrays:
+    """A plan resolved against a compound table: one value per compound for every path.
+
+    Attributes
+    ----------
+    plan
+        The plan.
+    values
+        Path (see :func:`override_paths`) -> per-compound values.
+    bundle_code
+        Bundle number of each compound, ``0..n_bundles-1``.
+    bundle_ids
+        Bundle identifier of each bundle number.
+    bundle_fixed_fee_yuan
+        Fixed fee of each bundle. [yuan/year]
+    """
+
+    plan: Plan
+    values: dict[str, FloatArray]
+    bundle_code: npt.NDArray[np.int64]
+    bundle_ids: npt.NDArray[np.str_]
+    bundle_fixed_fee_yuan: FloatArray
+
+    def value(self, section: str, name: str, field: str) -> FloatArray:
+        """Per-compound value of one item field (units as the field's docstring)."""
+        return self.values[f"{section}.{name}.{field}"]
+
+    def item(self, section: str, name: str) -> dict[str, FloatArray]:
+        """Every numeric field of one item: field -> per-compound values."""
+        prefix = f"{section}.{name}."
+        return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
+
+
+def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[npt.NDArray[Any], list[Problem]]:
+    sp = plan.shared_property
+    ids = table.ids
+    problems: list[Problem] = []
+    if sp.bundle_by == "none":
+        labels = np.array([f"alone:{i}" for i in ids], dtype=object)
+    elif sp.bundle_by in ("zone", "street"):
+        col = table.frame[sp.bundle_by].to_numpy(dtype=object)
+        labels = np.where(col == "", np.array([f"alone:{i}" for i in ids], dtype=object),
+                          np.array([f"{sp.bundle_by}:{v}" for v in col], dtype=object))
+    else:
+        labels = np.array([f"alone:{i}" for i in ids], dtype=object)
+        index = pd.Index(ids)
+        for bundle in sp.bundles:
+            pos = index.get_indexer(pd.Index(list(bundle.members)))
+            for member, p in zip(bundle.members, pos, strict=True):
+                if p < 0:
+                    problems.append(Problem(member, "shared_property.bundles", bundle.bundle_id,
+                                            "bundle member is not in the compound table"))
+            labels[pos[pos >= 0]] = bundle.bundle_id
+    return labels, problems
+
+
+def resolve_plan(
+    plan: Plan, table: CompoundTable, overrides: pd.DataFrame | None = None
+) -> PlanArrays:
+    """Resolve a plan and its per-compound overrides into arrays, checking everything.
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    table
+        Validated compounds.
+    overrides
+        Optional table with a ``compound_id`` column and any of the columns of
+        :func:`override_paths` (numbers) or :data:`BUNDLE_ID_PATH` (text). Empty
+        cells keep the plan's value.
+
+    Returns
+    -------
+    PlanArrays
+
+    Raises
+    ------
+    propfee.errors.InputError
+        Listing every unknown compound, unknown column and out-of-range value.
+    """
+    n = len(table)
+    defaults = override_paths(plan)
+    values = {path: np.full(n, v, dtype=np.float64) for path, v in defaults.items()}
+    labels, problems = _bundle_labels(plan, table)
+    if overrides is not None:
+        problems += _apply_overrides(plan, table, overrides, values, labels)
+    if problems:
+        raise InputError(problems, what="plan")
+    unique, code = np.unique(labels.astype(str), return_inverse=True)
+    fee = np.full(len(unique), plan.shared_property.fixed_fee_yuan_per_bundle_year)
+    explicit = {b.bundle_id: b.fixed_fee_yuan_per_year for b in plan.shared_property.bundles}
+    for j, label in enumerate(unique):
+        own = explicit.get(str(label))
+        if own is not None:
+            fee[j] = own
+    return PlanArrays(plan, values, code.astype(np.int64), unique, fee)
+
+
+def _apply_overrides(
+    plan: Plan,
+    table: CompoundTable,
+    overrides: pd.DataFrame,
+    values: dict[str, FloatArray],
+    labels: npt.NDArray[Any],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if "compound_id" not in overrides.columns:
+        return [Problem(None, "compound_id", None, "override table needs a compound_id column")]
+    unknown = [c for c in overrides.columns
+               if c not in values and c not in ("compound_id", BUNDLE_ID_PATH)]
+    problems += [Problem(None, str(c), None,
+                         "unknown override column (see propfee.plan.override_paths)")
+                 for c in unknown]
+    oid = overrides["compound_id"].astype(str).to_numpy()
+    pos = pd.Index(table.ids).get_indexer(pd.Index(oid))
+    problems += [Problem(oid[i], "compound_id", oid[i], "override names no compound of the table")
+                 for i in np.flatnonzero(pos < 0)]
+    dup = pd.Series(oid).duplicated().to_numpy()
+    problems += [Problem(oid[i], "compound_id", oid[i], "compound overridden twice")
+                 for i in np.flatnonzero(dup)]
+    if problems:
+        return problems
+    for column in overrides.columns:
+        if column == "compound_id":
+            continue
+        raw = overrides[column]
+        if column == BUNDLE_ID_PATH:
+            given = raw.notna().to_numpy() & (raw.astype(str).str.len() > 0).to_numpy()
+            labels[pos[given]] = raw[given].astype(str).to_numpy()
+            continue
+        number = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+        given = raw.notna().to_numpy()
+        bad = given & ~np.isfinite(number)
+        problems += [Problem(oid[i], column, raw.iloc[i], "not a finite number")
+                     for i in np.flatnonzero(bad)]
+        lo, lo_open, hi = _bounds(plan, column)
+        ok = given & ~bad
+        with np.errstate(invalid="ignore"):
+            if lo is not None:
+                low = ok & ((number <= lo) if lo_open else (number < lo))
+                problems += [Problem(oid[i], column, float(number[i]),
+                                     f"must be {'>' if lo_open else '>='} {lo:g}")
+                             for i in np.flatnonzero(low)]
+                ok &= ~low
+            if hi is not None:
+                high = ok & (number > hi)
+                problems += [Problem(oid[i], column, float(number[i]), f"must be <= {hi:g}")
+                             for i in np.flatnonzero(high)]
+                ok &= ~high
+        values[column][pos[ok]] = number[ok]
+    return problems
