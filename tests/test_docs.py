@@ -1,4 +1,7 @@
-"""Every Python code block of the README and the docs runs (blocks of one page share a namespace)."""
+"""Every Python code block of the README and the docs runs.
+
+Blocks of one page share a namespace, as in a notebook.
+"""
 
 from __future__ import annotations
 

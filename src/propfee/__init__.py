@@ -31,6 +31,7 @@ __all__ = [
     "PropfeeError",
     "__version__",
     "allocate_fen",
+    "channels",
     "datasets",
     "default_parameters",
     "default_plan",
@@ -40,5 +41,7 @@ __all__ = [
     "market_baseline",
     "market_baseline_district",
     "params",
+    "plan",
+    "report",
     "validate_compounds",
 ]
