@@ -46,6 +46,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from propfee.baseline import baseline_arrays, effective_fee_inputs
+from propfee.bundling.cost import contract_costs
 from propfee.channels.common import CHANNELS, PAYERS, Category, Channel, Payer, basis_quantity
 from propfee.channels.devices import capital_recovery_factor
 from propfee.channels.self_governance import ROLE_MATERIAL_CATEGORY, delivered_hours_year
@@ -56,7 +57,7 @@ from propfee.fees import annual_fee_billed_yuan
 from propfee.money import allocate_fen_grouped, fen_to_yuan, yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
-from propfee.staffing import DAYS_PER_YEAR, ROLES, annual_wage_cost_yuan, round_headcount_fte
+from propfee.staffing import DAYS_PER_YEAR, ROLES
 from propfee.staffing import staff_demand_fte as _demand
 
 __all__ = [
@@ -223,33 +224,13 @@ def budget_arrays(
                            ROLE_MATERIAL_CATEGORY[task.role], "fund_pool")] = plan.value(
                 "self_governance", task.name, "materials_yuan_per_year")
 
-    # Channel 2: shared property, staffed on the bundle's pooled residual demand.
+    # Channel 2: shared property, priced per bundle by the contract cost function.
     sp = p.shared_property
     code = plan.bundle_code
     n_bundles = len(plan.bundle_ids)
     ids = table.ids
-    staff_total = np.zeros(n)
-    for role in ROLES:
-        rp = getattr(staffing, role)
-        bundle_fte = round_headcount_fte(
-            np.bincount(code, weights=remaining[role], minlength=n_bundles),
-            rp.headcount_step_fte,
-        )
-        bundle_cost = annual_wage_cost_yuan(bundle_fte, rp.monthly_wage_yuan,
-                                            staffing.social_insurance_rate, staffing.welfare_rate)
-        share = fen_to_yuan(allocate_fen_grouped(yuan_to_fen(bundle_cost), code,
-                                                 remaining[role], ids))
-        lines[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
-                       "residents_fees")] = share
-        staff_total = staff_total + share
-    lines[LineSpec("contract_margin", "shared_property", "margin", "residents_fees")] = (
-        sp.contract_margin_rate * staff_total
-    )
-    lines[LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees")] = (
-        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(plan.bundle_fixed_fee_yuan), code, floor,
-                                         ids))
-    )
     jobs_market = np.zeros(n)
+    jobs_discounted = np.zeros(n)
     for job in sp.jobs:
         v = plan.item("shared_property", job.name)
         uses = expected_uses_per_year(v["uses_per_10000_m2_year"], floor, age,
@@ -259,6 +240,30 @@ def budget_arrays(
         lines[LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool")] = (
             market * (1.0 - v["discount_rate"])
         )
+        jobs_discounted = jobs_discounted + lines[LineSpec(f"job_{job.name}", "shared_property",
+                                                           "upkeep", "fund_pool")]
+    contract = contract_costs(
+        code, np.arange(n), n_bundles, residual_fte=remaining, households=households,
+        x_m=table.array("x_m"), y_m=table.array("y_m"), jobs_yuan=jobs_discounted,
+        fixed_fee_yuan=plan.bundle_fixed_fee_yuan, shared=sp, staffing=staffing,
+    )
+    staff_share = np.zeros(n)
+    for role in ROLES:
+        share = fen_to_yuan(allocate_fen_grouped(
+            yuan_to_fen(contract.staff_by_role_yuan[role]), code, remaining[role], ids))
+        lines[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
+                       "residents_fees")] = share
+        staff_share = staff_share + share
+    lines[LineSpec("contract_margin", "shared_property", "margin", "residents_fees")] = (
+        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(contract.margin_yuan), code, staff_share,
+                                         ids))
+    )
+    lines[LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees")] = (
+        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(contract.fixed_yuan), code, floor, ids))
+    )
+    lines[LineSpec("contract_travel", "shared_property", "other", "residents_fees")] = (
+        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(contract.travel_yuan), code, floor, ids))
+    )
 
     # What the compound buys itself: running of shared parts, materials, insurance.
     c = params.costs

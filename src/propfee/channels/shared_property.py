@@ -12,9 +12,12 @@ Formulas::
     bundle_fte[b, role]    = ceil(sum_i residual_fte / step) * step    (step: the role's
                              headcount_step_fte; one compound alone = stand-alone rounding)
     bundle_staff_yuan[b]   = bundle_fte * monthly_wage * 12 * (1 + social_insurance + welfare)
-    compound share         = bundle_staff_yuan split in fen by residual_fte (largest remainder)
-    contract_margin_yuan   = contract_margin_rate * staff share     (all-in: margin and taxes)
-    fixed_fee share        = fixed_fee_yuan_per_bundle_year split in fen by floor area
+    margin[b]              = contract_margin_rate * bundle_staff_yuan  (all-in: margin, taxes)
+    crews[b]               = ceil(households / households_per_crew)
+    fixed[b]               = fixed_fee_yuan_per_bundle_year * crews
+    travel[b]              = travel_yuan_per_m_year * (members - 1) * spread_m
+    compound shares        = staff split in fen by residual_fte; margin with its staff;
+                             fixed fee and travel split in fen by floor area
     uses_per_year          = uses_per_10000_m2_year * floor_area_m2 / 10,000
                              * (1 + age_growth_per_year * age_years)
     job_yuan               = uses_per_year * market_price_yuan_per_use * (1 - discount_rate)
@@ -93,6 +96,14 @@ class SharedProperty(PlanModel):
         split among members by floor area. [yuan/year]
     contract_margin_rate
         All-in margin of the company on the staff it provides (profit and taxes). [1]
+    travel_yuan_per_m_year
+        Travel and coordination cost of a contract per metre of spread per extra member:
+        ``travel = travel_yuan_per_m_year * (members - 1) * spread_m``, where the spread
+        is the diagonal of the members' bounding box. [yuan/(m year)]
+    households_per_crew
+        Households one crew (site manager and team) can serve; a contract needs
+        ``ceil(households / households_per_crew)`` crews and pays the fixed fee per crew.
+        [households/crew]
     jobs
         Per-use jobs, each with a unique name.
     """
@@ -101,6 +112,8 @@ class SharedProperty(PlanModel):
     bundles: Annotated[tuple[Bundle, ...], Field(strict=False)] = ()
     fixed_fee_yuan_per_bundle_year: NonNeg = 24000.0
     contract_margin_rate: Rate = 0.10
+    travel_yuan_per_m_year: NonNeg = 2.0
+    households_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1500.0
     jobs: Annotated[tuple[PerUseJob, ...], Field(strict=False)] = ()
 
     @field_validator("jobs")

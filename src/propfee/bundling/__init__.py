@@ -1,0 +1,26 @@
+"""Bundling neighbouring compounds: contract cost, fair shares, and the partition optimiser.
+
+- :mod:`propfee.bundling.cost`: the contract price of any set of compounds, vectorised
+- :mod:`propfee.bundling.game`: a district's bundling game (the characteristic function)
+- :mod:`propfee.bundling.allocation`: fair shares (keys, SCRB, Shapley, core-constrained)
+- :mod:`propfee.bundling.optimise`: partition a district into bundles, with a proven gap
+
+Allocation and optimisation need the ``optimise`` extra (scipy, highspy).
+"""
+
+from propfee.bundling.allocation import Split, split_bundle
+from propfee.bundling.cost import ContractCosts, contract_costs, spread_m
+from propfee.bundling.game import BundleGame
+from propfee.bundling.optimise import BundlingProblem, BundlingResult, optimise_bundles
+
+__all__ = [
+    "BundleGame",
+    "BundlingProblem",
+    "BundlingResult",
+    "ContractCosts",
+    "Split",
+    "contract_costs",
+    "optimise_bundles",
+    "split_bundle",
+    "spread_m",
+]

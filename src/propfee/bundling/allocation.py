@@ -1,0 +1,389 @@
+"""Fair shares of a bundle's contract price.
+
+Methods (``x_i`` is compound ``i``'s share of ``c(N)``, ``N`` the bundle):
+
+- ``floor_area``, ``households``, ``standalone``, ``use``: proportional to the key
+  (``use`` = per-use jobs at market price). Proportional keys can charge a compound
+  more than it would pay alone.
+- ``scrb`` (separable costs, remaining benefits): ``s_i = c(N) - c(N \\ i)``,
+  ``r_i = max(c({i}) - s_i, 0)``, ``x_i = s_i + r_i / sum(r) * (c(N) - sum(s))``.
+- ``shapley``: ``x_i = sum over S not containing i of |S|! (n-|S|-1)! / n! (c(S+i) - c(S))``,
+  exact over all ``2^n`` sub-groups up to :data:`EXACT_LIMIT` members (vectorised: all
+  sub-group costs in one call of the cost function), by seeded permutation sampling
+  beyond, with a standard error.
+- ``core``: one linear program (HiGHS) for the least-core ``epsilon``: the smallest
+  ``e`` with ``x_i <= c({i})`` and ``sum_{i in S} x_i <= c(S) + e`` for every proper
+  sub-group (singletons included), then a second one for the allocation closest (L1)
+  to the planner's key under ``e+ = max(e, 0)``. If the core is non-empty (``e <= 0``)
+  the split is in it.
+
+Every split is rounded to integer fen by largest remainder (ties by compound id) and
+sums exactly to ``c(N)`` rounded to the fen. Each reports every compound's saving
+against stand-alone, the least-core epsilon and the largest overcharge any sub-group
+sees: ``max_S (sum_{i in S} x_i - c(S))`` over all non-empty ``S`` (for bundles up to
+:data:`EXACT_LIMIT` members).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from math import factorial
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from propfee._optional import require
+from propfee.bundling.game import BundleGame
+from propfee.errors import InputError, Problem
+from propfee.money import allocate_fen, fen_to_yuan, yuan_to_fen
+
+__all__ = [
+    "EXACT_LIMIT",
+    "Split",
+    "coalition_costs",
+    "least_core",
+    "shapley_exact",
+    "shapley_sampled",
+    "split_bundle",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+EXACT_LIMIT = 16
+"""Largest bundle for which every sub-group is enumerated (2^16 = 65,536). [compounds]"""
+
+Method = Literal["floor_area", "households", "standalone", "use", "scrb", "shapley", "core"]
+
+
+def _subset_matrix(n: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    masks = np.arange(1 << n, dtype=np.int64)
+    bits = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
+    return masks, bits
+
+
+def coalition_costs(game: BundleGame, members: npt.ArrayLike) -> FloatArray:
+    """``c(S)`` of every sub-group of a bundle, indexed by bitmask (bit ``j`` = member ``j``).
+
+    Parameters
+    ----------
+    game
+        The bundling game.
+    members
+        Positions of the bundle's members in the game (at most :data:`EXACT_LIMIT`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2^n`` costs; entry 0 is the empty set (0). [yuan/year]
+    """
+    m = np.asarray(members, dtype=np.int64)
+    n = len(m)
+    if n > EXACT_LIMIT:
+        raise ValueError(f"{n} members: exact enumeration is limited to {EXACT_LIMIT}")
+    _, bits = _subset_matrix(n)
+    padded = np.where(bits, m[None, :], -1)
+    return game.costs(padded)
+
+
+def shapley_exact(costs_by_mask: FloatArray, n: int) -> FloatArray:
+    """Exact Shapley value from the costs of all ``2^n`` sub-groups.
+
+    Parameters
+    ----------
+    costs_by_mask
+        ``c(S)`` indexed by bitmask. [yuan/year]
+    n
+        Number of players.
+
+    Returns
+    -------
+    numpy.ndarray
+        Each player's Shapley value; they sum to ``c(N)``. [yuan/year]
+
+    Examples
+    --------
+    Two players, c(A) = 10, c(B) = 20, c(AB) = 24: A pays 10 + (24 - 20 - 10)/2 = 7.
+
+    >>> shapley_exact(np.array([0.0, 10.0, 20.0, 24.0]), 2).tolist()
+    [7.0, 17.0]
+    """
+    masks = np.arange(1 << n, dtype=np.int64)
+    size = np.bitwise_count(masks.astype(np.uint64)).astype(np.int64)
+    weight = np.array([factorial(s) * factorial(n - s - 1) / factorial(n) for s in range(n)])
+    phi = np.empty(n)
+    for i in range(n):
+        without = masks[((masks >> i) & 1) == 0]
+        gain = costs_by_mask[without | (1 << i)] - costs_by_mask[without]
+        phi[i] = float(np.sum(weight[size[without]] * gain))
+    return phi
+
+
+def shapley_sampled(
+    game: BundleGame, members: npt.ArrayLike, samples: int, seed: int
+) -> tuple[FloatArray, FloatArray]:
+    """Shapley value by permutation sampling (seeded numpy Generator).
+
+    Parameters
+    ----------
+    game
+        The bundling game.
+    members
+        Positions of the bundle's members in the game.
+    samples
+        Number of random orders.
+    seed
+        Seed; the same seed gives the same numbers.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(estimate, standard_error)``. [yuan/year]
+    """
+    m = np.asarray(members, dtype=np.int64)
+    n = len(m)
+    rng = np.random.default_rng(seed)
+    orders = np.argsort(rng.random((samples, n)), axis=1)
+    # Prefix sets of every order: row (s, k) holds the first k+1 members of order s.
+    prefix = np.where(np.arange(n)[None, None, :] <= np.arange(n)[None, :, None],
+                      m[orders][:, None, :], -1).reshape(samples * n, n)
+    costs = game.costs(prefix).reshape(samples, n)
+    marginal = np.diff(np.concatenate([np.zeros((samples, 1)), costs], axis=1), axis=1)
+    contrib = np.zeros((samples, n))
+    np.put_along_axis(contrib, orders, marginal, axis=1)
+    estimate = contrib.mean(axis=0)
+    stderr = contrib.std(axis=0, ddof=1) / np.sqrt(samples) if samples > 1 else np.full(n, np.inf)
+    return estimate, stderr
+
+
+def least_core(
+    costs_by_mask: FloatArray, n: int, key: FloatArray | None = None,
+    *, cap_standalone: bool = True,
+) -> tuple[float, FloatArray]:
+    """Least-core epsilon and, if a key is given, the core-constrained allocation closest to it.
+
+    Two linear programs solved with HiGHS (``scipy.optimize.linprog``).
+
+    Parameters
+    ----------
+    costs_by_mask
+        ``c(S)`` of all sub-groups, indexed by bitmask. [yuan/year]
+    n
+        Number of players.
+    key
+        Target allocation (the planner's key), summing to ``c(N)``. [yuan/year]
+    cap_standalone
+        Also require ``x_i <= c({i})`` outright (not only up to epsilon). Without it
+        the program is the classical least core, always feasible.
+
+    Returns
+    -------
+    tuple
+        ``(epsilon [yuan/year], allocation [yuan/year])``; without a key the
+        allocation is the first LP's solution.
+    """
+    if n == 1:  # one member: nothing to leave
+        return 0.0, np.array([float(costs_by_mask[1])])
+    opt = require("scipy.optimize", feature="the least core", extra="optimise")
+    sp = require("scipy.sparse", feature="the least core", extra="optimise")
+    linprog = opt.linprog
+    csr_matrix, hstack, identity, vstack = sp.csr_matrix, sp.hstack, sp.identity, sp.vstack
+
+    full = (1 << n) - 1
+    masks, bits = _subset_matrix(n)
+    grand = float(costs_by_mask[full])
+    exact_single = costs_by_mask[1 << np.arange(n)]
+    # Stand-alone caps are taken down to the fen, so that a share rounded to the fen
+    # by largest remainder still never exceeds the compound's stand-alone cost.
+    single = np.floor(exact_single * 100.0) / 100.0 - 1e-6
+    if single.sum() < grand:
+        single = exact_single
+    if not cap_standalone:
+        single = np.full(n, np.inf)
+    # Every proper non-empty sub-group, singletons included (this bounds epsilon: the
+    # classical least core); singletons are also capped hard at their stand-alone cost.
+    proper = (masks != 0) & (masks != full)
+    a_groups = csr_matrix(bits[proper].astype(np.float64))
+    b_groups = costs_by_mask[proper]
+    # LP 1: variables (x, e); min e; groups: A x - e <= c(S); singles: x_i <= c(i); sum x = c(N).
+    ones = np.ones((a_groups.shape[0], 1))
+    a_ub = vstack([hstack([a_groups, csr_matrix(-ones)]),
+                   hstack([identity(n, format="csr"), csr_matrix((n, 1))])]).tocsr()
+    b_ub = np.concatenate([b_groups, np.minimum(single, 1e300)])
+    a_eq = csr_matrix(np.concatenate([np.ones(n), [0.0]])[None, :])
+    c = np.zeros(n + 1)
+    c[-1] = 1.0
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[grand],
+                  bounds=[(0, None)] * n + [(None, None)], method="highs")
+    if res.status != 0:
+        raise InputError([Problem(None, "members", n,
+                                  "no split keeps every compound at or below its stand-alone "
+                                  "cost: the bundle costs more than its members alone")],
+                         what="core-constrained split")
+    eps = float(res.x[-1]) if a_groups.shape[0] else 0.0  # one member: nothing to leave
+    if key is None:
+        return eps, np.asarray(res.x[:n], dtype=np.float64)
+    # LP 2: variables (x, t); min sum t; t >= |x - key|; groups with e+ = max(e, 0).
+    e_plus = max(eps, 0.0)
+    k = np.asarray(key, dtype=np.float64)
+    eye = identity(n, format="csr")
+    a_ub2 = vstack([
+        hstack([a_groups, csr_matrix((a_groups.shape[0], n))]),
+        hstack([eye, csr_matrix((n, n))]),
+        hstack([eye, -eye]),
+        hstack([-eye, -eye]),
+    ]).tocsr()
+    b_ub2 = np.concatenate([b_groups + e_plus, np.minimum(single, 1e300), k, -k])
+    a_eq2 = csr_matrix(np.concatenate([np.ones(n), np.zeros(n)])[None, :])
+    c2 = np.concatenate([np.zeros(n), np.ones(n)])
+    res2 = linprog(c2, A_ub=a_ub2, b_ub=b_ub2, A_eq=a_eq2, b_eq=[grand],
+                   bounds=[(0, None)] * (2 * n), method="highs")
+    if res2.status != 0:  # pragma: no cover - LP 1 proved feasibility
+        raise InputError([Problem(None, "members", n, f"core split failed: {res2.message}")],
+                         what="core-constrained split")
+    return eps, np.asarray(res2.x[:n], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A bundle's contract price split among its members.
+
+    Attributes
+    ----------
+    method
+        The allocation method.
+    shares
+        One row per member (sorted by compound id): ``compound_id``, ``share_yuan``
+        (exact to the fen; the column sums to ``contract_yuan``), ``standalone_yuan``,
+        ``saving_yuan`` (stand-alone minus share; negative: the compound pays more than
+        alone), and ``share_unrounded_yuan``.
+    contract_yuan
+        ``c(N)`` rounded to the fen. [yuan/year]
+    least_core_epsilon_yuan
+        Least-core epsilon (``<= 0``: the core is non-empty); ``nan`` beyond
+        :data:`EXACT_LIMIT` members. [yuan/year]
+    max_overcharge_yuan
+        Largest ``sum_{i in S} share_i - c(S)`` over all non-empty sub-groups, on the
+        shares as charged (in fen) (``<= 0``: no group would rather leave); ``nan``
+        beyond :data:`EXACT_LIMIT`. [yuan/year]
+    core_empty
+        Whether the bundle's core is empty (some group would rather leave, whatever
+        the split).
+    standard_error_yuan
+        Sampling standard error per member for sampled Shapley values, else ``None``.
+    """
+
+    method: str
+    shares: pd.DataFrame
+    contract_yuan: float
+    least_core_epsilon_yuan: float
+    max_overcharge_yuan: float
+    core_empty: bool
+    standard_error_yuan: FloatArray | None = None
+
+
+def split_bundle(
+    game: BundleGame,
+    members: Sequence[str],
+    method: Method = "shapley",
+    *,
+    key: Method = "floor_area",
+    samples: int = 2000,
+    seed: int = 0,
+) -> Split:
+    """Split a bundle's contract price among its members.
+
+    Parameters
+    ----------
+    game
+        The bundling game of the district.
+    members
+        Compound ids of the bundle.
+    method
+        See the module docstring.
+    key
+        For ``method="core"``: the planner's key the split stays closest to.
+    samples, seed
+        Permutation samples and seed for Shapley values beyond :data:`EXACT_LIMIT`.
+
+    Returns
+    -------
+    Split
+
+    Raises
+    ------
+    propfee.errors.InputError
+        For unknown or repeated compound ids, an unknown method, or ``core`` beyond
+        :data:`EXACT_LIMIT` members.
+    """
+    allowed = ("floor_area", "households", "standalone", "use", "scrb", "shapley", "core")
+    if method not in allowed or (method == "core" and key in ("core",)):
+        raise InputError([Problem(None, "method", method, f"must be one of {allowed}")],
+                         what="split")
+    order = np.argsort(np.asarray(members, dtype=str), kind="stable")
+    ids = [members[i] for i in order]
+    pos = game.index(ids)
+    n = len(pos)
+    exact = n <= EXACT_LIMIT
+    if method == "core" and not exact:
+        raise InputError([Problem(None, "members", n,
+                                  f"the core-constrained split needs <= {EXACT_LIMIT} members")],
+                         what="split")
+    standalone = game.costs(pos[:, None])
+    by_mask = coalition_costs(game, pos) if exact else None
+    grand = float(by_mask[-1]) if by_mask is not None else float(game.costs(pos[None, :])[0])
+    stderr = None
+
+    def proportional(weights: FloatArray) -> FloatArray:
+        w = np.asarray(weights, dtype=np.float64)
+        return grand * w / w.sum() if w.sum() > 0 else np.full(n, grand / n)
+
+    def allocate(name: str) -> FloatArray:
+        nonlocal stderr
+        if name == "floor_area":
+            return proportional(game.floor_area_m2[pos])
+        if name == "households":
+            return proportional(game.households[pos])
+        if name == "standalone":
+            return proportional(standalone)
+        if name == "use":
+            return proportional(game.jobs_at_market_yuan[pos])
+        if name == "scrb":
+            full = np.arange(n)
+            without = np.where(full[None, :] != full[:, None], pos[None, :], -1)
+            separable = grand - game.costs(without)
+            remaining = np.maximum(standalone - separable, 0.0)
+            nonsep = grand - separable.sum()
+            share = remaining / remaining.sum() if remaining.sum() > 0 else np.full(n, 1 / n)
+            scrb: FloatArray = separable + share * nonsep
+            return scrb
+        if name == "shapley":
+            if by_mask is not None:
+                return shapley_exact(by_mask, n)
+            est, stderr = shapley_sampled(game, pos, samples, seed)
+            scaled: FloatArray = est * grand / est.sum()
+            return scaled
+        assert by_mask is not None
+        return least_core(by_mask, n, allocate(key))[1]
+
+    x = allocate(method)
+    total_fen = int(yuan_to_fen(grand))
+    fen = allocate_fen(total_fen, np.maximum(x, 0.0), ids)
+    share = fen_to_yuan(fen)
+    eps, overcharge, empty = np.nan, np.nan, False
+    if by_mask is not None:
+        eps = least_core(by_mask, n, cap_standalone=False)[0]
+        _, bits = _subset_matrix(n)
+        overcharge = float(np.max(bits[1:].astype(np.float64) @ share - by_mask[1:]))
+        empty = eps > 1e-6 * max(1.0, grand)
+    shares = pd.DataFrame({
+        "compound_id": ids,
+        "share_yuan": share,
+        "standalone_yuan": fen_to_yuan(yuan_to_fen(standalone)),
+        "saving_yuan": fen_to_yuan(yuan_to_fen(standalone) - fen),
+        "share_unrounded_yuan": x,
+    })
+    return Split(method, shares, fen_to_yuan(total_fen).item(), eps, overcharge, bool(empty),
+                 stderr)

@@ -1,0 +1,201 @@
+"""The bundling game of a district: per-compound inputs and the characteristic function.
+
+:class:`BundleGame` holds what the contract cost function needs for every compound of a
+district under a plan (its residual staff demand after volunteers, devices and the
+street, its per-use jobs, households, location), plus what decides whether a bundle pays
+its way (fees, public income and the compound's other cash costs). It is built by
+running the 4+1 kernel once (:meth:`BundleGame.from_district`).
+
+``game.cost(["A", "B"])`` is the characteristic function ``c(S)`` of one set;
+``game.costs(candidates)`` prices many sets at once, given as a padded index matrix
+(one row per set, member positions, ``-1`` for padding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from propfee.bundling.cost import ContractCosts, contract_costs
+from propfee.channels.shared_property import SharedProperty
+from propfee.compound import CompoundTable, validate_compounds
+from propfee.errors import InputError, Problem
+from propfee.params import ParameterSet, default_parameters
+from propfee.params.model import StaffingParams
+from propfee.plan import Plan, default_plan, resolve_plan
+
+__all__ = ["BundleGame", "padded_to_long"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def padded_to_long(candidates: npt.ArrayLike) -> tuple[IntArray, IntArray, int]:
+    """Turn a padded ``(K, s)`` index matrix (``-1`` = empty) into long-format pairs.
+
+    Returns
+    -------
+    tuple
+        ``(bundle, member, K)``.
+    """
+    c = np.atleast_2d(np.asarray(candidates, dtype=np.int64))
+    rows, cols = np.nonzero(c >= 0)
+    return rows.astype(np.int64), c[rows, cols], c.shape[0]
+
+
+@dataclass(frozen=True)
+class BundleGame:
+    """Per-compound inputs of the bundling game (arrays in compound order).
+
+    Attributes
+    ----------
+    ids
+        Compound ids.
+    residual_fte
+        Role -> demand left for the contract company. [FTE]
+    households
+        Households. [households]
+    floor_area_m2
+        Floor area. [m2]
+    x_m, y_m
+        Location. [m]
+    jobs_yuan
+        Per-use jobs at the contract's discount. [yuan/year]
+    jobs_at_market_yuan
+        The same jobs at market price. [yuan/year]
+    other_cash_yuan
+        The compound's cash costs outside the contract (direct costs, volunteer
+        materials, device running and pool-funded capital). [yuan/year]
+    income_yuan
+        Fee collected plus public income. [yuan/year]
+    shared
+        Contract terms.
+    staffing
+        Norms and wages.
+    """
+
+    ids: npt.NDArray[np.str_]
+    residual_fte: dict[str, FloatArray]
+    households: FloatArray
+    floor_area_m2: FloatArray
+    x_m: FloatArray
+    y_m: FloatArray
+    jobs_yuan: FloatArray
+    jobs_at_market_yuan: FloatArray
+    other_cash_yuan: FloatArray
+    income_yuan: FloatArray
+    shared: SharedProperty
+    staffing: StaffingParams
+
+    @classmethod
+    def from_district(
+        cls,
+        compounds: pd.DataFrame | CompoundTable,
+        plan: Plan | None = None,
+        params: ParameterSet | None = None,
+    ) -> BundleGame:
+        """Build the game by running the 4+1 kernel once, each compound alone.
+
+        Parameters
+        ----------
+        compounds
+            A compound table.
+        plan
+            The 4+1 plan (its bundles are ignored; its contract terms are used).
+        params
+            Parameter set.
+        """
+        from propfee.baseline import effective_fee_inputs
+        from propfee.budget import budget_arrays
+        from propfee.fees import annual_fee_billed_yuan
+
+        plan = plan or default_plan()
+        params = params or default_parameters()
+        table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(
+            compounds)
+        alone = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+            update={"bundle_by": "none", "bundles": ()})})
+        out = budget_arrays(table, resolve_plan(alone, table), params)
+        jobs = sum((v for s, v in out.lines.items() if s.code.startswith("job_")),
+                   start=np.zeros(len(table)))
+        other = sum((v for s, v in out.lines.items()
+                     if s.payer in ("residents_fees", "fund_pool")
+                     and not s.code.startswith(("job_", "contract_"))),
+                    start=np.zeros(len(table)))
+        rate, coll = effective_fee_inputs(table, params)
+        fees = annual_fee_billed_yuan(table.array("floor_area_m2"), rate) * coll
+        return cls(
+            ids=table.ids,
+            residual_fte=out.residual_fte,
+            households=table.array("households"),
+            floor_area_m2=table.array("floor_area_m2"),
+            x_m=table.array("x_m"),
+            y_m=table.array("y_m"),
+            jobs_yuan=jobs,
+            jobs_at_market_yuan=out.jobs_at_market_yuan,
+            other_cash_yuan=other,
+            income_yuan=fees + out.public_income_yuan,
+            shared=plan.shared_property,
+            staffing=params.staffing,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def index(self, members: Sequence[str]) -> IntArray:
+        """Positions of compound ids.
+
+        Raises
+        ------
+        propfee.errors.InputError
+            If an id is not in the game, or named twice.
+        """
+        pos = pd.Index(self.ids).get_indexer(pd.Index(list(members)))
+        problems = [Problem(m, "members", m, "not a compound of the district")
+                    for m, p in zip(members, pos, strict=True) if p < 0]
+        if len(set(members)) != len(members):
+            problems.append(Problem(None, "members", list(members), "a compound is named twice"))
+        if problems:
+            raise InputError(problems, what="bundle")
+        return pos.astype(np.int64)
+
+    def components(self, candidates: npt.ArrayLike) -> ContractCosts:
+        """Contract cost components of many sets (padded index matrix, ``-1`` = empty)."""
+        bundle, member, k = padded_to_long(candidates)
+        return contract_costs(
+            bundle, member, k, residual_fte=self.residual_fte, households=self.households,
+            x_m=self.x_m, y_m=self.y_m, jobs_yuan=self.jobs_yuan,
+            fixed_fee_yuan=self.shared.fixed_fee_yuan_per_bundle_year, shared=self.shared,
+            staffing=self.staffing,
+        )
+
+    def costs(self, candidates: npt.ArrayLike) -> FloatArray:
+        """``c(S)`` of many sets at once. [yuan/year]
+
+        Parameters
+        ----------
+        candidates
+            Padded index matrix ``(K, s)`` of compound positions, ``-1`` for empty slots.
+            An all-empty row is the empty set (cost 0).
+        """
+        return self.components(candidates).total_yuan
+
+    def cost(self, members: Sequence[str]) -> float:
+        """``c(S)`` of one set of compound ids: the contract price of that bundle. [yuan/year]"""
+        return float(self.costs(self.index(members)[None, :])[0])
+
+    def standalone_costs(self) -> FloatArray:
+        """``c({i})`` of every compound. [yuan/year]"""
+        return self.costs(np.arange(len(self))[:, None])
+
+    def deficits(self, candidates: npt.ArrayLike, contract_yuan: FloatArray) -> FloatArray:
+        """Pooled deficit of each set: ``max(contract + other cash - income, 0)``. [yuan/year]"""
+        bundle, member, k = padded_to_long(candidates)
+        other = np.bincount(bundle, weights=self.other_cash_yuan[member], minlength=k)
+        income = np.bincount(bundle, weights=self.income_yuan[member], minlength=k)
+        return np.maximum(contract_yuan + other - income, 0.0)
+

@@ -1,0 +1,255 @@
+"""Bundling: contract cost by hand, fair shares, the core split, the optimiser."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import propfee as pf
+from propfee.bundling.allocation import (
+    coalition_costs,
+    least_core,
+    shapley_exact,
+    split_bundle,
+)
+from propfee.bundling.game import BundleGame
+from propfee.bundling.optimise import (
+    BundlingProblem,
+    enumerate_candidates,
+    objective_values,
+    optimise_bundles,
+)
+from propfee.channels import SharedProperty
+from propfee.errors import InputError
+from propfee.money import yuan_to_fen
+from propfee.staffing import ROLES
+
+from .conftest import districts
+
+
+def hand_game() -> BundleGame:
+    """Three compounds; only customer service is left for the company.
+
+    a (0, 0), b (300, 400), c (0, 100); residual management demand 0.2, 0.2, 0.3 FTE;
+    per-use jobs 1,000, 0, 500 yuan; 100 households each; fixed fee 10,000 per crew of
+    up to 1,000 households; margin 10%; travel 2 yuan per m of spread per extra member.
+    A half post of management costs 0.5 x 3,200 x 12 x 1.35 = 25,920 yuan.
+    """
+    zero = np.zeros(3)
+    residual = dict.fromkeys(ROLES, zero)
+    residual["management"] = np.array([0.2, 0.2, 0.3])
+    return BundleGame(
+        ids=np.array(["a", "b", "c"]), residual_fte=residual,
+        households=np.full(3, 100.0), floor_area_m2=np.array([6000.0, 5000.0, 7000.0]),
+        x_m=np.array([0.0, 300.0, 0.0]), y_m=np.array([0.0, 400.0, 100.0]),
+        jobs_yuan=np.array([1000.0, 0.0, 500.0]), jobs_at_market_yuan=np.array([1.0, 1.0, 1.0]),
+        other_cash_yuan=zero, income_yuan=zero,
+        shared=SharedProperty(fixed_fee_yuan_per_bundle_year=10000.0, contract_margin_rate=0.1,
+                              travel_yuan_per_m_year=2.0, households_per_crew=1000.0),
+        staffing=pf.default_parameters().staffing,
+    )
+
+
+# c(S) by hand: staff (half posts) x 1.1 margin + 10,000 fixed + travel + jobs.
+#   a:   25,920 x 1.1 + 10,000 + 0 + 1,000                      = 39,512
+#   b:   28,512 + 10,000 + 0 + 0                                 = 38,512
+#   c:   28,512 + 10,000 + 0 + 500                               = 39,012
+#   ab:  0.4 FTE -> 0.5: 28,512 + 10,000 + 2 x 1 x 500 + 1,000   = 40,512
+#   ac:  0.5 FTE: 28,512 + 10,000 + 2 x 1 x 100 + 1,500          = 40,212
+#   bc:  0.5 FTE: 28,512 + 10,000 + 2 x 1 x 424.264 + 500        = 39,860.528
+#   abc: 0.7 FTE -> 1.0: 57,024 + 10,000 + 2 x 2 x 500 + 1,500   = 70,524
+HAND_COSTS = {
+    ("a",): 39512.0, ("b",): 38512.0, ("c",): 39012.0, ("a", "b"): 40512.0,
+    ("a", "c"): 40212.0, ("b", "c"): 28512.0 + 10000.0 + 2 * np.hypot(300, 300) + 500.0,
+    ("a", "b", "c"): 70524.0,
+}
+
+
+@pytest.mark.parametrize(("members", "cost"), HAND_COSTS.items())
+def test_bundle_cost_by_hand(members, cost) -> None:
+    assert hand_game().cost(list(members)) == pytest.approx(cost)
+
+
+def test_costs_are_vectorised_over_candidates() -> None:
+    g = hand_game()
+    padded = np.array([[0, -1, -1], [0, 1, -1], [0, 1, 2], [-1, -1, -1]])
+    np.testing.assert_allclose(g.costs(padded), [39512.0, 40512.0, 70524.0, 0.0])
+
+
+def test_shapley_of_the_hand_game() -> None:
+    # phi_i = c(i)/3 + (c(ij) - c(j))/6 + (c(ik) - c(k))/6 + (c(N) - c(jk))/3
+    #   a: 13,170.667 + 333.333 + 200.000 + 10,221.157 = 23,925.157
+    #   b: 12,837.333 + 166.667 + 141.421 + 10,104.000 = 23,249.421
+    #   c: 13,004.000 + 116.667 + 224.755 + 10,004.000 = 23,349.421
+    split = split_bundle(hand_game(), ["c", "a", "b"], "shapley")
+    s = split.shares.set_index("compound_id")
+    assert s["share_unrounded_yuan"].tolist() == pytest.approx(
+        [23925.1573, 23249.4213, 23349.4213], abs=1e-3)
+    assert s["share_yuan"].tolist() == [23925.16, 23249.42, 23349.42]
+    assert yuan_to_fen(s["share_yuan"].to_numpy()).sum() == 7052400
+
+
+def test_hand_game_core_is_empty() -> None:
+    # Pairs: x_a + x_b <= 40,512 + e, x_a + x_c <= 40,212 + e, x_b + x_c <= 39,860.528 + e.
+    # Adding them: 2 x 70,524 <= 120,584.528 + 3e, so e >= 20,463.472 / 3 = 6,821.157:
+    # the second half post of the full bundle makes every pair rather leave.
+    g = hand_game()
+    eps, x = least_core(coalition_costs(g, [0, 1, 2]), 3)
+    assert eps == pytest.approx(6821.1573, abs=1e-3)
+    # At that epsilon the three pair constraints bind: x = (23,842.32, 23,490.84, 23,190.84).
+    assert x.tolist() == pytest.approx([23842.3147, 23490.8427, 23190.8427], abs=1e-3)
+    split = split_bundle(g, ["a", "b", "c"], "core", key="floor_area")
+    assert split.core_empty
+    assert split.least_core_epsilon_yuan == pytest.approx(6821.1573, abs=1e-3)
+    assert (split.shares["share_yuan"] <= split.shares["standalone_yuan"]).all()
+
+
+def test_shapley_axioms() -> None:
+    # A 4-player game: players 0 and 1 are symmetric (the cost depends on how many of them
+    # are in, not which), player 3 is a dummy (adds exactly 5 yuan to any group).
+    n = 4
+    by_count = {(k, two): 10.0 + 3.0 * k + 4.0 * two + (2.0 if k == 2 else 0.0)
+                for k in range(3) for two in range(2)}
+    costs = np.zeros(1 << n)
+    for mask in range(1, 1 << n):
+        k = (mask & 1) + ((mask >> 1) & 1)
+        two = (mask >> 2) & 1
+        core = by_count[(k, two)] if mask & 0b0111 else 0.0
+        costs[mask] = core + (5.0 if mask & 0b1000 else 0.0)
+    phi = shapley_exact(costs, n)
+    assert phi.sum() == pytest.approx(costs[-1])  # efficiency
+    assert phi[0] == pytest.approx(phi[1])  # symmetry
+    assert phi[3] == pytest.approx(5.0)  # dummy
+
+
+@pytest.fixture(scope="module")
+def street_game() -> BundleGame:
+    return BundleGame.from_district(pf.datasets.sanqiao_like_street())
+
+
+METHODS = ["floor_area", "households", "standalone", "use", "scrb", "shapley", "core"]
+
+
+@given(picks=st.lists(st.integers(0, 39), min_size=1, max_size=6, unique=True),
+       method=st.sampled_from(METHODS))
+def test_every_split_sums_exactly_and_ignores_order(street_game, picks, method) -> None:
+    members = [str(street_game.ids[i]) for i in picks]
+    split = split_bundle(street_game, members, method)
+    assert yuan_to_fen(split.shares["share_yuan"].to_numpy()).sum() == yuan_to_fen(
+        split.contract_yuan)
+    again = split_bundle(street_game, list(reversed(members)), method)
+    pd.testing.assert_frame_equal(split.shares, again.shares)
+    if method == "core":
+        assert (split.shares["share_yuan"] <= split.shares["standalone_yuan"]).all()
+        if not split.core_empty:
+            assert split.max_overcharge_yuan <= 0.01 * len(members)
+
+
+def test_proportional_keys_can_overcharge_and_the_core_split_does_not(street_game) -> None:
+    street = pf.datasets.sanqiao_like_street()
+    overcharged = 0
+    for zone in street["zone"].unique()[:40]:
+        members = street.loc[street["zone"] == zone, "compound_id"].tolist()
+        area = split_bundle(street_game, members, "floor_area")
+        core = split_bundle(street_game, members, "core", key="floor_area")
+        overcharged += int((area.shares["saving_yuan"] < 0).any())
+        assert (core.shares["saving_yuan"] >= 0).all()
+    assert overcharged > 0  # the known result: a key can charge more than alone
+
+
+def test_sampled_shapley_is_seeded_and_close(street_game) -> None:
+    members = list(street_game.ids[:8])
+    exact = split_bundle(street_game, members, "shapley")
+    from propfee.bundling.allocation import shapley_sampled
+
+    pos = street_game.index(members)
+    a, err = shapley_sampled(street_game, pos, 4000, seed=3)
+    b, _ = shapley_sampled(street_game, pos, 4000, seed=3)
+    np.testing.assert_array_equal(a, b)
+    assert np.all(np.abs(a - exact.shares["share_unrounded_yuan"].to_numpy()) < 5 * err + 1.0)
+
+
+def test_split_bad_input(street_game) -> None:
+    with pytest.raises(InputError, match="not a compound"):
+        split_bundle(street_game, ["SQ001", "nobody"])
+    with pytest.raises(InputError, match="must be one of"):
+        split_bundle(street_game, ["SQ001"], "alphabetical")  # type: ignore[arg-type]
+
+
+def _partitions(items: list[int]):
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for part in _partitions(rest):
+        for i in range(len(part)):
+            yield [*part[:i], [first, *part[i]], *part[i + 1:]]
+        yield [[first], *part]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("objective", ["subsidy", "cost", "viable"])
+def test_exact_matches_brute_force_and_heuristic_never_beats_it(seed, objective) -> None:
+    df = pf.datasets.synthetic_district(7, seed=seed)
+    game = BundleGame.from_district(df)
+    problem = BundlingProblem(max_distance_m=250.0, max_members=4, objective=objective,
+                              mip_gap=0.0, time_limit_s=20.0)
+    cands = enumerate_candidates(game, problem)
+    obj, _, _ = objective_values(game, cands, problem)
+    value = {tuple(sorted(c[c >= 0].tolist())): o for c, o in zip(cands, obj, strict=True)}
+    brute = min(sum(value[tuple(sorted(p))] for p in part)
+                for part in _partitions(list(range(7)))
+                if all(tuple(sorted(p)) in value for p in part))
+    exact = optimise_bundles(game, problem.model_copy(update={"method": "exact"}))
+    heur = optimise_bundles(game, problem.model_copy(update={"method": "heuristic"}))
+    assert exact.objective == pytest.approx(brute, rel=1e-9, abs=1e-6)
+    assert heur.objective >= exact.objective - 1e-6
+    assert exact.bound <= exact.objective + 1e-6
+    assert heur.bound <= brute + 1e-6  # a bound is a bound
+
+
+def test_optimised_bundles_feed_the_budget() -> None:
+    street = pf.datasets.sanqiao_like_street().head(40)
+    game = BundleGame.from_district(street)
+    result = optimise_bundles(game, BundlingProblem(time_limit_s=10.0))
+    assert set(result.assignment["compound_id"]) == set(street["compound_id"])
+    assert result.assignment["bundle_id"].notna().all()
+    members = result.bundles["member_ids"].explode()
+    assert members.is_unique
+    assert len(members) == 40
+    for ids in result.bundles["member_ids"]:
+        xy = street.set_index("compound_id").loc[ids, ["x_m", "y_m"]].to_numpy()
+        d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+        assert d.max() <= 200.0 + 1e-9
+        assert len(ids) <= 4
+    plan = result.to_plan(pf.default_plan())
+    budget = pf.evaluate_district(street, plan)
+    alone = pf.evaluate_district(street, pf.default_plan().model_copy(update={
+        "shared_property": pf.default_plan().shared_property.model_copy(
+            update={"bundle_by": "none"})}))
+    assert budget.district_totals()["street_subsidy_yuan"] < alone.district_totals()[
+        "street_subsidy_yuan"]
+
+
+def test_optimiser_needs_locations() -> None:
+    df = pf.datasets.synthetic_district(5).drop(columns=["x_m", "y_m"])
+    game = BundleGame.from_district(df)
+    with pytest.raises(InputError, match="needs x_m and y_m"):
+        optimise_bundles(game)
+
+
+@given(districts(min_size=2, max_size=6))
+def test_any_partition_respects_the_limits(df) -> None:
+    game = BundleGame.from_district(df)
+    problem = BundlingProblem(max_distance_m=1500.0, max_members=3, max_households=2500.0,
+                              time_limit_s=5.0)
+    result = optimise_bundles(game, problem)
+    assert (result.bundles["members"] <= 3).all()
+    assert (result.bundles.loc[result.bundles["members"] > 1, "households"] <= 2500.0).all()
+    assert result.bound <= result.objective + 1e-6
+    assert sorted(itertools.chain(*result.bundles["member_ids"])) == sorted(df["compound_id"])
