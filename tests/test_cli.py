@@ -23,7 +23,7 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
 
 
 def test_help_on_every_command() -> None:
-    for command in (["--help"], ["demo", "--help"], ["evaluate", "--help"]):
+    for command in (["--help"], ["demo", "--help"], ["evaluate", "--help"], ["bundle", "--help"]):
         result = runner.invoke(app, command)
         assert result.exit_code == 0
         assert "Usage" in result.output
@@ -80,3 +80,23 @@ def test_bad_input_exits_1_and_lists_every_problem(
 def test_usage_error_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _run_main(monkeypatch, ["demo", "--as-of", "yesterday"]) == 2
     assert _run_main(monkeypatch, ["no-such-command"]) == 2
+
+
+def test_bundle_writes_the_assignment(tmp_path: Path) -> None:
+    from propfee.datasets import synthetic_district
+
+    src = tmp_path / "c.csv"
+    synthetic_district(12, seed=4).to_csv(src, index=False)
+    out = tmp_path / "bundles.csv"
+    result = runner.invoke(app, ["bundle", str(src), "--out", str(out), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "gap" in result.output
+    table = pd.read_csv(out)
+    assert sorted(table["compound_id"]) == sorted(pd.read_csv(src)["compound_id"])
+
+
+def test_bundle_bad_objective_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    src.write_text("compound_id,households,floor_area_m2,build_year\na,10,100,1990\n",
+                   encoding="utf-8")
+    assert _run_main(monkeypatch, ["bundle", str(src), "--objective", "cheapest"]) == 2

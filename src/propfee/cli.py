@@ -117,6 +117,43 @@ def evaluate(
         typer.echo(f"wrote {len(budget.compounds)} rows to {out}")
 
 
+@app.command()
+def bundle(
+    compounds_file: Annotated[Path, typer.Argument(help="Compounds table (CSV) with x_m, y_m.")],
+    params: ParamsOption = "taiyuan",
+    as_of: AsOfOption = _SOURCE_DATE_ISO,
+    plan: Annotated[Path | None, typer.Option(help="4+1 plan (JSON).")] = None,
+    max_distance: Annotated[float, typer.Option(help="Largest distance between members [m].")]
+    = 200.0,
+    max_members: Annotated[int, typer.Option(help="Largest bundle [compounds].")] = 4,
+    objective: Annotated[str, typer.Option(help="subsidy, cost or viable.")] = "subsidy",
+    time_limit: Annotated[float, typer.Option(help="Time limit of a solve [s].")] = 30.0,
+    out: Annotated[Path | None, typer.Option(help="Write the assignment (CSV).")] = None,
+) -> None:
+    """Find bundles of neighbouring compounds that minimise the street's subsidy or cost."""
+    from propfee.bundling import BundleGame, BundlingProblem, optimise_bundles
+
+    p = _params(params, as_of)
+    frame = pd.read_csv(compounds_file, dtype={"compound_id": str})
+    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    if objective not in ("subsidy", "cost", "viable"):
+        raise typer.BadParameter(f"{objective!r} is not subsidy, cost or viable",
+                                 param_hint="--objective")
+    problem = BundlingProblem.model_validate({
+        "max_distance_m": max_distance, "max_members": max_members, "objective": objective,
+        "time_limit_s": time_limit,
+    })
+    result = optimise_bundles(BundleGame.from_district(frame, chosen, p), problem)
+    multi = result.bundles[result.bundles["members"] > 1]
+    typer.echo(f"{len(frame)} compounds -> {len(multi)} bundles, "
+               f"{int((result.assignment['members'] == 1).sum())} alone; objective "
+               f"{result.objective:,.2f}, bound {result.bound:,.2f}, gap {result.gap:.2%} "
+               f"({result.method}, {result.seconds:.1f} s)")
+    if out is not None:
+        result.assignment.to_csv(out, index=False)
+        typer.echo(f"wrote {len(result.assignment)} rows to {out}")
+
+
 def main() -> None:
     """Run the command line; bad input exits with status 1 and lists every problem."""
     try:

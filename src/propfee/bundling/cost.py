@@ -10,7 +10,8 @@ Per bundle ``S`` (all money in [yuan/year])::
 
     staff(S)  = sum over roles of wage_cost(ceil(sum_{i in S} residual_fte_i / step) * step)
     margin(S) = contract_margin_rate * staff(S)
-    crews(S)  = ceil(households(S) / households_per_crew)
+    crews(S)  = max(ceil(households(S) / households_per_crew),
+                    ceil(|S| / compounds_per_crew))          (span of control)
     fixed(S)  = fixed_fee_yuan * crews(S)
     travel(S) = travel_yuan_per_m_year * (|S| - 1) * spread_m(S)
     jobs(S)   = sum_{i in S} jobs_i            (per-use jobs at the contract's discount)
@@ -171,7 +172,11 @@ def contract_costs(
     staff_total = np.sum([staff[r] for r in ROLES], axis=0)
     members = np.bincount(b, minlength=n_bundles).astype(np.float64)
     hh = np.bincount(b, weights=households[m], minlength=n_bundles)
-    needed = np.maximum(np.ceil(hh / shared.households_per_crew - 1e-9), 1.0)
+    needed = np.maximum.reduce([
+        np.ceil(hh / shared.households_per_crew - 1e-9),
+        np.ceil(members / shared.compounds_per_crew - 1e-9),
+        np.ones_like(hh),
+    ])
     crews: FloatArray = np.where(members > 0, needed, 0.0)
     spread = spread_m(b, x_m[m], y_m[m], n_bundles)
     margin = shared.contract_margin_rate * staff_total

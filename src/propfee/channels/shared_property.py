@@ -13,7 +13,8 @@ Formulas::
                              headcount_step_fte; one compound alone = stand-alone rounding)
     bundle_staff_yuan[b]   = bundle_fte * monthly_wage * 12 * (1 + social_insurance + welfare)
     margin[b]              = contract_margin_rate * bundle_staff_yuan  (all-in: margin, taxes)
-    crews[b]               = ceil(households / households_per_crew)
+    crews[b]               = max(ceil(households / households_per_crew),
+                                 ceil(members / compounds_per_crew))
     fixed[b]               = fixed_fee_yuan_per_bundle_year * crews
     travel[b]              = travel_yuan_per_m_year * (members - 1) * spread_m
     compound shares        = staff split in fen by residual_fte; margin with its staff;
@@ -101,9 +102,11 @@ class SharedProperty(PlanModel):
         ``travel = travel_yuan_per_m_year * (members - 1) * spread_m``, where the spread
         is the diagonal of the members' bounding box. [yuan/(m year)]
     households_per_crew
-        Households one crew (site manager and team) can serve; a contract needs
-        ``ceil(households / households_per_crew)`` crews and pays the fixed fee per crew.
-        [households/crew]
+        Households one crew (site manager and team) can serve. [households/crew]
+    compounds_per_crew
+        Compounds one crew can serve (span of control). A contract needs
+        ``max(ceil(households / households_per_crew), ceil(members / compounds_per_crew))``
+        crews and pays the fixed fee per crew. [compounds/crew]
     jobs
         Per-use jobs, each with a unique name.
     """
@@ -114,6 +117,7 @@ class SharedProperty(PlanModel):
     contract_margin_rate: Rate = 0.10
     travel_yuan_per_m_year: NonNeg = 2.0
     households_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1500.0
+    compounds_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 4.0
     jobs: Annotated[tuple[PerUseJob, ...], Field(strict=False)] = ()
 
     @field_validator("jobs")
