@@ -23,7 +23,8 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
 
 
 def test_help_on_every_command() -> None:
-    for command in (["--help"], ["demo", "--help"], ["evaluate", "--help"], ["bundle", "--help"]):
+    for command in (["--help"], ["demo", "--help"], ["evaluate", "--help"], ["bundle", "--help"],
+                    ["project", "--help"], ["montecarlo", "--help"]):
         result = runner.invoke(app, command)
         assert result.exit_code == 0
         assert "Usage" in result.output
@@ -100,3 +101,14 @@ def test_bundle_bad_objective_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path:
     src.write_text("compound_id,households,floor_area_m2,build_year\na,10,100,1990\n",
                    encoding="utf-8")
     assert _run_main(monkeypatch, ["bundle", str(src), "--objective", "cheapest"]) == 2
+
+
+def test_project_and_montecarlo(tmp_path: Path) -> None:
+    out = tmp_path / "funding.csv"
+    result = runner.invoke(app, ["project", "--years", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "steady yearly contribution" in result.output
+    assert len(pd.read_csv(out)) == 286
+    result = runner.invoke(app, ["montecarlo", "--draws", "300", "--years", "3", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "subsidy_q95_yuan" in result.output

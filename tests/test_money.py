@@ -82,3 +82,26 @@ def test_allocation_sums_exactly_and_ignores_order(total, weights, data) -> None
     assert dict(zip([keys[i] for i in perm], permuted.tolist(), strict=True)) == dict(
         zip(keys, shares.tolist(), strict=True)
     )
+
+
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=1, max_size=20),
+    data=st.data(),
+)
+def test_group_layout_equals_the_grouped_split(sizes, data) -> None:
+    from propfee.money import GroupLayout, allocate_fen_grouped
+
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    n = len(group)
+    perm = np.array(data.draw(st.permutations(range(n))))
+    group = group[perm]
+    weights = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0, 2.0, 0.5, 3.7]),
+                                          min_size=n, max_size=n)))
+    weights[np.unique(group, return_index=True)[1]] += 1.0  # no all-zero group
+    totals = np.array(data.draw(st.lists(st.integers(-10**6, 10**6), min_size=len(sizes),
+                                         max_size=len(sizes))))
+    keys = np.array([f"k{i:03d}" for i in range(n)])[perm]
+    expected = allocate_fen_grouped(totals, group, weights, keys)
+    got = GroupLayout(group, keys, len(sizes)).allocate(totals, weights)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.bincount(group, weights=got, minlength=len(sizes)), totals)

@@ -54,7 +54,7 @@ from propfee.channels.shared_property import expected_uses_per_year
 from propfee.compound import Compound, CompoundTable, validate_compounds
 from propfee.costs import age_factor, age_years
 from propfee.fees import annual_fee_billed_yuan
-from propfee.money import allocate_fen_grouped, fen_to_yuan, yuan_to_fen
+from propfee.money import GroupLayout, fen_to_yuan, yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
 from propfee.staffing import DAYS_PER_YEAR, ROLES
@@ -106,6 +106,14 @@ class KernelOutput:
         ``(channel, role) -> FTE`` of demand each channel took over. [FTE]
     residual_fte
         Role -> demand left for the shared-property company. [FTE]
+    job_uses
+        Per-use job -> expected uses. [uses/year]
+    income_by_source
+        Income source -> net income. [yuan/year]
+    device_capital_yuan
+        Device -> capital of all its units, undiscounted. [yuan]
+    device_life_years
+        Device -> service life. [year]
     """
 
     lines: dict[LineSpec, FloatArray]
@@ -113,6 +121,10 @@ class KernelOutput:
     jobs_at_market_yuan: FloatArray
     replaced_fte: dict[tuple[str, str], FloatArray]
     residual_fte: dict[str, FloatArray]
+    job_uses: dict[str, FloatArray]
+    income_by_source: dict[str, FloatArray]
+    device_capital_yuan: dict[str, FloatArray]
+    device_life_years: dict[str, FloatArray]
 
 
 def budget_arrays(
@@ -181,6 +193,11 @@ def budget_arrays(
                                  table.array("gates"))
                 take("street_fallback", item.replaces_role, share * demand)
 
+    job_uses: dict[str, FloatArray] = {}
+    income_by_source: dict[str, FloatArray] = {}
+    device_capital: dict[str, FloatArray] = {}
+    device_life: dict[str, FloatArray] = {}
+
     # Channel 4: smart devices.
     if "smart_devices" in on:
         rate = p.smart_devices.discount_rate
@@ -188,6 +205,8 @@ def budget_arrays(
             v = plan.item("smart_devices", dev.name)
             units = v["units_per_basis"] * basis_quantity(table, dev.basis)
             crf = capital_recovery_factor(rate, v["service_life_years"])
+            device_capital[dev.name] = units * v["capital_cost_yuan_per_unit"]
+            device_life[dev.name] = v["service_life_years"]
             lines[LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
                            dev.capital_funder)] = units * v["capital_cost_yuan_per_unit"] * crf
             lines[LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep",
@@ -236,6 +255,7 @@ def budget_arrays(
         uses = expected_uses_per_year(v["uses_per_10000_m2_year"], floor, age,
                                       v["age_growth_per_year"])
         market = uses * v["market_price_yuan_per_use"]
+        job_uses[job.name] = uses
         jobs_market = jobs_market + market
         lines[LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool")] = (
             market * (1.0 - v["discount_rate"])
@@ -247,22 +267,22 @@ def budget_arrays(
         x_m=table.array("x_m"), y_m=table.array("y_m"), jobs_yuan=jobs_discounted,
         fixed_fee_yuan=plan.bundle_fixed_fee_yuan, shared=sp, staffing=staffing,
     )
+    layout = GroupLayout(code, ids, n_bundles)
     staff_share = np.zeros(n)
     for role in ROLES:
-        share = fen_to_yuan(allocate_fen_grouped(
-            yuan_to_fen(contract.staff_by_role_yuan[role]), code, remaining[role], ids))
+        share = fen_to_yuan(layout.allocate(yuan_to_fen(contract.staff_by_role_yuan[role]),
+                                            remaining[role]))
         lines[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
                        "residents_fees")] = share
         staff_share = staff_share + share
     lines[LineSpec("contract_margin", "shared_property", "margin", "residents_fees")] = (
-        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(contract.margin_yuan), code, staff_share,
-                                         ids))
+        fen_to_yuan(layout.allocate(yuan_to_fen(contract.margin_yuan), staff_share))
     )
     lines[LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees")] = (
-        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(contract.fixed_yuan), code, floor, ids))
+        fen_to_yuan(layout.allocate(yuan_to_fen(contract.fixed_yuan), floor))
     )
     lines[LineSpec("contract_travel", "shared_property", "other", "residents_fees")] = (
-        fen_to_yuan(allocate_fen_grouped(yuan_to_fen(contract.travel_yuan), code, floor, ids))
+        fen_to_yuan(layout.allocate(yuan_to_fen(contract.travel_yuan), floor))
     )
 
     # What the compound buys itself: running of shared parts, materials, insurance.
@@ -289,12 +309,14 @@ def budget_arrays(
     if "public_income" in on:
         for src in p.public_income.sources:
             v = plan.item("public_income", src.name)
-            income = income + (
+            income_by_source[src.name] = (
                 v["units_per_basis"] * basis_quantity(table, src.basis)
                 * v["price_yuan_per_unit_year"] * v["occupancy_rate"]
                 * (1.0 - v["cost_share_rate"])
             )
-    return KernelOutput(lines, income, jobs_market, replaced, remaining)
+            income = income + income_by_source[src.name]
+    return KernelOutput(lines, income, jobs_market, replaced, remaining, job_uses,
+                        income_by_source, device_capital, device_life)
 
 
 def _pool_balance_fen(out: KernelOutput, fee_collected_fen: npt.NDArray[np.int64]

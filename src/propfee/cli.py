@@ -154,6 +154,73 @@ def bundle(
         typer.echo(f"wrote {len(result.assignment)} rows to {out}")
 
 
+def _table(compounds_file: Path | None) -> pd.DataFrame:
+    if compounds_file is None:
+        return sanqiao_like_street()
+    return pd.read_csv(compounds_file, dtype={"compound_id": str})
+
+
+@app.command()
+def project(
+    compounds_file: Annotated[Path | None, typer.Argument(
+        help="Compounds table (CSV); default: the example street.")] = None,
+    params: ParamsOption = "taiyuan",
+    as_of: AsOfOption = _SOURCE_DATE_ISO,
+    plan: Annotated[Path | None, typer.Option(help="4+1 plan (JSON).")] = None,
+    years: Annotated[int, typer.Option(help="Horizon [years].")] = 10,
+    wage_growth: Annotated[float, typer.Option(help="Wage growth [1/year].")] = 0.05,
+    inflation: Annotated[float, typer.Option(help="Price inflation [1/year].")] = 0.02,
+    interest: Annotated[float, typer.Option(help="Interest on the pool [1/year].")] = 0.015,
+    out: Annotated[Path | None, typer.Option(help="Write the funding table (CSV).")] = None,
+) -> None:
+    """Project every compound's fund pool year by year and the contribution that keeps it >= 0."""
+    from propfee.analysis import ProjectionSettings
+    from propfee.analysis import project as run_projection
+
+    p = _params(params, as_of)
+    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    settings = ProjectionSettings.model_validate({
+        "horizon_years": years, "wage_growth_rate": wage_growth,
+        "price_inflation_rate": inflation, "interest_rate": interest})
+    with typer.progressbar(length=1, label="projecting") as bar:
+        result = run_projection(_table(compounds_file), chosen, p, settings)
+        bar.update(1)
+    district = result.district()[["fee_income_yuan", "net_yuan", "balance_yuan"]]
+    typer.echo(_fmt(district))
+    typer.echo(f"steady yearly contribution to keep every pool >= 0: "
+               f"{result.funding['baseline_contribution_yuan'].sum():,.2f} yuan/year")
+    if out is not None:
+        result.funding.to_csv(out, index=False)
+        typer.echo(f"wrote {len(result.funding)} rows to {out}")
+
+
+@app.command()
+def montecarlo(
+    compounds_file: Annotated[Path | None, typer.Argument(
+        help="Compounds table (CSV); default: the example street.")] = None,
+    params: ParamsOption = "taiyuan",
+    as_of: AsOfOption = _SOURCE_DATE_ISO,
+    plan: Annotated[Path | None, typer.Option(help="4+1 plan (JSON).")] = None,
+    draws: Annotated[int, typer.Option(help="Number of draws.")] = 10000,
+    years: Annotated[int, typer.Option(help="Horizon [years].")] = 10,
+    seed: Annotated[int, typer.Option(help="Seed; the same seed gives the same numbers.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Write the per-compound table (CSV).")] = None,
+) -> None:
+    """Simulate the fund pools under uncertainty: chance of going negative, subsidy quantiles."""
+    from propfee.analysis import ProjectionSettings, monte_carlo
+
+    p = _params(params, as_of)
+    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    with typer.progressbar(length=1, label=f"{draws:,} draws") as bar:
+        result = monte_carlo(_table(compounds_file), chosen, p,
+                             ProjectionSettings(horizon_years=years), draws=draws, seed=seed)
+        bar.update(1)
+    typer.echo(_fmt(result.district.to_frame("district")))
+    if out is not None:
+        result.compounds.to_csv(out, index=False)
+        typer.echo(f"wrote {len(result.compounds)} rows to {out}")
+
+
 def main() -> None:
     """Run the command line; bad input exits with status 1 and lists every problem."""
     try:

@@ -305,11 +305,13 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
 
     n = len(data)
     raw_ids = data["compound_id"]
-    ids = np.array(["" if _is_missing(v) else str(v) for v in raw_ids], dtype=object)
+    ids = _text(raw_ids.reset_index(drop=True))
     out: dict[str, Any] = {}
     for spec in COMPOUND_COLUMNS:
-        col = data[spec.name] if spec.name in data.columns else pd.Series([None] * n)
-        values, col_problems = _check_column(spec, col.reset_index(drop=True), ids)
+        if spec.name not in data.columns:  # an absent optional column takes its default
+            out[spec.name] = _absent(spec, n)
+            continue
+        values, col_problems = _check_column(spec, data[spec.name].reset_index(drop=True), ids)
         problems += col_problems
         out[spec.name] = values
 
@@ -345,8 +347,18 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
     return CompoundTable(frame)
 
 
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+def _absent(spec: ColumnSpec, n: int) -> npt.NDArray[Any]:
+    if spec.kind == "str":
+        return np.full(n, "" if spec.default is None else spec.default, dtype=object)
+    return np.full(n, np.nan if spec.default is None else float(spec.default))
+
+
+def _text(col: pd.Series) -> npt.NDArray[Any]:
+    """A column as an object array of str, empty where missing (vectorised)."""
+    text = col.astype(object).where(col.notna(), "")
+    if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
+        return text.to_numpy(dtype=object)
+    return text.astype(str).to_numpy(dtype=object)
 
 
 def _check_column(
@@ -355,20 +367,21 @@ def _check_column(
     problems: list[Problem] = []
     missing = col.isna().to_numpy()
     if spec.kind == "str":
-        values = np.array(
-            ["" if m else str(v) for v, m in zip(col.tolist(), missing, strict=True)],
-            dtype=object,
-        )
-        if spec.required:
-            pass  # empty ids are reported once, by the caller
-        elif spec.default not in (None, ""):
+        values = _text(col)
+        if not spec.required and spec.default not in (None, ""):
             values[missing] = spec.default
         return values, problems
 
-    numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
-    not_number = ~missing & np.isnan(numeric)
-    bools = col.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
-    not_number |= bools
+    if pd.api.types.is_bool_dtype(col.dtype):
+        numeric = np.full(len(col), np.nan)
+        bools = ~missing
+    else:
+        numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
+        bools = np.zeros(len(col), dtype=bool)
+        if col.dtype == object:  # mixed cells: a True/False among numbers is not a number
+            bools = np.fromiter((isinstance(v, bool | np.bool_) for v in col.to_numpy()),
+                                dtype=bool, count=len(col))
+    not_number = (~missing & np.isnan(numeric)) | bools
     problems += [Problem(ids[i], spec.name, col.iloc[i], "not a number")
                  for i in np.flatnonzero(not_number)]
     if spec.required:

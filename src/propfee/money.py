@@ -14,7 +14,14 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FEN_PER_YUAN", "allocate_fen", "allocate_fen_grouped", "fen_to_yuan", "yuan_to_fen"]
+__all__ = [
+    "FEN_PER_YUAN",
+    "GroupLayout",
+    "allocate_fen",
+    "allocate_fen_grouped",
+    "fen_to_yuan",
+    "yuan_to_fen",
+]
 
 FEN_PER_YUAN = 100
 """Fen in one yuan. [fen/yuan]"""
@@ -191,3 +198,87 @@ def allocate_fen_grouped(
     bonus[order] = (rank < leftover[sorted_groups]).astype(np.int64)
     result: npt.NDArray[np.int64] = (base + bonus) * sign[g]
     return result
+
+
+class GroupLayout:
+    """A reusable layout for many largest-remainder splits over the same groups.
+
+    Sorting parties by (group, key) is done once; each :meth:`allocate` then works on a
+    padded ``(groups, largest group)`` matrix and needs only a small sort along rows.
+    Results are identical to :func:`allocate_fen_grouped`.
+
+    Parameters
+    ----------
+    group
+        Group number of each party, ``0..n_groups-1``.
+    keys
+        Unique party keys (compound ids); ties are broken by them, ascending.
+    n_groups
+        Number of groups.
+    """
+
+    def __init__(self, group: npt.ArrayLike, keys: npt.ArrayLike, n_groups: int) -> None:
+        g = np.asarray(group, dtype=np.int64)
+        k = np.asarray(keys)
+        if k.dtype == object:
+            k = k.astype(str)
+        rank = np.empty(len(k), dtype=np.int64)
+        rank[np.argsort(k, kind="stable")] = np.arange(len(k))
+        self._group = g
+        self._rank = rank
+        self._n_groups = n_groups
+        self._order = np.lexsort((rank, g))
+        sizes = np.bincount(g, minlength=n_groups)
+        self._width = int(sizes.max()) if len(sizes) else 0
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self._rows = g[self._order]
+        self._slots = np.arange(len(g)) - starts[self._rows]
+        self._padded = n_groups * self._width <= 4 * len(g) + 1_000_000
+
+    def allocate(
+        self, total_fen_by_group: npt.ArrayLike, weights: npt.ArrayLike
+    ) -> npt.NDArray[np.int64]:
+        """Split each group's total among its parties by weight, in whole fen.
+
+        Parameters
+        ----------
+        total_fen_by_group
+            Amount of each group. [fen]
+        weights
+            Non-negative weight of each party.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            Each party's share; each group's shares sum exactly to its total. [fen]
+        """
+        if not self._padded:
+            return allocate_fen_grouped(total_fen_by_group, self._group, weights, self._rank)
+        totals = np.asarray(total_fen_by_group, dtype=np.int64)
+        w = np.asarray(weights, dtype=np.float64)
+        if not np.all(np.isfinite(w)) or np.any(w < 0):
+            raise ValueError("weights must be finite and non-negative")
+        shape = (self._n_groups, self._width)
+        mat = np.zeros(shape)
+        mat[self._rows, self._slots] = w[self._order]
+        wsum = mat.sum(axis=1)
+        if np.any((wsum == 0) & (totals != 0)):
+            bad = np.flatnonzero((wsum == 0) & (totals != 0))
+            raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
+        sign = np.where(totals < 0, -1, 1)
+        magnitude = np.abs(totals)
+        quota = magnitude[:, None] * (mat / np.where(wsum > 0, wsum, 1.0)[:, None])
+        base = np.floor(quota).astype(np.int64)
+        remainder = quota - base
+        filled = np.zeros(shape, dtype=bool)
+        filled[self._rows, self._slots] = True
+        remainder[~filled] = -1.0  # padding never receives a fen
+        leftover = magnitude - base.sum(axis=1)
+        # Stable sort along rows: equal remainders keep slot order, i.e. key order.
+        by_rem = np.argsort(-remainder, axis=1, kind="stable")
+        rank = np.empty_like(by_rem)
+        np.put_along_axis(rank, by_rem, np.arange(self._width)[None, :], axis=1)
+        share = (base + (rank < leftover[:, None])) * sign[:, None]
+        out = np.empty(len(self._group), dtype=np.int64)
+        out[self._order] = share[self._rows, self._slots]
+        return out

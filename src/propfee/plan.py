@@ -268,14 +268,15 @@ def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[npt.NDArray[Any], 
     sp = plan.shared_property
     ids = table.ids
     problems: list[Problem] = []
+    alone = ("alone:" + pd.Series(ids, dtype=object)).to_numpy(dtype=object)
     if sp.bundle_by == "none":
-        labels = np.array([f"alone:{i}" for i in ids], dtype=object)
+        labels = alone
     elif sp.bundle_by in ("zone", "street"):
-        col = table.frame[sp.bundle_by].to_numpy(dtype=object)
-        labels = np.where(col == "", np.array([f"alone:{i}" for i in ids], dtype=object),
-                          np.array([f"{sp.bundle_by}:{v}" for v in col], dtype=object))
+        col = table.frame[sp.bundle_by]
+        labels = np.where(col.to_numpy(dtype=object) == "", alone,
+                          (f"{sp.bundle_by}:" + col.astype(str)).to_numpy(dtype=object))
     else:
-        labels = np.array([f"alone:{i}" for i in ids], dtype=object)
+        labels = alone.copy()
         index = pd.Index(ids)
         for bundle in sp.bundles:
             pos = index.get_indexer(pd.Index(list(bundle.members)))
