@@ -39,8 +39,8 @@ def test_evaluate_writes_a_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     # 10,000 m2 x 0.5 yuan x 12 months x 70% collected = 42,000 yuan.
-    assert table["fee_collected_yuan"].tolist() == [42000.0]
-    assert table["street_subsidy_yuan"].iloc[0] > 0
+    assert table["Fee collected [yuan/year]"].tolist() == [42000.0]
+    assert table["Street subsidy [yuan/year]"].iloc[0] > 0
 
 
 def test_evaluate_with_a_plan_file(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_evaluate_with_a_plan_file(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["evaluate", str(src), "--plan", str(plan), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert pd.read_csv(out)["public_income_yuan"].tolist() == [0.0]
+    assert pd.read_csv(out)["Public-resource income [yuan/year]"].tolist() == [0.0]
 
 
 def _run_main(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> int:
@@ -112,3 +112,27 @@ def test_project_and_montecarlo(tmp_path: Path) -> None:
     result = runner.invoke(app, ["montecarlo", "--draws", "300", "--years", "3", "--seed", "1"])
     assert result.exit_code == 0, result.output
     assert "subsidy_q95_yuan" in result.output
+
+
+def test_excel_in_chinese_excel_out(tmp_path: Path) -> None:
+    from propfee.datasets import sanqiao_like_street
+    from propfee.labels import label_table
+
+    src = tmp_path / "小区.xlsx"
+    label_table(sanqiao_like_street().head(8), "zh").to_excel(src, index=False)
+    out = tmp_path / "预算.xlsx"
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(out), "--labels", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "街道兜底补贴（元/年）" in pd.read_excel(out, sheet_name="compounds").columns
+
+
+def test_schema_and_template(tmp_path: Path) -> None:
+    import json
+
+    result = runner.invoke(app, ["schema", "compound"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["title"] == "Compound"
+    assert runner.invoke(app, ["schema", "nonsense"]).exit_code == 2
+    out = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["template", str(out), "--labels", "zh"]).exit_code == 0
+    assert "户数" in pd.read_excel(out).columns

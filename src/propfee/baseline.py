@@ -281,6 +281,13 @@ class BaselineResult(BaseModel):
     break_even_rate_yuan_per_m2_month: float
     break_even_collection_rate: float
 
+    def _repr_html_(self) -> str:
+        lines = pd.DataFrame([line.model_dump() for line in self.lines])
+        head = (f"<p>Market baseline of compound {self.compound_id}: total "
+                f"{self.total_annual_cost_yuan:,.2f} yuan/year, balance "
+                f"{self.balance_yuan:,.2f} yuan/year</p>")
+        return head + lines.to_html(index=False)
+
     @classmethod
     def from_row(cls, row: pd.Series) -> BaselineResult:
         """Build the result from one row of :func:`market_baseline_district`."""

@@ -17,6 +17,7 @@ from propfee.budget import evaluate_district
 from propfee.compound import Compound
 from propfee.datasets import sanqiao_like_street
 from propfee.errors import InputError, ParameterError
+from propfee.labels import Language
 from propfee.params import SOURCE_DATE, ParameterSet, load_parameters
 from propfee.plan import Plan, default_plan
 from propfee.report import channel_contributions, summarise_baseline, summarise_budget
@@ -98,23 +99,34 @@ def demo(
 
 @app.command()
 def evaluate(
-    compounds_file: Annotated[Path, typer.Argument(help="Compounds table (CSV).")],
+    compounds_file: Annotated[Path, typer.Argument(
+        help="Compounds table: .csv, .xlsx or .parquet; English or Chinese headers.")],
     params: ParamsOption = "taiyuan",
     as_of: AsOfOption = _SOURCE_DATE_ISO,
     plan: Annotated[Path | None, typer.Option(help="4+1 plan (JSON).")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write the per-compound table (CSV).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write the budget: .xlsx (one sheet per table), .csv or .json.")] = None,
+    labels: Annotated[str, typer.Option(help="Report language: en or zh.")] = "en",
 ) -> None:
-    """Evaluate every compound of a CSV file: market baseline and 4+1 budget."""
+    """Evaluate every compound of a file: market baseline and 4+1 budget, side by side."""
+    from propfee.io import read_compounds, write_budget
+    from propfee.labels import label_table
+
+    if labels not in ("en", "zh"):
+        raise typer.BadParameter(f"{labels!r} is not en or zh", param_hint="--labels")
     p = _params(params, as_of)
-    frame = pd.read_csv(compounds_file, dtype={"compound_id": str})
+    frame = read_compounds(compounds_file)
     chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
-    budget = evaluate_district(frame, chosen, p)
+    with typer.progressbar(length=1, label="evaluating") as bar:
+        budget = evaluate_district(frame, chosen, p)
+        bar.update(1)
+    lang: Language = "zh" if labels == "zh" else "en"
     if out is None:
-        typer.echo(_fmt(summarise_budget(budget)))
-        typer.echo(_fmt(channel_contributions(budget)))
+        typer.echo(_fmt(label_table(summarise_budget(budget), lang)))
+        typer.echo(_fmt(label_table(channel_contributions(budget), lang)))
     else:
-        budget.compounds.to_csv(out, index=False)
-        typer.echo(f"wrote {len(budget.compounds)} rows to {out}")
+        write_budget(budget, out, labels=lang)
+        typer.echo(f"wrote the budget of {len(budget.compounds)} compounds to {out}")
 
 
 @app.command()
@@ -134,7 +146,7 @@ def bundle(
     from propfee.bundling import BundleGame, BundlingProblem, optimise_bundles
 
     p = _params(params, as_of)
-    frame = pd.read_csv(compounds_file, dtype={"compound_id": str})
+    frame = _table(compounds_file)
     chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
     if objective not in ("subsidy", "cost", "viable"):
         raise typer.BadParameter(f"{objective!r} is not subsidy, cost or viable",
@@ -155,9 +167,11 @@ def bundle(
 
 
 def _table(compounds_file: Path | None) -> pd.DataFrame:
+    from propfee.io import read_compounds
+
     if compounds_file is None:
         return sanqiao_like_street()
-    return pd.read_csv(compounds_file, dtype={"compound_id": str})
+    return read_compounds(compounds_file)
 
 
 @app.command()
@@ -219,6 +233,39 @@ def montecarlo(
     if out is not None:
         result.compounds.to_csv(out, index=False)
         typer.echo(f"wrote {len(result.compounds)} rows to {out}")
+
+
+@app.command()
+def schema(
+    model: Annotated[str, typer.Argument(
+        help="compound, plan, params, projection, bundling, baseline-result, budget-result "
+             "or all.")] = "all",
+) -> None:
+    """Print the JSON Schema of propfee's input and result models."""
+    import json
+
+    from propfee.schemas import json_schemas
+
+    schemas = json_schemas()
+    if model != "all" and model not in schemas:
+        raise typer.BadParameter(f"{model!r}: one of {', '.join(schemas)} or all",
+                                 param_hint="MODEL")
+    chosen = schemas if model == "all" else schemas[model]
+    typer.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="The empty sheet to write: .xlsx or .csv.")],
+    labels: Annotated[str, typer.Option(help="Header language: en or zh.")] = "en",
+) -> None:
+    """Write an empty compounds sheet with the right columns and units."""
+    from propfee.io import write_template
+
+    if labels not in ("en", "zh"):
+        raise typer.BadParameter(f"{labels!r} is not en or zh", param_hint="--labels")
+    write_template(out, labels="zh" if labels == "zh" else "en")
+    typer.echo(f"wrote {out}")
 
 
 def main() -> None:

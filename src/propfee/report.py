@@ -66,7 +66,7 @@ def summarise_baseline(baseline: pd.DataFrame) -> pd.DataFrame:
     by_class.index = by_class.index.astype(str)
     total = agg(df.assign(_all="all").groupby("_all"))
     out = pd.concat([by_class, total])
-    out.index.name = "households"
+    out.index.name = "households_class"
     return out.round(2)
 
 
@@ -110,7 +110,7 @@ def summarise_budget(budget: DistrictBudget) -> pd.DataFrame:
     by_class = agg(df.groupby("size_class", observed=False))
     by_class.index = by_class.index.astype(str)
     out = pd.concat([by_class, agg(df.assign(_all="all").groupby("_all"))])
-    out.index.name = "households"
+    out.index.name = "households_class"
     with np.errstate(invalid="ignore", divide="ignore"):
         out["deficit_reduction_share"] = (
             out["deficit_reduction_yuan"] / out["baseline_deficit_yuan"]

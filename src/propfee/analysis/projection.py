@@ -269,6 +269,9 @@ class Projection:
     balance: pd.DataFrame
     funding: pd.DataFrame
 
+    def _repr_html_(self) -> str:
+        return "<p>Fund-pool projection, district totals</p>" + self.district().to_html()
+
     def district(self) -> pd.DataFrame:
         """Every flow and the balance summed over the district, by year. [yuan]"""
         money = [c for c in self.flows.columns if c.endswith("_yuan")]

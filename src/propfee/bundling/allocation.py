@@ -283,6 +283,12 @@ class Split:
     core_empty: bool
     standard_error_yuan: FloatArray | None = None
 
+    def _repr_html_(self) -> str:
+        head = (f"<p>{self.method} split of {self.contract_yuan:,.2f} yuan/year; least-core "
+                f"epsilon {self.least_core_epsilon_yuan:,.2f}; largest sub-group overcharge "
+                f"{self.max_overcharge_yuan:,.2f}</p>")
+        return head + self.shares.to_html(index=False)
+
 
 def split_bundle(
     game: BundleGame,
