@@ -24,8 +24,7 @@ import numpy as np
 import pandas as pd
 
 from propfee._optional import require
-from propfee.analysis.montecarlo import BLOCK, MonteCarloResult, Uncertainty, prepare, run_block
-from propfee.analysis.montecarlo import summarise as _summarise
+from propfee.analysis.montecarlo import MonteCarloResult, Setup, Uncertainty, run_block
 from propfee.analysis.projection import ProjectionSettings
 from propfee.budget import evaluate_district
 from propfee.compound import CompoundTable, validate_compounds
@@ -174,18 +173,8 @@ def monte_carlo_dask(
     Same arguments and, for the same seed, the same numbers as the single-machine run.
     """
     dask = require("dask", feature="Monte Carlo on Dask", extra="dask")
-    plan = plan or default_plan()
-    params = params or default_parameters()
-    settings = settings or ProjectionSettings()
-    uncertainty = uncertainty or Uncertainty()
-    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
-    levels = prepare(table, plan, params, settings, uncertainty, overrides)
-    shared = dask.delayed(levels, traverse=False)
-    children = np.random.SeedSequence(seed).spawn(-(-draws // BLOCK))
-    tasks = [dask.delayed(run_block, pure=True)(shared, settings, uncertainty, child,
-                                                min(BLOCK, draws - b * BLOCK))
-             for b, child in enumerate(children)]
-    blocks = dask.compute(*tasks)
-    negative = np.concatenate([b[0] for b in blocks])
-    subsidy = np.concatenate([b[1] for b in blocks])
-    return _summarise(levels.base.ids, negative, subsidy)
+    setup = Setup.make(compounds, plan, params, settings, uncertainty, overrides, draws, seed)
+    shared = dask.delayed(setup.levels, traverse=False)
+    tasks = [dask.delayed(run_block, pure=True)(shared, setup.settings, setup.uncertainty,
+                                                child, size) for child, size in setup.blocks]
+    return setup.summarise(list(dask.compute(*tasks)))

@@ -34,7 +34,14 @@ from propfee.compound import CompoundTable, validate_compounds
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, default_plan, resolve_plan
 
-__all__ = ["BLOCK", "MonteCarloResult", "Uncertainty", "monte_carlo", "run_block"]
+__all__ = [
+    "BLOCK",
+    "MonteCarloResult",
+    "Setup",
+    "Uncertainty",
+    "monte_carlo",
+    "run_block",
+]
 
 FloatArray = npt.NDArray[np.float64]
 Sd = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -239,20 +246,52 @@ def monte_carlo(
     -------
     MonteCarloResult
     """
-    plan = plan or default_plan()
-    params = params or default_parameters()
-    settings = settings or ProjectionSettings()
-    uncertainty = uncertainty or Uncertainty()
-    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
-    levels = prepare(table, plan, params, settings, uncertainty, overrides)
-    children = np.random.SeedSequence(seed).spawn(-(-draws // BLOCK))
-    negative, subsidy = [], []
-    for b, child in enumerate(children):
-        size = min(BLOCK, draws - b * BLOCK)
-        neg, sub = run_block(levels, settings, uncertainty, child, size)
-        negative.append(neg)
-        subsidy.append(sub)
-    return summarise(levels.base.ids, np.concatenate(negative), np.concatenate(subsidy))
+    setup = Setup.make(compounds, plan, params, settings, uncertainty, overrides, draws, seed)
+    return setup.summarise([run_block(setup.levels, setup.settings, setup.uncertainty, child, size)
+                            for child, size in setup.blocks])
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything a Monte Carlo run needs, shared by the local and the Dask paths.
+
+    Attributes
+    ----------
+    levels
+        Year components at each coverage level.
+    settings, uncertainty
+        The run's assumptions.
+    blocks
+        ``(seed sequence, draws)`` of every block, in order.
+    """
+
+    levels: Levels
+    settings: ProjectionSettings
+    uncertainty: Uncertainty
+    blocks: list[tuple[np.random.SeedSequence, int]]
+
+    @classmethod
+    def make(
+        cls, compounds: pd.DataFrame | CompoundTable, plan: Plan | None,
+        params: ParameterSet | None, settings: ProjectionSettings | None,
+        uncertainty: Uncertainty | None, overrides: pd.DataFrame | None, draws: int, seed: int,
+    ) -> Setup:
+        """Fill in the defaults, evaluate the coverage levels and cut the draws in blocks."""
+        plan = plan or default_plan()
+        params = params or default_parameters()
+        settings = settings or ProjectionSettings()
+        uncertainty = uncertainty or Uncertainty()
+        table = (compounds if isinstance(compounds, CompoundTable)
+                 else validate_compounds(compounds))
+        levels = prepare(table, plan, params, settings, uncertainty, overrides)
+        children = np.random.SeedSequence(seed).spawn(-(-draws // BLOCK))
+        blocks = [(child, min(BLOCK, draws - b * BLOCK)) for b, child in enumerate(children)]
+        return cls(levels, settings, uncertainty, blocks)
+
+    def summarise(self, results: list[tuple[FloatArray, FloatArray]]) -> MonteCarloResult:
+        """Summarise the blocks' ``(negative, subsidy)`` results, given in block order."""
+        return summarise(self.levels.base.ids, np.concatenate([r[0] for r in results]),
+                         np.concatenate([r[1] for r in results]))
 
 
 def prepare(

@@ -68,6 +68,17 @@ def _current(params: ParameterSet, plan: Plan, path: str) -> Any:
     return node
 
 
+def _base_case(
+    compounds: pd.DataFrame | CompoundTable, plan: Plan | None, params: ParameterSet | None,
+    paths: Sequence[str],
+) -> tuple[CompoundTable, Plan, ParameterSet]:
+    plan = plan or default_plan()
+    params = params or default_parameters()
+    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
+    _check(plan, params, paths)
+    return table, plan, params
+
+
 def tornado(
     compounds: pd.DataFrame | CompoundTable,
     ranges: Mapping[str, tuple[float, float]],
@@ -96,10 +107,7 @@ def tornado(
         ``high``, ``metric_low``, ``metric_base``, ``metric_high``, ``swing``
         (``|metric_high - metric_low|``).
     """
-    plan = plan or default_plan()
-    params = params or default_parameters()
-    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
-    _check(plan, params, list(ranges))
+    table, plan, params = _base_case(compounds, plan, params, list(ranges))
     base = _evaluate(table, plan, params, {}, metric)
     rows = []
     for path, (low, high) in ranges.items():
@@ -140,10 +148,7 @@ def grid(
     pandas.DataFrame
         Index: the ``y`` values; columns: the ``x`` values; cells: the metric.
     """
-    plan = plan or default_plan()
-    params = params or default_parameters()
-    table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
-    _check(plan, params, [x[0], y[0]])
+    table, plan, params = _base_case(compounds, plan, params, [x[0], y[0]])
     cells = [[_evaluate(table, plan, params, {x[0]: float(a), y[0]: float(b)}, metric)
               for a in x[1]] for b in y[1]]
     return pd.DataFrame(cells, index=pd.Index(list(y[1]), name=y[0]),

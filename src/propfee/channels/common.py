@@ -21,6 +21,7 @@ __all__ = [
     "PlanModel",
     "Role",
     "basis_quantity",
+    "unique_names",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -78,6 +79,14 @@ class PlanModel(BaseModel):
     """Base of every plan model: frozen, strict, unknown fields forbidden."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+def unique_names(items: tuple[BaseModel, ...], key: str = "name") -> None:
+    """Raise ``ValueError`` if two items share the same ``key`` (item names appear in
+    override paths and line codes, so they must be unique within their list)."""
+    names = [getattr(item, key) for item in items]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{key}s must be unique, got {names}")
 
 
 def basis_quantity(table: CompoundTable, basis: Basis) -> FloatArray:

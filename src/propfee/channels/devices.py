@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Basis, Name, NonNeg, PlanModel, Rate, Role
+from propfee.channels.common import Basis, Name, NonNeg, PlanModel, Rate, Role, unique_names
 
 __all__ = ["Device", "SmartDevices", "capital_recovery_factor"]
 
@@ -116,7 +116,5 @@ class SmartDevices(PlanModel):
     @field_validator("devices")
     @classmethod
     def _unique(cls, devices: tuple[Device, ...]) -> tuple[Device, ...]:
-        names = [d.name for d in devices]
-        if len(set(names)) != len(names):
-            raise ValueError(f"device names must be unique, got {names}")
+        unique_names(devices)
         return devices

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Basis, Name, NonNeg, PlanModel, Rate
+from propfee.channels.common import Basis, Name, NonNeg, PlanModel, Rate, unique_names
 
 __all__ = ["IncomeSource", "PublicIncome"]
 
@@ -61,7 +61,5 @@ class PublicIncome(PlanModel):
     @field_validator("sources")
     @classmethod
     def _unique(cls, sources: tuple[IncomeSource, ...]) -> tuple[IncomeSource, ...]:
-        names = [s.name for s in sources]
-        if len(set(names)) != len(names):
-            raise ValueError(f"source names must be unique, got {names}")
+        unique_names(sources)
         return sources

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Category, Name, NonNeg, PlanModel, Rate, Role
+from propfee.channels.common import Category, Name, NonNeg, PlanModel, Rate, Role, unique_names
 
 __all__ = ["WEEKS_PER_YEAR", "SelfGovernance", "VolunteerTask", "delivered_hours_year"]
 
@@ -83,9 +83,7 @@ class SelfGovernance(PlanModel):
     @field_validator("tasks")
     @classmethod
     def _unique(cls, tasks: tuple[VolunteerTask, ...]) -> tuple[VolunteerTask, ...]:
-        names = [t.name for t in tasks]
-        if len(set(names)) != len(names):
-            raise ValueError(f"task names must be unique, got {names}")
+        unique_names(tasks)
         return tasks
 
 

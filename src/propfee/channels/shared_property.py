@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Name, NonNeg, PlanModel, Rate
+from propfee.channels.common import Name, NonNeg, PlanModel, Rate, unique_names
 
 __all__ = ["Bundle", "PerUseJob", "SharedProperty", "expected_uses_per_year"]
 
@@ -123,17 +123,13 @@ class SharedProperty(PlanModel):
     @field_validator("jobs")
     @classmethod
     def _unique_jobs(cls, jobs: tuple[PerUseJob, ...]) -> tuple[PerUseJob, ...]:
-        names = [j.name for j in jobs]
-        if len(set(names)) != len(names):
-            raise ValueError(f"job names must be unique, got {names}")
+        unique_names(jobs)
         return jobs
 
     @field_validator("bundles")
     @classmethod
     def _disjoint(cls, bundles: tuple[Bundle, ...]) -> tuple[Bundle, ...]:
-        ids = [b.bundle_id for b in bundles]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"bundle ids must be unique, got {ids}")
+        unique_names(bundles, key="bundle_id")
         seen: dict[str, str] = {}
         for b in bundles:
             for m in b.members:

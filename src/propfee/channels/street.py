@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Category, Name, NonNeg, PlanModel, Rate, Role
+from propfee.channels.common import Category, Name, NonNeg, PlanModel, Rate, Role, unique_names
 
 __all__ = ["StreetFallback", "StreetItem"]
 
@@ -66,7 +66,5 @@ class StreetFallback(PlanModel):
     @field_validator("items")
     @classmethod
     def _unique(cls, items: tuple[StreetItem, ...]) -> tuple[StreetItem, ...]:
-        names = [i.name for i in items]
-        if len(set(names)) != len(names):
-            raise ValueError(f"item names must be unique, got {names}")
+        unique_names(items)
         return items
