@@ -155,7 +155,9 @@ def bundle(
         "max_distance_m": max_distance, "max_members": max_members, "objective": objective,
         "time_limit_s": time_limit,
     })
-    result = optimise_bundles(BundleGame.from_district(frame, chosen, p), problem)
+    with typer.progressbar(length=1, label="optimising bundles") as bar:
+        result = optimise_bundles(BundleGame.from_district(frame, chosen, p), problem)
+        bar.update(1)
     multi = result.bundles[result.bundles["members"] > 1]
     typer.echo(f"{len(frame)} compounds -> {len(multi)} bundles, "
                f"{int((result.assignment['members'] == 1).sum())} alone; objective "
@@ -225,10 +227,10 @@ def montecarlo(
 
     p = _params(params, as_of)
     chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
-    with typer.progressbar(length=1, label=f"{draws:,} draws") as bar:
+    with typer.progressbar(length=draws, label=f"{draws:,} draws") as bar:
         result = monte_carlo(_table(compounds_file), chosen, p,
-                             ProjectionSettings(horizon_years=years), draws=draws, seed=seed)
-        bar.update(1)
+                             ProjectionSettings(horizon_years=years), draws=draws, seed=seed,
+                             progress=bar.update)
     typer.echo(_fmt(result.district.to_frame("district")))
     if out is not None:
         result.compounds.to_csv(out, index=False)

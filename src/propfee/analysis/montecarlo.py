@@ -20,6 +20,7 @@ fixed, each draw equals :func:`propfee.analysis.projection.project`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -222,6 +223,7 @@ def monte_carlo(
     draws: int = 10_000,
     seed: int = 0,
     overrides: pd.DataFrame | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> MonteCarloResult:
     """Simulate the fund pool of every compound under uncertainty.
 
@@ -241,14 +243,20 @@ def monte_carlo(
         Seed of ``numpy.random.SeedSequence``; the same seed gives the same numbers.
     overrides
         Per-compound plan overrides.
+    progress
+        Called with the number of draws of each block when it is done.
 
     Returns
     -------
     MonteCarloResult
     """
     setup = Setup.make(compounds, plan, params, settings, uncertainty, overrides, draws, seed)
-    return setup.summarise([run_block(setup.levels, setup.settings, setup.uncertainty, child, size)
-                            for child, size in setup.blocks])
+    results = []
+    for child, size in setup.blocks:
+        results.append(run_block(setup.levels, setup.settings, setup.uncertainty, child, size))
+        if progress is not None:
+            progress(size)
+    return setup.summarise(results)
 
 
 @dataclass(frozen=True)
