@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 import propfee as pf
+from propfee.channels import SharedProperty
+from propfee.plan import Plan
 
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -55,3 +57,11 @@ def districts(draw: st.DrawFn, min_size: int = 1, max_size: int = 12) -> pd.Data
             "zone": [f"Z{i % 3}" for i in range(n)],
         }
     )
+
+
+BARE = Plan(shared_property=SharedProperty(bundle_by="none", fixed_fee_yuan_per_bundle_year=0.0,
+                                           contract_margin_rate=0.0))
+"""Only the shared-property company, at cost, each compound alone; tests add one channel each.
+
+Staff on-costs throughout: 1 + social insurance 0.30 + welfare 0.05 = 1.35.
+"""

@@ -20,15 +20,11 @@ from propfee.analysis import (
     tornado,
     year_components,
 )
-from propfee.channels import SharedProperty
 from propfee.errors import InputError
-from propfee.plan import Plan
 
-from .conftest import districts
+from .conftest import BARE, districts
 
 # Only the company at cost, each compound alone: the projection is easy to follow by hand.
-BARE = Plan(shared_property=SharedProperty(bundle_by="none", fixed_fee_yuan_per_bundle_year=0.0,
-                                           contract_margin_rate=0.0))
 
 
 def _old_compound() -> pd.DataFrame:

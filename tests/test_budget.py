@@ -29,14 +29,7 @@ from propfee.errors import InputError
 from propfee.money import yuan_to_fen
 from propfee.plan import Plan, default_plan
 
-from .conftest import districts
-
-BARE = Plan(shared_property=SharedProperty(bundle_by="none", fixed_fee_yuan_per_bundle_year=0.0,
-                                           contract_margin_rate=0.0))
-"""Only the shared-property company, at cost; tests add one channel each.
-
-Staff on-costs throughout: 1 + social insurance 0.30 + welfare 0.05 = 1.35.
-"""
+from .conftest import BARE, districts
 
 
 def _with(**sections: Any) -> Plan:

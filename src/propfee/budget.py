@@ -45,7 +45,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from propfee.baseline import baseline_arrays, effective_fee_inputs
+from propfee.baseline import BASELINE_COST_LINES, baseline_arrays, effective_fee_inputs
 from propfee.bundling.cost import contract_costs
 from propfee.channels.common import CHANNELS, PAYERS, Category, Channel, Payer, basis_quantity
 from propfee.channels.devices import capital_recovery_factor
@@ -257,11 +257,9 @@ def budget_arrays(
         market = uses * v["market_price_yuan_per_use"]
         job_uses[job.name] = uses
         jobs_market = jobs_market + market
-        lines[LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool")] = (
-            market * (1.0 - v["discount_rate"])
-        )
-        jobs_discounted = jobs_discounted + lines[LineSpec(f"job_{job.name}", "shared_property",
-                                                           "upkeep", "fund_pool")]
+        discounted = market * (1.0 - v["discount_rate"])
+        lines[LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool")] = discounted
+        jobs_discounted = jobs_discounted + discounted
     contract = contract_costs(
         code, np.arange(n), n_bundles, residual_fte=remaining, households=households,
         x_m=table.array("x_m"), y_m=table.array("y_m"), jobs_yuan=jobs_discounted,
@@ -412,8 +410,6 @@ def _report(
     subsidy = np.maximum(-balance, 0)
 
     base = baseline_arrays(table, params)
-    from propfee.baseline import BASELINE_COST_LINES
-
     base_fen = sum((yuan_to_fen(base[f"{c}_yuan"]) for c in (*BASELINE_COST_LINES, "margin",
                                                               "vat", "surcharges")), start=zero)
     jobs_market_fen = yuan_to_fen(out.jobs_at_market_yuan)
