@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from propfee._arrays import sum_arrays
 from propfee.compound import Compound, CompoundTable, validate_compounds
 from propfee.costs import non_staff_cost_items_yuan, overhead_yuan
 from propfee.fees import (
@@ -113,7 +114,7 @@ def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, Flo
         out[f"demand_fte_{role}"] = demand
         out[f"headcount_fte_{role}"] = head
         out[f"staff_{role}_yuan"] = cost
-    head_total = np.sum([staff[r][1] for r in ROLES], axis=0)
+    head_total = sum_arrays((staff[r][1] for r in ROLES), like=households)
     out["headcount_fte_total"] = head_total
     items = non_staff_cost_items_yuan(
         params.costs,
@@ -126,7 +127,8 @@ def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, Flo
     )
     for code, value in items.items():
         out[f"{code}_yuan"] = value
-    direct = np.sum([out[f"{c}_yuan"] for c in BASELINE_COST_LINES if c != "overhead"], axis=0)
+    direct = sum_arrays((out[f"{c}_yuan"] for c in BASELINE_COST_LINES if c != "overhead"),
+                        like=households)
     out["overhead_yuan"] = overhead_yuan(params.costs.overhead_share_rate, direct)
     service_cost = direct + out["overhead_yuan"]
     price = market_price(service_cost, params.pricing, params.taxes)
@@ -161,7 +163,8 @@ def _report(table: CompoundTable, arrays: Mapping[str, FloatArray]) -> pd.DataFr
     df["headcount_fte_total"] = arrays["headcount_fte_total"]
     fen = {code: yuan_to_fen(arrays[f"{code}_yuan"]) for code in (*BASELINE_COST_LINES,
                                                                    *_PRICE_LINES)}
-    service_fen = np.sum([fen[c] for c in BASELINE_COST_LINES], axis=0)
+    service_fen = sum_arrays((fen[c] for c in BASELINE_COST_LINES),
+                             like=next(iter(fen.values())))
     total_fen = service_fen + fen["margin"] + fen["vat"] + fen["surcharges"]
     billed_fen = yuan_to_fen(arrays["fee_billed_yuan"])
     collected_fen = yuan_to_fen(arrays["fee_collected_yuan"])

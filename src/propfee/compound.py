@@ -251,6 +251,21 @@ class CompoundTable:
         """Compound ids as a string array."""
         return self.frame["compound_id"].to_numpy(dtype=str)
 
+    def take(self, rows: slice | npt.NDArray[np.int64]) -> CompoundTable:
+        """The compounds at ``rows`` (a slice or positions), renumbered from 0.
+
+        Parameters
+        ----------
+        rows
+            Row positions; a slice is a view, positions are copied.
+
+        Returns
+        -------
+        CompoundTable
+        """
+        part = self.frame.iloc[rows]
+        return CompoundTable(part.reset_index(drop=True))
+
 
 def compounds_frame(compounds: Compound | Iterable[Compound]) -> pd.DataFrame:
     """Turn one or several :class:`Compound` models into a compound table.
@@ -304,8 +319,7 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
         raise InputError(problems, what="compound table")
 
     n = len(data)
-    raw_ids = data["compound_id"]
-    ids = _text(raw_ids.reset_index(drop=True))
+    ids = _text(data["compound_id"].reset_index(drop=True))
     out: dict[str, Any] = {}
     for spec in COMPOUND_COLUMNS:
         if spec.name not in data.columns:  # an absent optional column takes its default
@@ -315,23 +329,26 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
         problems += col_problems
         out[spec.name] = values
 
-    empty_id = np.flatnonzero(ids == "")
-    problems += [Problem(None, "compound_id", raw_ids.iloc[i], f"empty in row {i}")
+    empty_id = np.flatnonzero((ids == "").to_numpy(dtype=bool))
+    problems += [Problem(None, "compound_id", data["compound_id"].iloc[i], f"empty in row {i}")
                  for i in empty_id]
-    dup = pd.Series(ids).duplicated(keep=False).to_numpy() & (ids != "")
-    problems += [Problem(ids[i], "compound_id", ids[i], f"duplicate id (row {i})")
-                 for i in np.flatnonzero(dup)]
+    if not ids.is_unique:
+        dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & (ids != "").to_numpy(dtype=bool)
+        problems += [Problem(ids.iloc[i], "compound_id", ids.iloc[i], f"duplicate id (row {i})")
+                     for i in np.flatnonzero(dup)]
 
     total = out["floor_area_m2"]
     per = out["floor_area_m2_per_household"]
     households = out["households"]
     neither = np.isnan(total) & np.isnan(per)
     both = ~np.isnan(total) & ~np.isnan(per)
-    disagree = both & ~np.isclose(total, per * households)
-    problems += [Problem(ids[i], "floor_area_m2", None,
+    disagree = np.zeros(n, dtype=bool)
+    if both.any():
+        disagree = both & ~np.isclose(total, per * households)
+    problems += [Problem(ids.iloc[i], "floor_area_m2", None,
                          "give floor_area_m2 or floor_area_m2_per_household")
                  for i in np.flatnonzero(neither)]
-    problems += [Problem(ids[i], "floor_area_m2", float(total[i]),
+    problems += [Problem(ids.iloc[i], "floor_area_m2", float(total[i]),
                          f"disagrees with floor_area_m2_per_household x households "
                          f"= {per[i] * households[i]}")
                  for i in np.flatnonzero(disagree)]
@@ -340,37 +357,36 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
     out["floor_area_m2"] = np.where(np.isnan(total), per * households, total)
     out["floor_area_m2_per_household"] = out["floor_area_m2"] / households
     out["compound_id"] = ids
-    frame = pd.DataFrame(out, index=pd.RangeIndex(n))
     for spec in COMPOUND_COLUMNS:
         if spec.kind == "int":
-            frame[spec.name] = frame[spec.name].astype(np.int64)
-    return CompoundTable(frame)
+            out[spec.name] = out[spec.name].astype(np.int64)
+    return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(n), copy=False))
 
 
-def _absent(spec: ColumnSpec, n: int) -> npt.NDArray[Any]:
+def _absent(spec: ColumnSpec, n: int) -> Any:
     if spec.kind == "str":
-        return np.full(n, "" if spec.default is None else spec.default, dtype=object)
+        text = "" if spec.default is None else str(spec.default)
+        return pd.Series(text, index=pd.RangeIndex(n), dtype="str")
     return np.full(n, np.nan if spec.default is None else float(spec.default))
 
 
-def _text(col: pd.Series) -> npt.NDArray[Any]:
-    """A column as an object array of str, empty where missing (vectorised)."""
-    text = col.astype(object).where(col.notna(), "")
+def _text(col: pd.Series) -> pd.Series:
+    """A column as a string Series, empty where missing (vectorised; strings stay as they are)."""
     if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
-        return text.to_numpy(dtype=object)
-    return text.astype(str).to_numpy(dtype=object)
+        text = col.fillna("") if col.hasnans else col
+        return text if text.dtype == "str" else text.astype("str")
+    return col.astype(object).where(col.notna(), "").astype(str)
 
 
 def _check_column(
-    spec: ColumnSpec, col: pd.Series, ids: npt.NDArray[Any]
+    spec: ColumnSpec, col: pd.Series, ids: pd.Series
 ) -> tuple[Any, list[Problem]]:
     problems: list[Problem] = []
-    missing = col.isna().to_numpy()
+    missing = col.isna().to_numpy(dtype=bool)
     if spec.kind == "str":
-        values = _text(col)
-        if not spec.required and spec.default not in (None, ""):
-            values[missing] = spec.default
-        return values, problems
+        if not spec.required and spec.default not in (None, "") and missing.any():
+            col = col.where(~missing, spec.default)
+        return _text(col), problems
 
     if pd.api.types.is_bool_dtype(col.dtype):
         numeric = np.full(len(col), np.nan)
@@ -382,14 +398,14 @@ def _check_column(
             bools = np.fromiter((isinstance(v, bool | np.bool_) for v in col.to_numpy()),
                                 dtype=bool, count=len(col))
     not_number = (~missing & np.isnan(numeric)) | bools
-    problems += [Problem(ids[i], spec.name, col.iloc[i], "not a number")
+    problems += [Problem(ids.iloc[i], spec.name, col.iloc[i], "not a number")
                  for i in np.flatnonzero(not_number)]
     if spec.required:
-        problems += [Problem(ids[i], spec.name, None, "missing value")
+        problems += [Problem(ids.iloc[i], spec.name, None, "missing value")
                      for i in np.flatnonzero(missing)]
     ok = ~missing & ~not_number
     inf = ok & np.isinf(numeric)
-    problems += [Problem(ids[i], spec.name, float(numeric[i]), "must be finite")
+    problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]), "must be finite")
                  for i in np.flatnonzero(inf)]
     ok &= ~inf
     with np.errstate(invalid="ignore"):
@@ -398,17 +414,17 @@ def _check_column(
             bad = ok & low
             rel = ">" if spec.lower_open else ">="
             problems += [
-                Problem(ids[i], spec.name, float(numeric[i]), f"must be {rel} {spec.lower:g}")
+                Problem(ids.iloc[i], spec.name, float(numeric[i]), f"must be {rel} {spec.lower:g}")
                 for i in np.flatnonzero(bad)
             ]
         if spec.upper is not None:
             bad = ok & (numeric > spec.upper)
-            problems += [Problem(ids[i], spec.name, float(numeric[i]), f"must be <= {spec.upper:g}")
-                         for i in np.flatnonzero(bad)]
+            problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]),
+                                 f"must be <= {spec.upper:g}") for i in np.flatnonzero(bad)]
         if spec.kind == "int":
             bad = ok & (numeric != np.floor(numeric))
-            problems += [Problem(ids[i], spec.name, float(numeric[i]), "must be a whole number")
-                         for i in np.flatnonzero(bad)]
+            problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]),
+                                 "must be a whole number") for i in np.flatnonzero(bad)]
     if spec.default is not None:
         numeric = np.where(missing, float(spec.default), numeric)
     return numeric, problems

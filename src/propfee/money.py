@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 __all__ = [
     "FEN_PER_YUAN",
@@ -20,6 +21,7 @@ __all__ = [
     "allocate_fen",
     "allocate_fen_grouped",
     "fen_to_yuan",
+    "key_rank",
     "yuan_to_fen",
 ]
 
@@ -46,12 +48,17 @@ def yuan_to_fen(amount_yuan: npt.ArrayLike) -> npt.NDArray[np.int64]:
         If any amount is NaN or infinite: such a value is never reported as money.
     """
     a = np.asarray(amount_yuan, dtype=np.float64)
-    if not np.all(np.isfinite(a)):
+    scaled = np.multiply(a.reshape(-1), FEN_PER_YUAN)
+    # One reduction finds NaN and infinity (inf - inf is NaN too).
+    if not np.isfinite(np.add.reduce(scaled)):
         raise ValueError("cannot round a NaN or infinite amount to the fen")
-    scaled = a * FEN_PER_YUAN
     # np.round rounds half to even; money rounds half away from zero. The 1e-9
     # nudge absorbs binary representation error (2.675 is stored as 2.67499...).
-    return (np.sign(scaled) * np.floor(np.abs(scaled) + 0.5 + 1e-9)).astype(np.int64)
+    magnitude = np.abs(scaled)
+    magnitude += 0.5 + 1e-9
+    np.floor(magnitude, out=magnitude)
+    np.copysign(magnitude, scaled, out=magnitude)
+    return magnitude.astype(np.int64).reshape(a.shape)
 
 
 def fen_to_yuan(amount_fen: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -200,85 +207,136 @@ def allocate_fen_grouped(
     return result
 
 
+def key_rank(keys: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Rank of each key in ascending order (0 = smallest), for tie-breaking.
+
+    Strings compare by code point, as Python does; the sort runs in the pandas string
+    engine, so a million compound ids rank in a fraction of a second.
+
+    Parameters
+    ----------
+    keys
+        Unique keys (compound ids), as an array or a pandas Series.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``rank[i]`` is the position of ``keys[i]`` in sorted order.
+    """
+    series = keys if isinstance(keys, pd.Series) else pd.Series(np.asarray(keys))
+    order = series.argsort(kind="stable").to_numpy(dtype=np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank
+
+
 class GroupLayout:
     """A reusable layout for many largest-remainder splits over the same groups.
 
-    Sorting parties by (group, key) is done once; each :meth:`allocate` then works on a
-    padded ``(groups, largest group)`` matrix and needs only a small sort along rows.
-    Results are identical to :func:`allocate_fen_grouped`.
+    Parties are laid out once by (group, key) in a padded ``(groups, largest group)``
+    matrix; each :meth:`allocate` then finds, per row, the cut between the remainders
+    that get a fen and those that do not. Results are identical to
+    :func:`allocate_fen_grouped`: shares never depend on the order of rows.
 
     Parameters
     ----------
     group
         Group number of each party, ``0..n_groups-1``.
     keys
-        Unique party keys (compound ids); ties are broken by them, ascending.
+        Unique party keys (compound ids), as an array or a pandas Series; ties are
+        broken by them, ascending.
     n_groups
         Number of groups.
     """
 
     def __init__(self, group: npt.ArrayLike, keys: npt.ArrayLike, n_groups: int) -> None:
         g = np.asarray(group, dtype=np.int64)
-        k = np.asarray(keys)
-        if k.dtype == object:
-            k = k.astype(str)
-        rank = np.empty(len(k), dtype=np.int64)
-        rank[np.argsort(k, kind="stable")] = np.arange(len(k))
+        n = len(g)
+        rank = key_rank(keys)
         self._group = g
         self._rank = rank
         self._n_groups = n_groups
-        self._order = np.lexsort((rank, g))
+        sort_key = g * max(n, 1) + rank
+        self._order: npt.NDArray[np.int64] | None = None
+        if n > 1 and not bool(np.all(sort_key[1:] > sort_key[:-1])):
+            self._order = np.argsort(sort_key)
         sizes = np.bincount(g, minlength=n_groups)
         self._width = int(sizes.max()) if len(sizes) else 0
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        self._rows = g[self._order]
-        self._slots = np.arange(len(g)) - starts[self._rows]
-        self._padded = n_groups * self._width <= 4 * len(g) + 1_000_000
+        self._rows = g if self._order is None else g[self._order]
+        self._slots = np.arange(n) - starts[self._rows]
+        self._padded = n_groups * self._width <= 4 * n + 1_000_000
+        if self._padded:
+            self._padding = np.ones((n_groups, self._width), dtype=bool)
+            self._padding[self._rows, self._slots] = False
 
     def allocate(
         self, total_fen_by_group: npt.ArrayLike, weights: npt.ArrayLike
     ) -> npt.NDArray[np.int64]:
         """Split each group's total among its parties by weight, in whole fen.
 
+        Several splits over the same groups can be made at once by stacking them:
+        ``total_fen_by_group`` of shape ``(k, groups)`` and ``weights`` of shape
+        ``(k, parties)`` give ``k`` rows of shares.
+
         Parameters
         ----------
         total_fen_by_group
-            Amount of each group. [fen]
+            Amount of each group, shape ``(groups,)`` or ``(k, groups)``. [fen]
         weights
-            Non-negative weight of each party.
+            Non-negative weight of each party, shape ``(parties,)`` or ``(k, parties)``.
 
         Returns
         -------
         numpy.ndarray of int64
-            Each party's share; each group's shares sum exactly to its total. [fen]
+            Each party's share, shaped like ``weights``; each group's shares sum exactly
+            to its total. [fen]
         """
-        if not self._padded:
-            return allocate_fen_grouped(total_fen_by_group, self._group, weights, self._rank)
         totals = np.asarray(total_fen_by_group, dtype=np.int64)
         w = np.asarray(weights, dtype=np.float64)
+        single = totals.ndim == 1
+        totals = totals.reshape(-1, self._n_groups)
+        w = w.reshape(len(totals), -1)
+        if not self._padded:
+            return np.stack([
+                allocate_fen_grouped(t, self._group, wk, self._rank) for t, wk in zip(totals, w,
+                                                                                      strict=True)
+            ])[0 if single else slice(None)]
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("weights must be finite and non-negative")
-        shape = (self._n_groups, self._width)
-        mat = np.zeros(shape)
-        mat[self._rows, self._slots] = w[self._order]
-        wsum = mat.sum(axis=1)
+        k = len(totals)
+        mat = np.zeros((k, self._n_groups, self._width))
+        mat[:, self._rows, self._slots] = w if self._order is None else w[:, self._order]
+        wsum = mat.sum(axis=2)  # in key order, so the sum never depends on row order
         if np.any((wsum == 0) & (totals != 0)):
-            bad = np.flatnonzero((wsum == 0) & (totals != 0))
+            bad = np.flatnonzero(np.any((wsum == 0) & (totals != 0), axis=0))
             raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
         sign = np.where(totals < 0, -1, 1)
         magnitude = np.abs(totals)
-        quota = magnitude[:, None] * (mat / np.where(wsum > 0, wsum, 1.0)[:, None])
-        base = np.floor(quota).astype(np.int64)
-        remainder = quota - base
-        filled = np.zeros(shape, dtype=bool)
-        filled[self._rows, self._slots] = True
-        remainder[~filled] = -1.0  # padding never receives a fen
-        leftover = magnitude - base.sum(axis=1)
-        # Stable sort along rows: equal remainders keep slot order, i.e. key order.
-        by_rem = np.argsort(-remainder, axis=1, kind="stable")
-        rank = np.empty_like(by_rem)
-        np.put_along_axis(rank, by_rem, np.arange(self._width)[None, :], axis=1)
-        share = (base + (rank < leftover[:, None])) * sign[:, None]
-        out = np.empty(len(self._group), dtype=np.int64)
-        out[self._order] = share[self._rows, self._slots]
-        return out
+        mat /= np.where(wsum > 0, wsum, 1.0)[:, :, None]
+        mat *= magnitude[:, :, None]  # the exact quotas
+        base = np.floor(mat)
+        remainder = mat - base
+        remainder[:, self._padding] = -1.0  # padding never receives a fen
+        leftover = magnitude - base.sum(axis=2).astype(np.int64)
+        # The leftover-th largest remainder is the cut; among remainders equal to the
+        # cut, the first ones in key order get the last fen.
+        cut_at = np.clip(self._width - leftover, 0, self._width - 1)
+        cut = np.take_along_axis(np.sort(remainder, axis=2), cut_at[:, :, None], axis=2)
+        cut[leftover <= 0] = np.inf
+        above = remainder > cut
+        tied = remainder == cut
+        still = leftover - above.sum(axis=2)
+        bonus = above
+        for slot in range(self._width):  # narrow rows: a loop over slots beats cumsum
+            first = tied[:, :, slot] & (still > 0)
+            bonus[:, :, slot] |= first
+            still -= first
+        share = (base.astype(np.int64) + bonus) * sign[:, :, None]
+        picked = share[:, self._rows, self._slots]
+        if self._order is None:
+            out = picked
+        else:
+            out = np.empty((k, len(self._group)), dtype=np.int64)
+            out[:, self._order] = picked
+        return out[0] if single else out

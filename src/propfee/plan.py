@@ -15,7 +15,6 @@ prices comes from a public source (see the docs' assumptions page).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import annotated_types as at
 import numpy as np
@@ -239,11 +238,13 @@ class PlanArrays:
     plan
         The plan.
     values
-        Path (see :func:`override_paths`) -> per-compound values.
+        Path (see :func:`override_paths`) -> per-compound values. A path nobody
+        overrides is a read-only broadcast of the plan's value (no memory per compound).
     bundle_code
-        Bundle number of each compound, ``0..n_bundles-1``.
+        Bundle number of each compound, ``0..n_bundles-1``, in order of first appearance.
     bundle_ids
-        Bundle identifier of each bundle number.
+        Bundle identifier of each bundle number (``zone:<zone>``, ``street:<street>``,
+        ``alone:<compound id>`` or an explicit bundle id).
     bundle_fixed_fee_yuan
         Fixed fee of each bundle. [yuan/year]
     """
@@ -251,7 +252,7 @@ class PlanArrays:
     plan: Plan
     values: dict[str, FloatArray]
     bundle_code: npt.NDArray[np.int64]
-    bundle_ids: npt.NDArray[np.str_]
+    bundle_ids: pd.Index
     bundle_fixed_fee_yuan: FloatArray
 
     def value(self, section: str, name: str, field: str) -> FloatArray:
@@ -263,20 +264,44 @@ class PlanArrays:
         prefix = f"{section}.{name}."
         return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
 
+    def take(self, rows: slice | npt.NDArray[np.int64], bundles: slice) -> PlanArrays:
+        """The plan for the compounds at ``rows``, which must hold exactly ``bundles``.
 
-def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[npt.NDArray[Any], list[Problem]]:
+        Parameters
+        ----------
+        rows
+            Row positions of the compounds (a slice or positions).
+        bundles
+            The contiguous range of bundle numbers those compounds make up, whole.
+
+        Returns
+        -------
+        PlanArrays
+            Renumbered from 0, with bundle numbers ``0..len(bundles)-1``.
+        """
+        code = self.bundle_code[rows] - (bundles.start or 0)
+        values = {
+            path: np.broadcast_to(v[:1], code.shape) if v.strides == (0,) else v[rows]
+            for path, v in self.values.items()
+        }
+        return PlanArrays(self.plan, values, code, self.bundle_ids[bundles],
+                          self.bundle_fixed_fee_yuan[bundles])
+
+
+def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[pd.Series, list[Problem]]:
     sp = plan.shared_property
-    ids = table.ids
+    ids = table.frame["compound_id"]
     problems: list[Problem] = []
-    alone = ("alone:" + pd.Series(ids, dtype=object)).to_numpy(dtype=object)
-    if sp.bundle_by == "none":
-        labels = alone
-    elif sp.bundle_by in ("zone", "street"):
+    if sp.bundle_by in ("zone", "street"):
         col = table.frame[sp.bundle_by]
-        labels = np.where(col.to_numpy(dtype=object) == "", alone,
-                          (f"{sp.bundle_by}:" + col.astype(str)).to_numpy(dtype=object))
-    else:
-        labels = alone.copy()
+        labels = f"{sp.bundle_by}:" + col
+        empty = (col == "").to_numpy(dtype=bool)
+        if empty.any():
+            labels = labels.where(~empty, "alone:" + ids)
+        return labels, problems
+    labels = "alone:" + ids
+    if sp.bundle_by == "explicit" and sp.bundles:
+        text = labels.to_numpy(dtype=object)
         index = pd.Index(ids)
         for bundle in sp.bundles:
             pos = index.get_indexer(pd.Index(list(bundle.members)))
@@ -284,7 +309,8 @@ def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[npt.NDArray[Any], 
                 if p < 0:
                     problems.append(Problem(member, "shared_property.bundles", bundle.bundle_id,
                                             "bundle member is not in the compound table"))
-            labels[pos[pos >= 0]] = bundle.bundle_id
+            text[pos[pos >= 0]] = bundle.bundle_id
+        labels = pd.Series(text, index=ids.index, dtype="str")
     return labels, problems
 
 
@@ -314,20 +340,24 @@ def resolve_plan(
         Listing every unknown compound, unknown column and out-of-range value.
     """
     n = len(table)
-    defaults = override_paths(plan)
-    values = {path: np.full(n, v, dtype=np.float64) for path, v in defaults.items()}
+    values = {path: np.broadcast_to(np.float64(v), (n,))
+              for path, v in override_paths(plan).items()}
     labels, problems = _bundle_labels(plan, table)
     if overrides is not None:
-        problems += _apply_overrides(plan, table, overrides, values, labels)
+        overridden, labels = _apply_overrides(plan, table, overrides, values, labels)
+        problems += overridden
     if problems:
         raise InputError(problems, what="plan")
-    unique, code = np.unique(labels.astype(str), return_inverse=True)
+    code, unique = pd.factorize(labels)
+    unique = pd.Index(unique, dtype="str")
     fee = np.full(len(unique), plan.shared_property.fixed_fee_yuan_per_bundle_year)
-    explicit = {b.bundle_id: b.fixed_fee_yuan_per_year for b in plan.shared_property.bundles}
-    for j, label in enumerate(unique):
-        own = explicit.get(str(label))
-        if own is not None:
-            fee[j] = own
+    explicit = {b.bundle_id: b.fixed_fee_yuan_per_year for b in plan.shared_property.bundles
+                if b.fixed_fee_yuan_per_year is not None}
+    if explicit:
+        where = unique.get_indexer(pd.Index(list(explicit)))
+        for pos, own in zip(where, explicit.values(), strict=True):
+            if pos >= 0:
+                fee[pos] = own
     return PlanArrays(plan, values, code.astype(np.int64), unique, fee)
 
 
@@ -336,32 +366,36 @@ def _apply_overrides(
     table: CompoundTable,
     overrides: pd.DataFrame,
     values: dict[str, FloatArray],
-    labels: npt.NDArray[Any],
-) -> list[Problem]:
+    labels: pd.Series,
+) -> tuple[list[Problem], pd.Series]:
+    """Write the overrides into ``values`` (in place) and return the problems and labels."""
     problems: list[Problem] = []
     if "compound_id" not in overrides.columns:
-        return [Problem(None, "compound_id", None, "override table needs a compound_id column")]
+        return [Problem(None, "compound_id", None, "override table needs a compound_id column")
+                ], labels
     unknown = [c for c in overrides.columns
                if c not in values and c not in ("compound_id", BUNDLE_ID_PATH)]
     problems += [Problem(None, str(c), None,
                          "unknown override column (see propfee.plan.override_paths)")
                  for c in unknown]
     oid = overrides["compound_id"].astype(str).to_numpy()
-    pos = pd.Index(table.ids).get_indexer(pd.Index(oid))
+    pos = pd.Index(table.frame["compound_id"]).get_indexer(pd.Index(oid))
     problems += [Problem(oid[i], "compound_id", oid[i], "override names no compound of the table")
                  for i in np.flatnonzero(pos < 0)]
     dup = pd.Series(oid).duplicated().to_numpy()
     problems += [Problem(oid[i], "compound_id", oid[i], "compound overridden twice")
                  for i in np.flatnonzero(dup)]
     if problems:
-        return problems
+        return problems, labels
     for column in overrides.columns:
         if column == "compound_id":
             continue
         raw = overrides[column]
         if column == BUNDLE_ID_PATH:
             given = raw.notna().to_numpy() & (raw.astype(str).str.len() > 0).to_numpy()
-            labels[pos[given]] = raw[given].astype(str).to_numpy()
+            text = labels.to_numpy(dtype=object)
+            text[pos[given]] = raw[given].astype(str).to_numpy()
+            labels = pd.Series(text, index=labels.index, dtype="str")
             continue
         number = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
         given = raw.notna().to_numpy()
@@ -382,5 +416,7 @@ def _apply_overrides(
                 problems += [Problem(oid[i], column, float(number[i]), f"must be <= {hi:g}")
                              for i in np.flatnonzero(high)]
                 ok &= ~high
-        values[column][pos[ok]] = number[ok]
-    return problems
+        own = np.array(values[column])  # a writable copy of the broadcast plan value
+        own[pos[ok]] = number[ok]
+        values[column] = own
+    return problems, labels

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
+from propfee._arrays import sum_arrays
 from propfee.channels.shared_property import SharedProperty
 from propfee.params.model import StaffingParams
 from propfee.staffing import ROLES, annual_wage_cost_yuan, round_headcount_fte
@@ -79,7 +79,8 @@ class ContractCosts:
     @property
     def staff_yuan(self) -> FloatArray:
         """Staff cost of all roles. [yuan/year]"""
-        total: FloatArray = np.sum([self.staff_by_role_yuan[r] for r in ROLES], axis=0)
+        total: FloatArray = sum_arrays((self.staff_by_role_yuan[r] for r in ROLES),
+                                       like=self.total_yuan)
         return total
 
 
@@ -106,15 +107,17 @@ def spread_m(bundle: IntArray, x_m: FloatArray, y_m: FloatArray, n_bundles: int)
     ...          np.array([0.0, 400.0, 5.0]), 2).tolist()
     [500.0, 0.0]
     """
-    frame = pd.DataFrame({"b": bundle, "x": x_m, "y": y_m})
-    g = frame.groupby("b", sort=True)
-    ext = g.agg(x0=("x", "min"), x1=("x", "max"), y0=("y", "min"), y1=("y", "max"))
-    dx = (ext["x1"] - ext["x0"]).to_numpy(dtype=np.float64)
-    dy = (ext["y1"] - ext["y0"]).to_numpy(dtype=np.float64)
-    diag = np.nan_to_num(np.hypot(dx, dy), nan=0.0)
-    out = np.zeros(n_bundles)
-    out[ext.index.to_numpy(dtype=np.int64)] = diag
-    return out
+    b = np.asarray(bundle, dtype=np.int64)
+    extent = []
+    for coord in (x_m, y_m):
+        low = np.full(n_bundles, np.inf)
+        high = np.full(n_bundles, -np.inf)
+        np.fmin.at(low, b, coord)  # fmin/fmax skip NaN: members without a location
+        np.fmax.at(high, b, coord)
+        extent.append(high - low)
+    diag: FloatArray = np.hypot(*extent)
+    diag[~np.isfinite(diag)] = 0.0  # no located member
+    return diag
 
 
 def contract_costs(
@@ -169,7 +172,7 @@ def contract_costs(
         heads[role] = round_headcount_fte(pooled, rp.headcount_step_fte)
         staff[role] = annual_wage_cost_yuan(heads[role], rp.monthly_wage_yuan,
                                             staffing.social_insurance_rate, staffing.welfare_rate)
-    staff_total = np.sum([staff[r] for r in ROLES], axis=0)
+    staff_total = sum_arrays((staff[r] for r in ROLES), like=staff[ROLES[0]])
     members = np.bincount(b, minlength=n_bundles).astype(np.float64)
     hh = np.bincount(b, weights=households[m], minlength=n_bundles)
     needed = np.maximum.reduce([
