@@ -356,3 +356,43 @@ def test_bad_overrides_are_refused(overrides, fragment) -> None:
     df = pf.validate_compounds(_compound()).frame
     with pytest.raises(InputError, match=fragment):
         pf.evaluate_district(df, overrides=pd.DataFrame(overrides))
+
+
+@given(districts(min_size=2, max_size=20), st.integers(1, 7),
+       st.randoms(use_true_random=False))
+def test_chunk_size_changes_nothing(df, chunk_rows, rnd) -> None:
+    """The district call cuts the table into pieces of whole bundles; any cut gives the
+    same tables as one piece, also when a bundle's rows are scattered."""
+    from propfee.budget import _district_budget
+    from propfee.compound import validate_compounds
+    from propfee.params import default_parameters
+    from propfee.plan import resolve_plan
+
+    order = list(range(len(df)))
+    rnd.shuffle(order)
+    table = validate_compounds(df.iloc[order])
+    resolved = resolve_plan(default_plan(), table)
+    params = default_parameters()
+    whole = _district_budget(table, params, resolved, True, True, chunk_rows=10**9)
+    cut = _district_budget(table, params, resolved, True, True, chunk_rows=chunk_rows)
+    pd.testing.assert_frame_equal(whole.compounds, cut.compounds)
+    pd.testing.assert_frame_equal(whole.lines, cut.lines)
+
+
+def test_pieces_keep_bundles_whole() -> None:
+    from propfee.budget import _chunks
+
+    code = np.array([2, 0, 1, 0, 2, 2, 1, 3, 0])  # bundle 2 has 3 rows, scattered
+    pieces = _chunks(code, 4, max_rows=2)
+    covered = np.concatenate([np.arange(len(code))[rows] for rows, _ in pieces])
+    assert sorted(covered.tolist()) == list(range(len(code)))  # every row exactly once
+    for rows, bundles in pieces:
+        members = set(code[rows].tolist())
+        assert members == set(range(bundles.start, bundles.stop))
+        for b in members:  # a bundle in a piece has all its rows there
+            assert np.count_nonzero(code[rows] == b) == np.count_nonzero(code == b)
+    # A table sorted by bundle is cut into slices: bundle 0 (3 rows) + bundle 1 (2 rows)
+    # would pass 4 rows, so the cut falls after bundle 0; bundles 1 and 2 fit in 3 rows.
+    sorted_code = np.array([0, 0, 0, 1, 1, 2])
+    assert [rows for rows, _ in _chunks(sorted_code, 3, max_rows=4)] == [
+        slice(0, 3), slice(3, 6)]

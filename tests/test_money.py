@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from propfee.money import allocate_fen, fen_to_yuan, yuan_to_fen
+from propfee.money import GroupLayout, allocate_fen, fen_to_yuan, yuan_to_fen
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,27 @@ def test_group_layout_equals_the_grouped_split(sizes, data) -> None:
     got = GroupLayout(group, keys, len(sizes)).allocate(totals, weights)
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(np.bincount(group, weights=got, minlength=len(sizes)), totals)
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.floats(0.0, 50.0)), min_size=1, max_size=30),
+       st.lists(st.integers(-10**7, 10**7), min_size=6, max_size=6), st.integers(1, 4))
+def test_stacked_splits_equal_single_splits(parties, totals, k) -> None:
+    """``GroupLayout.allocate`` on k stacked splits gives the k single splits, and each
+    equals the one-group-at-a-time :func:`allocate_fen`."""
+    group = np.array([g for g, _ in parties])
+    weights = np.array([w for _, w in parties])
+    keys = np.array([f"c{i:02d}" for i in range(len(parties))])
+    present = np.bincount(group, minlength=6) > 0
+    have_weight = np.bincount(group, weights=weights, minlength=6) > 0
+    tot = np.where(present & have_weight, np.array(totals), 0)
+    layout = GroupLayout(group, keys, 6)
+    stacked_w = np.stack([weights * (j + 1) for j in range(k)])
+    stacked_t = np.stack([tot // (j + 1) for j in range(k)])
+    together = layout.allocate(stacked_t, stacked_w)
+    for j in range(k):
+        alone = layout.allocate(stacked_t[j], stacked_w[j])
+        assert together[j].tolist() == alone.tolist()
+        for g in np.flatnonzero(present):
+            members = group == g
+            expected = allocate_fen(int(stacked_t[j][g]), stacked_w[j][members], keys[members])
+            assert alone[members].tolist() == expected.tolist()
