@@ -305,9 +305,10 @@ class GroupLayout:
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("weights must be finite and non-negative")
         k = len(totals)
-        mat = np.zeros((k, self._n_groups, self._width))
+        width = self._width
+        mat = np.zeros((k, self._n_groups, width))
         mat[:, self._rows, self._slots] = w if self._order is None else w[:, self._order]
-        wsum = mat.sum(axis=2)  # in key order, so the sum never depends on row order
+        wsum = _row_sum(mat)  # in key order, so the sum never depends on row order
         if np.any((wsum == 0) & (totals != 0)):
             bad = np.flatnonzero(np.any((wsum == 0) & (totals != 0), axis=0))
             raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
@@ -318,20 +319,30 @@ class GroupLayout:
         base = np.floor(mat)
         remainder = mat - base
         remainder[:, self._padding] = -1.0  # padding never receives a fen
-        leftover = magnitude - base.sum(axis=2).astype(np.int64)
-        # The leftover-th largest remainder is the cut; among remainders equal to the
-        # cut, the first ones in key order get the last fen.
-        cut_at = np.clip(self._width - leftover, 0, self._width - 1)
-        cut = np.take_along_axis(np.sort(remainder, axis=2), cut_at[:, :, None], axis=2)
-        cut[leftover <= 0] = np.inf
-        above = remainder > cut
-        tied = remainder == cut
-        still = leftover - above.sum(axis=2)
-        bonus = above
-        for slot in range(self._width):  # narrow rows: a loop over slots beats cumsum
-            first = tied[:, :, slot] & (still > 0)
-            bonus[:, :, slot] |= first
-            still -= first
+        leftover = magnitude - _row_sum(base).astype(np.int64)
+        if width <= _PAIRWISE_WIDTH:
+            # Rank of each slot in its row: how many slots have a larger remainder, or an
+            # equal one and a smaller key (an earlier slot). The first `leftover` get a fen.
+            rank = np.zeros(remainder.shape, dtype=np.int64)
+            for i in range(width):
+                for j in range(i + 1, width):
+                    j_first = remainder[:, :, j] > remainder[:, :, i]
+                    rank[:, :, i] += j_first
+                    rank[:, :, j] += ~j_first
+            bonus = rank < leftover[:, :, None]
+        else:
+            # The leftover-th largest remainder is the cut; among remainders equal to the
+            # cut, the first ones in key order get the last fen.
+            cut_at = np.clip(width - leftover, 0, width - 1)
+            cut = np.take_along_axis(np.sort(remainder, axis=2), cut_at[:, :, None], axis=2)
+            cut[leftover <= 0] = np.inf
+            bonus = remainder > cut
+            tied = remainder == cut
+            still = leftover - bonus.sum(axis=2)
+            for slot in range(width):
+                first = tied[:, :, slot] & (still > 0)
+                bonus[:, :, slot] |= first
+                still -= first
         share = (base.astype(np.int64) + bonus) * sign[:, :, None]
         picked = share[:, self._rows, self._slots]
         if self._order is None:
@@ -340,3 +351,21 @@ class GroupLayout:
             out = np.empty((k, len(self._group)), dtype=np.int64)
             out[:, self._order] = picked
         return out[0] if single else out
+
+
+_PAIRWISE_WIDTH = 8
+"""Largest group for which splits rank remainders pair by pair instead of sorting."""
+
+
+def _row_sum(mat: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Sum over the last axis; column by column (left to right) when rows are short.
+
+    numpy itself adds fewer than 8 numbers left to right, so both give the same sums.
+    """
+    if mat.shape[-1] >= 8:
+        summed: npt.NDArray[np.float64] = mat.sum(axis=-1)
+        return summed
+    total = np.zeros(mat.shape[:-1])
+    for col in range(mat.shape[-1]):
+        total += mat[..., col]
+    return total
