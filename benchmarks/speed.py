@@ -28,12 +28,18 @@ def main() -> None:
 
     district = pf.datasets.synthetic_district(args.compounds, seed=1)
     pf.evaluate_district(district.head(1000), contributions=False, with_lines=False)  # warm-up
-    t0 = time.perf_counter()
-    out = pf.evaluate_district(district, contributions=False, with_lines=False)
-    batch = time.perf_counter() - t0
-    rate = len(out.compounds) / batch
+    seconds = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        out = pf.evaluate_district(district, contributions=False, with_lines=False)
+        seconds.append(time.perf_counter() - t0)
+        del out
+    first, batch = seconds[0], min(seconds)
+    rate = args.compounds / batch
     print(f"district call, {args.compounds:,} compounds (DataFrame in, DataFrame out): "
-          f"{batch:.2f} s, {rate:,.0f} compounds/s, peak memory {peak_mb():,.0f} MB")
+          f"first call {first:.2f} s ({args.compounds / first:,.0f} compounds/s), "
+          f"best of 3 {batch:.2f} s ({rate:,.0f} compounds/s), "
+          f"peak memory {peak_mb():,.0f} MB")
 
     records = district.head(args.loop).to_dict("records")
     t0 = time.perf_counter()
