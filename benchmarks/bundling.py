@@ -50,6 +50,19 @@ def maxp_labels(df: pd.DataFrame, threshold_households: float, distance_m: float
     return np.asarray(model.labels_)
 
 
+def limit_violations(df: pd.DataFrame, labels: np.ndarray, problem: BundlingProblem
+                     ) -> tuple[int, int]:
+    """Regions a planner's limits forbid: (more than max_members, wider than max_distance_m)."""
+    from scipy.spatial.distance import pdist
+
+    xy = df[["x_m", "y_m"]].to_numpy()
+    too_many = too_wide = 0
+    for rows in pd.Series(labels).groupby(labels).indices.values():
+        too_many += len(rows) > problem.max_members
+        too_wide += len(rows) > 1 and float(pdist(xy[rows]).max()) > problem.max_distance_m
+    return too_many, too_wide
+
+
 def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool) -> None:
     game = BundleGame.from_district(df)
     t0 = time.perf_counter()
@@ -71,7 +84,7 @@ def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool) -> No
         # A planner using max-p must pick the minimum region size; report a range of
         # thresholds, including the median size of propfee's own bundles (max-p's best case).
         median = float(multi["households"].median())
-        for threshold in sorted({100.0, 200.0, round(median), 600.0}):
+        for threshold in sorted({100.0, 200.0, round(median), 600.0, 1000.0}):
             try:
                 t1 = time.perf_counter()
                 labels = maxp_labels(df, threshold, problem.max_distance_m)
@@ -80,10 +93,13 @@ def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool) -> No
                 return
             maxp_obj = partition_objective(game, labels, problem)
             sizes = pd.Series(labels).value_counts()
+            too_many, too_wide = limit_violations(df, labels, problem)
             print(f"max-p (spopt), households >= {threshold:>4.0f}: {len(sizes)} regions, "
                   f"up to {sizes.max()} compounds, objective {maxp_obj:,.0f} "
                   f"({time.perf_counter() - t1:.1f} s): propfee's plan is "
-                  f"{1 - result.objective / maxp_obj:.1%} cheaper")
+                  f"{1 - result.objective / maxp_obj:.1%} cheaper; regions outside the "
+                  f"limits: {too_many} over {problem.max_members} members, {too_wide} wider "
+                  f"than {problem.max_distance_m:.0f} m")
 
 
 def main() -> None:
