@@ -479,16 +479,6 @@ CHUNK_ROWS: Final = 32_768
 """Compounds evaluated together: small enough for the CPU cache, large enough to vectorise."""
 
 
-def _result_columns(like: dict[str, npt.NDArray[Any]], n: int) -> dict[str, npt.NDArray[Any]]:
-    """Empty result columns shaped like one piece's: the float ones rows of one block."""
-    floats = [name for name, v in like.items() if v.dtype == np.float64]
-    block = np.empty((len(floats), n))  # one allocation: fewer, larger pages to fault in
-    columns: dict[str, npt.NDArray[Any]] = dict(zip(floats, block, strict=True))
-    columns.update({name: np.empty(n, dtype=v.dtype) for name, v in like.items()
-                    if name not in columns})
-    return {name: columns[name] for name in like}
-
-
 def _district_budget(
     table: CompoundTable,
     params: ParameterSet,
@@ -511,10 +501,8 @@ def _district_budget(
         else:
             steps, out = None, budget_arrays(part, plan, params)
         cols, fen = _report_columns(part, params, out, steps)
-        if not columns:
-            columns = _result_columns(cols, n)
         for name, v in cols.items():
-            columns[name][rows] = v
+            columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
         if with_lines:
             for spec, v in fen.items():
                 line_fen.setdefault(spec, np.empty(n, dtype=np.int64))[rows] = v
