@@ -359,8 +359,8 @@ def test_bad_overrides_are_refused(overrides, fragment) -> None:
 
 
 @given(districts(min_size=2, max_size=20), st.integers(1, 7),
-       st.randoms(use_true_random=False))
-def test_chunk_size_changes_nothing(df, chunk_rows, rnd) -> None:
+       st.randoms(use_true_random=False), st.sampled_from(["zone", "street", "none"]))
+def test_chunk_size_changes_nothing(df, chunk_rows, rnd, bundle_by) -> None:
     """The district call cuts the table into pieces of whole bundles; any cut gives the
     same tables as one piece, also when a bundle's rows are scattered."""
     from propfee.budget import _district_budget
@@ -371,7 +371,10 @@ def test_chunk_size_changes_nothing(df, chunk_rows, rnd) -> None:
     order = list(range(len(df)))
     rnd.shuffle(order)
     table = validate_compounds(df.iloc[order])
-    resolved = resolve_plan(default_plan(), table)
+    plan = default_plan()
+    plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"bundle_by": bundle_by})})
+    resolved = resolve_plan(plan, table)
     params = default_parameters()
     whole = _district_budget(table, params, resolved, True, True, chunk_rows=10**9)
     cut = _district_budget(table, params, resolved, True, True, chunk_rows=chunk_rows)
