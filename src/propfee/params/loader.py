@@ -19,6 +19,7 @@ The value in force on a date is the last one whose ``since`` is on or before it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -216,11 +217,14 @@ def load_parameters(path: str | Path = "taiyuan", as_of: dt.date = SOURCE_DATE) 
     return load_parameter_file(path).at(as_of)
 
 
+@functools.lru_cache(maxsize=32)
 def default_parameters(as_of: dt.date = SOURCE_DATE) -> ParameterSet:
     """The built-in Taiyuan parameter set in force on ``as_of``.
 
     Values marked ``illustrative`` in the file are labelled assumptions; see
     ``load_parameter_file("taiyuan").table()`` for every value's unit and reference.
+    The packaged file is read once per date: a parameter set is immutable, so every
+    call may share it.
     """
     return load_parameters("taiyuan", as_of)
 
