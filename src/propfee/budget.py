@@ -115,6 +115,9 @@ class KernelOutput:
         Device -> capital of all its units, undiscounted. [yuan]
     device_life_years
         Device -> service life. [year]
+    lines_fen
+        The lines that are whole fen by construction (the contract's shares, split in
+        fen): line spec -> amount per compound. [fen/year]
     """
 
     lines: dict[LineSpec, FloatArray]
@@ -126,6 +129,12 @@ class KernelOutput:
     income_by_source: dict[str, FloatArray]
     device_capital_yuan: dict[str, FloatArray]
     device_life_years: dict[str, FloatArray]
+    lines_fen: dict[LineSpec, npt.NDArray[np.int64]]
+
+    def fen(self, spec: LineSpec) -> npt.NDArray[np.int64]:
+        """One line rounded to the fen (half away from zero). [fen/year]"""
+        exact = self.lines_fen.get(spec)
+        return yuan_to_fen(self.lines[spec]) if exact is None else exact
 
 
 def budget_arrays(
@@ -266,21 +275,26 @@ def budget_arrays(
         fixed_fee_yuan=plan.bundle_fixed_fee_yuan, shared=sp, staffing=staffing,
     )
     layout = GroupLayout(code, table.frame["compound_id"], n_bundles)
-    staff = fen_to_yuan(layout.allocate(
+    lines_fen: dict[LineSpec, npt.NDArray[np.int64]] = {}
+    staff_fen = layout.allocate(
         np.stack([yuan_to_fen(contract.staff_by_role_yuan[role]) for role in ROLES]),
         np.stack([remaining[role] for role in ROLES]),
-    ))
-    for role, share in zip(ROLES, staff, strict=True):
-        lines[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
-                       "residents_fees")] = share
-    staff_share = sum_arrays(staff, like=floor)
-    margin, fixed, travel = fen_to_yuan(layout.allocate(
+    )
+    for role, share in zip(ROLES, staff_fen, strict=True):
+        lines_fen[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
+                           "residents_fees")] = share
+    staff_share = sum_arrays(fen_to_yuan(staff_fen), like=floor)
+    other_fen = layout.allocate(
         yuan_to_fen(np.stack([contract.margin_yuan, contract.fixed_yuan, contract.travel_yuan])),
         np.stack([staff_share, floor, floor]),
-    ))
-    lines[LineSpec("contract_margin", "shared_property", "margin", "residents_fees")] = margin
-    lines[LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees")] = fixed
-    lines[LineSpec("contract_travel", "shared_property", "other", "residents_fees")] = travel
+    )
+    for spec, share in zip((
+        LineSpec("contract_margin", "shared_property", "margin", "residents_fees"),
+        LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees"),
+        LineSpec("contract_travel", "shared_property", "other", "residents_fees"),
+    ), other_fen, strict=True):
+        lines_fen[spec] = share
+    lines.update({spec: fen_to_yuan(share) for spec, share in lines_fen.items()})
 
     # What the compound buys itself: running of shared parts, materials, insurance.
     c = params.costs
@@ -313,13 +327,13 @@ def budget_arrays(
             )
             income = income + income_by_source[src.name]
     return KernelOutput(lines, income, jobs_market, replaced, remaining, job_uses,
-                        income_by_source, device_capital, device_life)
+                        income_by_source, device_capital, device_life, lines_fen)
 
 
 def _pool_balance_fen(out: KernelOutput, fee_collected_fen: npt.NDArray[np.int64]
                       ) -> npt.NDArray[np.int64]:
-    cash = sum_arrays((yuan_to_fen(v) for s, v in out.lines.items()
-                       if s.payer in ("residents_fees", "fund_pool")), like=fee_collected_fen)
+    cash = sum_arrays((out.fen(s) for s in out.lines if s.payer in ("residents_fees", "fund_pool")),
+                      like=fee_collected_fen)
     result: npt.NDArray[np.int64] = fee_collected_fen + yuan_to_fen(out.public_income_yuan) - cash
     return result
 
@@ -392,7 +406,7 @@ def _report_columns(
     fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(f["floor_area_m2"].to_numpy(), rate)
                                     * coll)
     specs = list(out.lines)
-    fen = {s: yuan_to_fen(v) for s, v in out.lines.items()}
+    fen = {s: out.fen(s) for s in specs}
     zero = np.zeros(n, dtype=np.int64)
     by_channel = {ch: sum_arrays((fen[s] for s in specs if s.channel == ch), like=zero)
                   for ch in CHANNELS if ch != "public_income"}

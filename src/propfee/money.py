@@ -265,8 +265,15 @@ class GroupLayout:
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         self._rows = g if self._order is None else g[self._order]
         self._slots = np.arange(n) - starts[self._rows]
+        self._starts = starts[sizes > 0]
+        self._filled = np.flatnonzero(sizes > 0)
+        # Narrow groups: parties side by side, in (group, key) order; offset d pairs each
+        # party with the one d places later when both are in the same group.
+        self._narrow = self._width < _SEQUENTIAL_WIDTH
+        self._same = [self._rows[d:] == self._rows[:-d] for d in range(1, self._width)
+                      ] if self._narrow else []
         self._padded = n_groups * self._width <= 4 * n + 1_000_000
-        if self._padded:
+        if self._padded and not self._narrow:
             self._padding = np.ones((n_groups, self._width), dtype=bool)
             self._padding[self._rows, self._slots] = False
 
@@ -304,6 +311,9 @@ class GroupLayout:
             ])[0 if single else slice(None)]
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("weights must be finite and non-negative")
+        if self._narrow:
+            out = self._allocate_narrow(totals, w)
+            return out[0] if single else out
         k = len(totals)
         width = self._width
         mat = np.zeros((k, self._n_groups, width))
@@ -320,29 +330,18 @@ class GroupLayout:
         remainder = mat - base
         remainder[:, self._padding] = -1.0  # padding never receives a fen
         leftover = magnitude - _row_sum(base).astype(np.int64)
-        if width <= _PAIRWISE_WIDTH:
-            # Rank of each slot in its row: how many slots have a larger remainder, or an
-            # equal one and a smaller key (an earlier slot). The first `leftover` get a fen.
-            rank = np.zeros(remainder.shape, dtype=np.int64)
-            for i in range(width):
-                for j in range(i + 1, width):
-                    j_first = remainder[:, :, j] > remainder[:, :, i]
-                    rank[:, :, i] += j_first
-                    rank[:, :, j] += ~j_first
-            bonus = rank < leftover[:, :, None]
-        else:
-            # The leftover-th largest remainder is the cut; among remainders equal to the
-            # cut, the first ones in key order get the last fen.
-            cut_at = np.clip(width - leftover, 0, width - 1)
-            cut = np.take_along_axis(np.sort(remainder, axis=2), cut_at[:, :, None], axis=2)
-            cut[leftover <= 0] = np.inf
-            bonus = remainder > cut
-            tied = remainder == cut
-            still = leftover - bonus.sum(axis=2)
-            for slot in range(width):
-                first = tied[:, :, slot] & (still > 0)
-                bonus[:, :, slot] |= first
-                still -= first
+        # The leftover-th largest remainder is the cut; among remainders equal to the
+        # cut, the first ones in key order get the last fen.
+        cut_at = np.clip(width - leftover, 0, width - 1)
+        cut = np.take_along_axis(np.sort(remainder, axis=2), cut_at[:, :, None], axis=2)
+        cut[leftover <= 0] = np.inf
+        bonus = remainder > cut
+        tied = remainder == cut
+        still = leftover - bonus.sum(axis=2)
+        for slot in range(width):
+            first = tied[:, :, slot] & (still > 0)
+            bonus[:, :, slot] |= first
+            still -= first
         share = (base.astype(np.int64) + bonus) * sign[:, :, None]
         picked = share[:, self._rows, self._slots]
         if self._order is None:
@@ -353,8 +352,49 @@ class GroupLayout:
         return out[0] if single else out
 
 
-_PAIRWISE_WIDTH = 8
-"""Largest group for which splits rank remainders pair by pair instead of sorting."""
+    def _allocate_narrow(
+        self, totals: npt.NDArray[np.int64], w: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.int64]:
+        """:meth:`allocate` for groups of fewer than 8 parties, on the parties side by side."""
+        k = len(totals)
+        ws = w if self._order is None else w[:, self._order]
+        wsum = np.zeros((k, self._n_groups))
+        if len(self._starts):  # left to right within each group, in key order
+            wsum[:, self._filled] = np.add.reduceat(ws, self._starts, axis=1)
+        if np.any((wsum == 0) & (totals != 0)):
+            bad = np.flatnonzero(np.any((wsum == 0) & (totals != 0), axis=0))
+            raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
+        rows = self._rows
+        magnitude = np.abs(totals)
+        quota = ws / np.take(np.where(wsum > 0, wsum, 1.0), rows, axis=1)
+        quota *= np.take(magnitude, rows, axis=1)
+        base = np.floor(quota)
+        remainder = quota - base
+        leftover = magnitude
+        if len(self._starts):
+            leftover = leftover.copy()
+            leftover[:, self._filled] -= np.add.reduceat(base, self._starts, axis=1).astype(
+                np.int64)
+        # Rank of each party in its group: how many have a larger remainder, or an equal
+        # one and a smaller key (an earlier place). The first `leftover` get one fen more.
+        rank = np.zeros(quota.shape, dtype=np.int64)
+        for d, same in enumerate(self._same, start=1):
+            later_first = remainder[:, d:] > remainder[:, :-d]
+            rank[:, :-d] += later_first & same
+            rank[:, d:] += ~later_first & same
+        share: npt.NDArray[np.int64] = base.astype(np.int64)
+        share += rank < np.take(leftover, rows, axis=1)
+        if np.any(totals < 0):
+            share *= np.take(np.where(totals < 0, -1, 1), rows, axis=1)
+        if self._order is None:
+            return share
+        out: npt.NDArray[np.int64] = np.empty_like(share)
+        out[:, self._order] = share
+        return out
+
+
+_SEQUENTIAL_WIDTH = 8
+"""numpy adds fewer than this many numbers left to right (more: in pairs)."""
 
 
 def _row_sum(mat: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -362,7 +402,7 @@ def _row_sum(mat: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
     numpy itself adds fewer than 8 numbers left to right, so both give the same sums.
     """
-    if mat.shape[-1] >= 8:
+    if mat.shape[-1] >= _SEQUENTIAL_WIDTH:
         summed: npt.NDArray[np.float64] = mat.sum(axis=-1)
         return summed
     total = np.zeros(mat.shape[:-1])
