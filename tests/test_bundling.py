@@ -75,6 +75,28 @@ def test_bundle_cost_by_hand(members, cost) -> None:
     assert hand_game().cost(list(members)) == pytest.approx(cost)
 
 
+@pytest.mark.parametrize(("posts_pooled_per", "cost_ab", "cost_abc"), [
+    # One crew per compound (compounds_per_crew = 1): ab needs 2 crews, abc 3.
+    # Pooled over the contract: ab 0.4 FTE -> one half post, abc 0.7 -> two half posts.
+    #   ab:  28,512 + 2 x 10,000 + 1,000 travel + 1,000 jobs              = 50,512
+    #   abc: 57,024 + 3 x 10,000 + 2,000 travel + 1,500 jobs              = 90,524
+    ("contract", 50512.0, 90524.0),
+    # Per crew: ab 0.2 FTE a crew -> a half post each = 1.0 FTE = 51,840 x 1.1 = 57,024;
+    # abc 0.7 / 3 = 0.233 FTE a crew -> a half post each = 1.5 FTE = 77,760 x 1.1 = 85,536.
+    #   ab:  57,024 + 20,000 + 1,000 + 1,000                              = 79,024
+    #   abc: 85,536 + 30,000 + 2,000 + 1,500                              = 119,036
+    ("crew", 79024.0, 119036.0),
+])
+def test_posts_pooled_per_contract_or_per_crew(posts_pooled_per, cost_ab, cost_abc) -> None:
+    g = hand_game()
+    shared = g.shared.model_copy(update={"compounds_per_crew": 1.0,
+                                         "posts_pooled_per": posts_pooled_per})
+    g = BundleGame(**{**{f: getattr(g, f) for f in g.__dataclass_fields__}, "shared": shared})
+    assert g.cost(["a", "b"]) == pytest.approx(cost_ab)
+    assert g.cost(["a", "b", "c"]) == pytest.approx(cost_abc)
+    assert g.cost(["a"]) == pytest.approx(HAND_COSTS[("a",)])  # one crew: no difference
+
+
 def test_costs_are_vectorised_over_candidates() -> None:
     g = hand_game()
     padded = np.array([[0, -1, -1], [0, 1, -1], [0, 1, 2], [-1, -1, -1]])

@@ -8,18 +8,22 @@ same function, so a bundle's contract price is the same wherever it is computed.
 
 Per bundle ``S`` (all money in [yuan/year])::
 
-    staff(S)  = sum over roles of wage_cost(ceil(sum_{i in S} residual_fte_i / step) * step)
-    margin(S) = contract_margin_rate * staff(S)
     crews(S)  = max(ceil(households(S) / households_per_crew),
                     ceil(|S| / compounds_per_crew))          (span of control)
+    staff(S)  = sum over roles of wage_cost(k * ceil(sum_{i in S} residual_fte_i / (k step)) * step)
+                with k = 1 (posts pooled over the contract) or k = crews(S) (each crew
+                has its own whole posts: SharedProperty.posts_pooled_per)
+    margin(S) = contract_margin_rate * staff(S)
     fixed(S)  = fixed_fee_yuan * crews(S)
     travel(S) = travel_yuan_per_m_year * (|S| - 1) * spread_m(S)
     jobs(S)   = sum_{i in S} jobs_i            (per-use jobs at the contract's discount)
     c(S)      = staff + margin + fixed + travel + jobs
 
-``spread_m`` is the diagonal of the members' bounding box [m]. Every term is
-non-decreasing in ``S``: the game is monotone, and ``c(empty set) = 0``. Whole posts
-and whole crews make it neither concave nor convex, so its core can be empty.
+``spread_m`` is the diagonal of the members' bounding box [m]. With posts pooled over
+the contract every term is non-decreasing in ``S``: the game is monotone, and
+``c(empty set) = 0``. (With posts per crew, a member that needs no staff but adds a crew
+can lower the rounding of an evenly shared demand.) Whole posts and whole crews make the
+game neither concave nor convex, so its core can be empty.
 """
 
 from __future__ import annotations
@@ -164,15 +168,6 @@ def contract_costs(
     """
     b = np.asarray(bundle, dtype=np.int64)
     m = np.asarray(member, dtype=np.int64)
-    staff: dict[str, FloatArray] = {}
-    heads: dict[str, FloatArray] = {}
-    for role in ROLES:
-        rp = getattr(staffing, role)
-        pooled = np.bincount(b, weights=residual_fte[role][m], minlength=n_bundles)
-        heads[role] = round_headcount_fte(pooled, rp.headcount_step_fte)
-        staff[role] = annual_wage_cost_yuan(heads[role], rp.monthly_wage_yuan,
-                                            staffing.social_insurance_rate, staffing.welfare_rate)
-    staff_total = sum_arrays((staff[r] for r in ROLES), like=staff[ROLES[0]])
     members = np.bincount(b, minlength=n_bundles).astype(np.float64)
     hh = np.bincount(b, weights=households[m], minlength=n_bundles)
     needed = np.maximum.reduce([
@@ -181,6 +176,17 @@ def contract_costs(
         np.ones_like(hh),
     ])
     crews: FloatArray = np.where(members > 0, needed, 0.0)
+    per_crew = shared.posts_pooled_per == "crew"
+    sharing = np.maximum(crews, 1.0) if per_crew else 1.0
+    staff: dict[str, FloatArray] = {}
+    heads: dict[str, FloatArray] = {}
+    for role in ROLES:
+        rp = getattr(staffing, role)
+        pooled = np.bincount(b, weights=residual_fte[role][m], minlength=n_bundles)
+        heads[role] = round_headcount_fte(pooled / sharing, rp.headcount_step_fte) * sharing
+        staff[role] = annual_wage_cost_yuan(heads[role], rp.monthly_wage_yuan,
+                                            staffing.social_insurance_rate, staffing.welfare_rate)
+    staff_total = sum_arrays((staff[r] for r in ROLES), like=staff[ROLES[0]])
     spread = spread_m(b, x_m[m], y_m[m], n_bundles)
     margin = shared.contract_margin_rate * staff_total
     fixed: FloatArray = np.asarray(fixed_fee_yuan, dtype=np.float64) * crews

@@ -107,6 +107,11 @@ class SharedProperty(PlanModel):
         Compounds one crew can serve (span of control). A contract needs
         ``max(ceil(households / households_per_crew), ceil(members / compounds_per_crew))``
         crews and pays the fixed fee per crew. [compounds/crew]
+    posts_pooled_per
+        ``"contract"``: the company moves staff between its crews, so each role's posts
+        are rounded up once, on the contract's pooled demand. ``"crew"``: every crew has
+        its own whole posts; the contract's demand is shared evenly among its crews and
+        each crew's share rounded up (large contracts then waste a part-post per crew).
     jobs
         Per-use jobs, each with a unique name.
     """
@@ -118,6 +123,7 @@ class SharedProperty(PlanModel):
     travel_yuan_per_m_year: NonNeg = 2.0
     households_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1500.0
     compounds_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 4.0
+    posts_pooled_per: Literal["contract", "crew"] = "contract"
     jobs: Annotated[tuple[PerUseJob, ...], Field(strict=False)] = ()
 
     @field_validator("jobs")
