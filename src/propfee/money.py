@@ -180,31 +180,7 @@ def allocate_fen_grouped(
         On negative or NaN weights, or a non-zero total over all-zero weights.
     """
     totals = np.asarray(total_fen_by_group, dtype=np.int64)
-    g = np.asarray(group, dtype=np.int64)
-    w = np.asarray(weights, dtype=np.float64)
-    k = np.asarray(keys)
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError("weights must be finite and non-negative")
-    n_groups = len(totals)
-    wsum = np.bincount(g, weights=w, minlength=n_groups)
-    if np.any((wsum == 0) & (totals != 0)):
-        bad = np.flatnonzero((wsum == 0) & (totals != 0))
-        raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
-    sign = np.where(totals < 0, -1, 1)
-    magnitude = np.abs(totals)
-    safe = np.where(wsum > 0, wsum, 1.0)
-    quota = magnitude[g] * (w / safe[g])
-    base = np.floor(quota).astype(np.int64)
-    remainder = quota - base
-    leftover = magnitude - np.bincount(g, weights=base, minlength=n_groups).astype(np.int64)
-    order = np.lexsort((k, -remainder, g))
-    sorted_groups = g[order]
-    starts = np.searchsorted(sorted_groups, np.arange(n_groups))
-    rank = np.arange(len(g)) - starts[sorted_groups]
-    bonus = np.zeros(len(g), dtype=np.int64)
-    bonus[order] = (rank < leftover[sorted_groups]).astype(np.int64)
-    result: npt.NDArray[np.int64] = (base + bonus) * sign[g]
-    return result
+    return GroupLayout(group, keys, len(totals)).allocate(totals, weights)
 
 
 def key_rank(keys: npt.ArrayLike) -> npt.NDArray[np.int64]:
@@ -233,10 +209,12 @@ def key_rank(keys: npt.ArrayLike) -> npt.NDArray[np.int64]:
 class GroupLayout:
     """A reusable layout for many largest-remainder splits over the same groups.
 
-    Parties are laid out once by (group, key) in a padded ``(groups, largest group)``
-    matrix; each :meth:`allocate` then finds, per row, the cut between the remainders
-    that get a fen and those that do not. Results are identical to
-    :func:`allocate_fen_grouped`: shares never depend on the order of rows.
+    Parties are laid out once side by side in (group, key) order. Each :meth:`allocate`
+    then works on that layout: group sums are taken in key order (so they never depend
+    on the order of rows), and each party's rank in its group (larger remainder first,
+    then smaller key) decides who gets the leftover fen. Groups of fewer than 8 parties
+    are ranked by comparing neighbours a few places apart; larger ones by one sort.
+    Every group's result equals :func:`allocate_fen` on that group alone.
 
     Parameters
     ----------
@@ -252,30 +230,23 @@ class GroupLayout:
     def __init__(self, group: npt.ArrayLike, keys: npt.ArrayLike, n_groups: int) -> None:
         g = np.asarray(group, dtype=np.int64)
         n = len(g)
-        rank = key_rank(keys)
-        self._group = g
-        self._rank = rank
+        self._n = n
         self._n_groups = n_groups
-        sort_key = g * max(n, 1) + rank
+        sort_key = g * max(n, 1) + key_rank(keys)
         self._order: npt.NDArray[np.int64] | None = None
         if n > 1 and not bool(np.all(sort_key[1:] > sort_key[:-1])):
             self._order = np.argsort(sort_key)
+        self._rows = g if self._order is None else g[self._order]  # group at each place
         sizes = np.bincount(g, minlength=n_groups)
-        self._width = int(sizes.max()) if len(sizes) else 0
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        self._rows = g if self._order is None else g[self._order]
-        self._slots = np.arange(n) - starts[self._rows]
-        self._starts = starts[sizes > 0]
+        self._start_of_row = starts[self._rows]
         self._filled = np.flatnonzero(sizes > 0)
-        # Narrow groups: parties side by side, in (group, key) order; offset d pairs each
-        # party with the one d places later when both are in the same group.
-        self._narrow = self._width < _SEQUENTIAL_WIDTH
-        self._same = [self._rows[d:] == self._rows[:-d] for d in range(1, self._width)
-                      ] if self._narrow else []
-        self._padded = n_groups * self._width <= 4 * n + 1_000_000
-        if self._padded and not self._narrow:
-            self._padding = np.ones((n_groups, self._width), dtype=bool)
-            self._padding[self._rows, self._slots] = False
+        self._starts = starts[self._filled]
+        width = int(sizes.max()) if len(sizes) else 0
+        # Narrow groups: offset d pairs each party with the one d places later, where
+        # both are in the same group.
+        self._same = ([self._rows[d:] == self._rows[:-d] for d in range(1, width)]
+                      if width < _SEQUENTIAL_WIDTH else None)
 
     def allocate(
         self, total_fen_by_group: npt.ArrayLike, weights: npt.ArrayLike
@@ -298,114 +269,64 @@ class GroupLayout:
         numpy.ndarray of int64
             Each party's share, shaped like ``weights``; each group's shares sum exactly
             to its total. [fen]
+
+        Raises
+        ------
+        ValueError
+            On negative or NaN weights, or a non-zero total over all-zero weights.
         """
         totals = np.asarray(total_fen_by_group, dtype=np.int64)
         w = np.asarray(weights, dtype=np.float64)
         single = totals.ndim == 1
         totals = totals.reshape(-1, self._n_groups)
-        w = w.reshape(len(totals), -1)
-        if not self._padded:
-            return np.stack([
-                allocate_fen_grouped(t, self._group, wk, self._rank) for t, wk in zip(totals, w,
-                                                                                      strict=True)
-            ])[0 if single else slice(None)]
+        w = w.reshape(len(totals), self._n)
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("weights must be finite and non-negative")
-        if self._narrow:
-            out = self._allocate_narrow(totals, w)
-            return out[0] if single else out
-        k = len(totals)
-        width = self._width
-        mat = np.zeros((k, self._n_groups, width))
-        mat[:, self._rows, self._slots] = w if self._order is None else w[:, self._order]
-        wsum = _row_sum(mat)  # in key order, so the sum never depends on row order
-        if np.any((wsum == 0) & (totals != 0)):
-            bad = np.flatnonzero(np.any((wsum == 0) & (totals != 0), axis=0))
-            raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
-        sign = np.where(totals < 0, -1, 1)
-        magnitude = np.abs(totals)
-        mat /= np.where(wsum > 0, wsum, 1.0)[:, :, None]
-        mat *= magnitude[:, :, None]  # the exact quotas
-        base = np.floor(mat)
-        remainder = mat - base
-        remainder[:, self._padding] = -1.0  # padding never receives a fen
-        leftover = magnitude - _row_sum(base).astype(np.int64)
-        # The leftover-th largest remainder is the cut; among remainders equal to the
-        # cut, the first ones in key order get the last fen.
-        cut_at = np.clip(width - leftover, 0, width - 1)
-        cut = np.take_along_axis(np.sort(remainder, axis=2), cut_at[:, :, None], axis=2)
-        cut[leftover <= 0] = np.inf
-        bonus = remainder > cut
-        tied = remainder == cut
-        still = leftover - bonus.sum(axis=2)
-        for slot in range(width):
-            first = tied[:, :, slot] & (still > 0)
-            bonus[:, :, slot] |= first
-            still -= first
-        share = (base.astype(np.int64) + bonus) * sign[:, :, None]
-        picked = share[:, self._rows, self._slots]
-        if self._order is None:
-            out = picked
-        else:
-            out = np.empty((k, len(self._group)), dtype=np.int64)
-            out[:, self._order] = picked
-        return out[0] if single else out
-
-
-    def _allocate_narrow(
-        self, totals: npt.NDArray[np.int64], w: npt.NDArray[np.float64]
-    ) -> npt.NDArray[np.int64]:
-        """:meth:`allocate` for groups of fewer than 8 parties, on the parties side by side."""
-        k = len(totals)
         ws = w if self._order is None else w[:, self._order]
-        wsum = np.zeros((k, self._n_groups))
-        if len(self._starts):  # left to right within each group, in key order
-            wsum[:, self._filled] = np.add.reduceat(ws, self._starts, axis=1)
+        wsum = self._group_sum(ws)  # in key order, so it never depends on row order
         if np.any((wsum == 0) & (totals != 0)):
             bad = np.flatnonzero(np.any((wsum == 0) & (totals != 0), axis=0))
             raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
         rows = self._rows
         magnitude = np.abs(totals)
         quota = ws / np.take(np.where(wsum > 0, wsum, 1.0), rows, axis=1)
-        quota *= np.take(magnitude, rows, axis=1)
+        quota *= np.take(magnitude, rows, axis=1)  # the exact quotas
         base = np.floor(quota)
         remainder = quota - base
-        leftover = magnitude
-        if len(self._starts):
-            leftover = leftover.copy()
-            leftover[:, self._filled] -= np.add.reduceat(base, self._starts, axis=1).astype(
-                np.int64)
-        # Rank of each party in its group: how many have a larger remainder, or an equal
-        # one and a smaller key (an earlier place). The first `leftover` get one fen more.
-        rank = np.zeros(quota.shape, dtype=np.int64)
-        for d, same in enumerate(self._same, start=1):
-            later_first = remainder[:, d:] > remainder[:, :-d]
-            rank[:, :-d] += later_first & same
-            rank[:, d:] += ~later_first & same
+        leftover = magnitude - self._group_sum(base).astype(np.int64)
         share: npt.NDArray[np.int64] = base.astype(np.int64)
-        share += rank < np.take(leftover, rows, axis=1)
+        share += self._rank(remainder) < np.take(leftover, rows, axis=1)
         if np.any(totals < 0):
             share *= np.take(np.where(totals < 0, -1, 1), rows, axis=1)
-        if self._order is None:
-            return share
-        out: npt.NDArray[np.int64] = np.empty_like(share)
-        out[:, self._order] = share
-        return out
+        if self._order is not None:
+            placed = share
+            share = np.empty_like(placed)
+            share[:, self._order] = placed
+        return share[0] if single else share
+
+    def _group_sum(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Sum of each group's values, left to right in key order (as ``numpy.sum``)."""
+        total = np.zeros((len(values), self._n_groups))
+        if len(self._starts):
+            total[:, self._filled] = np.add.reduceat(values, self._starts, axis=1)
+        return total
+
+    def _rank(self, remainder: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        """Each party's place in its group: larger remainder first, then smaller key."""
+        rank = np.zeros(remainder.shape, dtype=np.int64)
+        if self._same is not None:
+            for d, same in enumerate(self._same, start=1):
+                later_first = remainder[:, d:] > remainder[:, :-d]
+                rank[:, :-d] += later_first & same
+                rank[:, d:] += ~later_first & same
+            return rank
+        places = np.arange(self._n)
+        for row, rem in zip(rank, remainder, strict=True):
+            by_group = np.lexsort((places, -rem, self._rows))  # groups stay where they are
+            row[by_group] = places - self._start_of_row
+        return rank
 
 
 _SEQUENTIAL_WIDTH = 8
-"""numpy adds fewer than this many numbers left to right (more: in pairs)."""
-
-
-def _row_sum(mat: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Sum over the last axis; column by column (left to right) when rows are short.
-
-    numpy itself adds fewer than 8 numbers left to right, so both give the same sums.
-    """
-    if mat.shape[-1] >= _SEQUENTIAL_WIDTH:
-        summed: npt.NDArray[np.float64] = mat.sum(axis=-1)
-        return summed
-    total = np.zeros(mat.shape[:-1])
-    for col in range(mat.shape[-1]):
-        total += mat[..., col]
-    return total
+"""Groups narrower than this are ranked pair by pair (numpy also sums fewer than 8
+numbers left to right)."""
