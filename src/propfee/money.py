@@ -55,7 +55,8 @@ def yuan_to_fen(amount_yuan: npt.ArrayLike) -> npt.NDArray[np.int64]:
     # np.round rounds half to even; money rounds half away from zero. The 1e-9
     # nudge absorbs binary representation error (2.675 is stored as 2.67499...).
     magnitude = np.abs(scaled)
-    magnitude += 0.5 + 1e-9
+    magnitude += 0.5
+    magnitude += 1e-9
     np.floor(magnitude, out=magnitude)
     np.copysign(magnitude, scaled, out=magnitude)
     return magnitude.astype(np.int64).reshape(a.shape)
@@ -127,7 +128,7 @@ def allocate_fen(
         if total != 0:
             raise ValueError("cannot split a non-zero amount among no parties")
         return np.zeros(0, dtype=np.int64)
-    wsum = w.sum()
+    wsum = w[np.argsort(k, kind="stable")].sum()  # in key order: the same for any row order
     if wsum == 0:
         if total != 0:
             raise ValueError("all weights are zero: the amount cannot be split")
@@ -240,9 +241,17 @@ class GroupLayout:
         sizes = np.bincount(g, minlength=n_groups)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         self._start_of_row = starts[self._rows]
-        self._filled = np.flatnonzero(sizes > 0)
-        self._starts = starts[self._filled]
         width = int(sizes.max()) if len(sizes) else 0
+        # Group sums as numpy.sum of the group's weights in key order: fewer than 8
+        # numbers are added left to right (place by place, all groups at once); larger
+        # groups are summed one by one (numpy then adds in pairs).
+        slot = np.arange(n) - self._start_of_row
+        narrow = sizes[self._rows] < _SEQUENTIAL_WIDTH
+        self._slot_places = [np.flatnonzero(narrow & (slot == j))
+                             for j in range(min(width, _SEQUENTIAL_WIDTH - 1))]
+        self._slot_groups = [self._rows[places] for places in self._slot_places]
+        self._wide = [(int(grp), int(starts[grp]), int(starts[grp] + sizes[grp]))
+                      for grp in np.flatnonzero(sizes >= _SEQUENTIAL_WIDTH)]
         # Narrow groups: offset d pairs each party with the one d places later, where
         # both are in the same group.
         self._same = ([self._rows[d:] == self._rows[:-d] for d in range(1, width)]
@@ -305,10 +314,13 @@ class GroupLayout:
         return share[0] if single else share
 
     def _group_sum(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Sum of each group's values, left to right in key order (as ``numpy.sum``)."""
+        """Sum of each group's values in key order, exactly as ``numpy.sum`` of the group."""
         total = np.zeros((len(values), self._n_groups))
-        if len(self._starts):
-            total[:, self._filled] = np.add.reduceat(values, self._starts, axis=1)
+        for places, groups in zip(self._slot_places, self._slot_groups, strict=True):
+            total[:, groups] += values[:, places]
+        for grp, start, stop in self._wide:
+            for row in range(len(values)):
+                total[row, grp] = values[row, start:stop].sum()
         return total
 
     def _rank(self, remainder: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
