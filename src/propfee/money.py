@@ -245,11 +245,11 @@ class GroupLayout:
         # Group sums as numpy.sum of the group's weights in key order: fewer than 8
         # numbers are added left to right (place by place, all groups at once); larger
         # groups are summed one by one (numpy then adds in pairs).
-        slot = np.arange(n) - self._start_of_row
-        narrow = sizes[self._rows] < _SEQUENTIAL_WIDTH
-        self._slot_places = [np.flatnonzero(narrow & (slot == j))
+        # Narrow groups, largest first, so that those with a j-th party are a prefix.
+        narrow = np.flatnonzero((sizes > 0) & (sizes < _SEQUENTIAL_WIDTH))
+        self._narrow = narrow[np.argsort(-sizes[narrow], kind="stable")]
+        self._slot_places = [starts[self._narrow[sizes[self._narrow] > j]] + j
                              for j in range(min(width, _SEQUENTIAL_WIDTH - 1))]
-        self._slot_groups = [self._rows[places] for places in self._slot_places]
         self._wide = [(int(grp), int(starts[grp]), int(starts[grp] + sizes[grp]))
                       for grp in np.flatnonzero(sizes >= _SEQUENTIAL_WIDTH)]
         # Narrow groups: offset d pairs each party with the one d places later, where
@@ -316,8 +316,10 @@ class GroupLayout:
     def _group_sum(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Sum of each group's values in key order, exactly as ``numpy.sum`` of the group."""
         total = np.zeros((len(values), self._n_groups))
-        for places, groups in zip(self._slot_places, self._slot_groups, strict=True):
-            total[:, groups] += values[:, places]
+        running = np.zeros((len(values), len(self._narrow)))
+        for places in self._slot_places:  # the j-th party of every group that has one
+            running[:, :len(places)] += np.take(values, places, axis=1)
+        total[:, self._narrow] = running
         for grp, start, stop in self._wide:
             for row in range(len(values)):
                 total[row, grp] = values[row, start:stop].sum()
