@@ -10,7 +10,7 @@ so one compound and a million go through the same validation and the same kernel
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -238,13 +238,23 @@ class CompoundTable:
     """
 
     frame: pd.DataFrame
+    _arrays: dict[str, FloatArray] = field(default_factory=dict, init=False, repr=False,
+                                           compare=False)
 
     def __len__(self) -> int:
         return len(self.frame)
 
     def array(self, column: str) -> FloatArray:
-        """A numeric column as a float64 array (units as in :data:`COMPOUND_COLUMNS`)."""
-        return self.frame[column].to_numpy(dtype=np.float64)
+        """A numeric column as a read-only float64 array (units as in :data:`COMPOUND_COLUMNS`).
+
+        Each column is converted once per table; the kernels ask for some many times.
+        """
+        values = self._arrays.get(column)
+        if values is None:
+            values = np.array(self.frame[column].to_numpy(dtype=np.float64))
+            values.flags.writeable = False
+            self._arrays[column] = values
+        return values
 
     @property
     def ids(self) -> npt.NDArray[np.str_]:
