@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -91,7 +92,7 @@ def test_posts_pooled_per_contract_or_per_crew(posts_pooled_per, cost_ab, cost_a
     g = hand_game()
     shared = g.shared.model_copy(update={"compounds_per_crew": 1.0,
                                          "posts_pooled_per": posts_pooled_per})
-    g = BundleGame(**{**{f: getattr(g, f) for f in g.__dataclass_fields__}, "shared": shared})
+    g = dataclasses.replace(g, shared=shared)
     assert g.cost(["a", "b"]) == pytest.approx(cost_ab)
     assert g.cost(["a", "b", "c"]) == pytest.approx(cost_abc)
     assert g.cost(["a"]) == pytest.approx(HAND_COSTS[("a",)])  # one crew: no difference

@@ -448,7 +448,9 @@ def _report_columns(
     cols["saving_vs_baseline_yuan"] = y(comparison - cash)
     cols["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - subsidy)
     if steps is not None:
-        balances = [base_balance, *(_pool_balance_fen(s, fee_collected_fen) for s in steps)]
+        # The last step is the full plan: its balance is the one computed above.
+        balances = [base_balance, *(_pool_balance_fen(s, fee_collected_fen) for s in steps[:-1]),
+                    balance]
         names = ["shared_property", *OPTIONAL_CHANNELS]
         for k, name in enumerate(names):
             cols[f"contribution_{name}_yuan"] = y(balances[k + 1] - balances[k])

@@ -392,14 +392,13 @@ def _check_column(
     spec: ColumnSpec, col: pd.Series, ids: pd.Series
 ) -> tuple[Any, list[Problem]]:
     problems: list[Problem] = []
-    missing = col.isna().to_numpy(dtype=bool)
     if spec.kind == "str":
-        if not spec.required and spec.default not in (None, "") and missing.any():
-            col = col.where(~missing, spec.default)
+        if not spec.required and spec.default not in (None, "") and col.hasnans:
+            col = col.where(col.notna(), spec.default)
         return _text(col), problems
-
     if _all_valid(spec, col):
         return col.to_numpy(dtype=np.float64), problems
+    missing = col.isna().to_numpy(dtype=bool)
     if pd.api.types.is_bool_dtype(col.dtype):
         numeric = np.full(len(col), np.nan)
         bools = ~missing

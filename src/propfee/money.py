@@ -199,6 +199,11 @@ def key_rank(keys: npt.ArrayLike) -> npt.NDArray[np.int64]:
     -------
     numpy.ndarray of int64
         ``rank[i]`` is the position of ``keys[i]`` in sorted order.
+
+    Examples
+    --------
+    >>> key_rank(["C10", "C02", "C2"]).tolist()
+    [1, 0, 2]
     """
     series = keys if isinstance(keys, pd.Series) else pd.Series(np.asarray(keys))
     order = series.argsort(kind="stable").to_numpy(dtype=np.int64)

@@ -109,15 +109,6 @@ def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> F
     """
     d = np.asarray(demand_fte, dtype=np.float64)
     s = np.asarray(step_fte, dtype=np.float64)
-    if s.ndim == 0:  # one post size for all: in place, no temporaries
-        if s <= 0:
-            return np.atleast_1d(d.copy())
-        posts = d / s
-        posts -= 1e-9
-        np.ceil(posts, out=posts)
-        np.maximum(posts, 0.0, out=posts)
-        posts *= s
-        return np.atleast_1d(posts)
     safe = np.where(s > 0, s, 1.0)
     # A small tolerance keeps 3.0000000001 (float noise) from becoming 4 posts.
     rounded = np.ceil(d / safe - 1e-9) * safe
