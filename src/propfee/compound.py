@@ -88,11 +88,18 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
                default=1, lower=1),
     ColumnSpec("stairwell_units", "int", "units", "Number of stairwell units (单元).",
                default=1, lower=1),
-    ColumnSpec("gates", "int", "gates", "Number of gates that would be staffed.",
+    ColumnSpec("storeys", "int", "storeys", "Storeys of a typical residential building (层数).",
+               default=6, lower=1, upper=100),
+    ColumnSpec("lifts", "int", "lifts", "Passenger lifts (电梯), 0 in most old multi-storey housing.",
+               default=0, lower=0),
+    ColumnSpec("gates", "int", "gates", "Number of gates (出入口) that need a gate regime.",
                default=1, lower=0),
     ColumnSpec("green_area_m2", "float", "m2", "Green area (绿化面积).", default=0.0, lower=0),
     ColumnSpec("parking_spaces", "int", "spaces", "Parking spaces on common land.",
                default=0, lower=0),
+    ColumnSpec("party_members", "int", "persons",
+               "Registered party members living in the compound (在册党员); empty: "
+               "households x the parameter set's share.", lower=0),
     ColumnSpec("x_m", "float", "m", "Easting in a local metric grid."),
     ColumnSpec("y_m", "float", "m", "Northing in a local metric grid."),
     ColumnSpec("lon", "float", "degree", "Longitude (WGS84).", lower=-180, upper=180),
@@ -137,12 +144,18 @@ class Compound(BaseModel):
         Residential buildings. [buildings]
     stairwell_units
         Stairwell units. [units]
+    storeys
+        Storeys of a typical residential building. [storeys]
+    lifts
+        Passenger lifts. [lifts]
     gates
-        Gates that would be staffed by a market company. [gates]
+        Gates (entrances) that need a gate regime. [gates]
     green_area_m2
         Green area. [m2]
     parking_spaces
         Parking spaces on common land. [spaces]
+    party_members
+        Registered party members living there, if known. [persons]
     x_m, y_m
         Location in a local metric grid. [m]
     lon, lat
@@ -177,9 +190,12 @@ class Compound(BaseModel):
     build_year: Annotated[int, Field(ge=1900, le=2100)]
     buildings: Annotated[int, Field(ge=1)] = 1
     stairwell_units: Annotated[int, Field(ge=1)] = 1
+    storeys: Annotated[int, Field(ge=1, le=100)] = 6
+    lifts: Annotated[int, Field(ge=0)] = 0
     gates: Annotated[int, Field(ge=0)] = 1
     green_area_m2: NonNegFloat = 0.0
     parking_spaces: Annotated[int, Field(ge=0)] = 0
+    party_members: Annotated[int, Field(ge=0)] | None = None
     x_m: Annotated[float, Field(allow_inf_nan=False)] | None = None
     y_m: Annotated[float, Field(allow_inf_nan=False)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -368,7 +384,7 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
     out["floor_area_m2_per_household"] = out["floor_area_m2"] / households
     out["compound_id"] = ids
     for spec in COMPOUND_COLUMNS:
-        if spec.kind == "int":
+        if spec.kind == "int" and (spec.required or spec.default is not None):  # else NaN stays
             out[spec.name] = out[spec.name].astype(np.int64)
     return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(n), copy=False))
 

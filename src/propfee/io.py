@@ -45,6 +45,8 @@ HEADER_ALIASES: Final[dict[str, str]] = {
     "build year": "build_year", "year built": "build_year", "建成年份": "build_year",
     "建成年代": "build_year", "建成时间": "build_year",
     "楼栋数": "buildings", "楼栋": "buildings", "单元数": "stairwell_units",
+    "层数": "storeys", "楼层数": "storeys", "电梯数": "lifts", "电梯": "lifts",
+    "党员数": "party_members", "在册党员数": "party_members", "在册党员": "party_members",
     "出入口数": "gates", "大门数": "gates", "门岗数": "gates",
     "green area": "green_area_m2", "green_area": "green_area_m2", "绿化面积": "green_area_m2",
     "parking": "parking_spaces", "停车位": "parking_spaces", "车位数": "parking_spaces",
