@@ -6,10 +6,16 @@ DataFrame); :func:`market_baseline` wraps it for one :class:`~propfee.compound.C
 (returns a :class:`BaselineResult`) by evaluating a one-row table: there is no
 second code path.
 
+The company serves the compound at a chosen service grade (一级 to 五级, default
+:data:`DEFAULT_GRADE`): the grade's norms give each role's demand and the grade's
+gate regime keeps the gates (:mod:`propfee.staffing`, :mod:`propfee.channels.gates`);
+staff are hired as ``labour.market_hiring`` says.
+
 Per compound (all money in [yuan/year] unless named otherwise)::
 
-    staff_<role>   = headcount_fte * monthly_wage * 12 * (1 + social_insurance + welfare)
-    service_cost   = sum(staff_<role>) + upkeep + cleaning_materials + greening_materials
+    staff_<role>   = annual staff cost of the role's headcount (propfee.staffing);
+                     staff_order adds a live-in gatekeeper's pay where the regime has one
+    service_cost   = sum(staff_<role>) + upkeep (+ remote help of device-only gates) + cleaning_materials + greening_materials
                      + office + insurance + depreciation + other + overhead
     total_annual_cost = service_cost + margin + vat + surcharges      (see propfee.fees)
     fee_billed     = floor_area_m2 * rate * 12
@@ -32,6 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from propfee._arrays import sum_arrays
+from propfee.channels.gates import gate_running_yuan
 from propfee.compound import Compound, CompoundTable, validate_compounds
 from propfee.costs import non_staff_cost_items_yuan, overhead_yuan
 from propfee.fees import (
@@ -42,10 +49,12 @@ from propfee.fees import (
 )
 from propfee.money import fen_to_yuan, yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
+from propfee.params.model import GateRegime
 from propfee.staffing import ROLES, staffing_by_role
 
 __all__ = [
     "BASELINE_COST_LINES",
+    "DEFAULT_GRADE",
     "BaselineLine",
     "BaselineResult",
     "baseline_arrays",
@@ -69,6 +78,10 @@ BASELINE_COST_LINES: Final[dict[str, str]] = {
 """Service-cost line codes of the baseline and their official category
 (see :data:`propfee.costs.COST_CATEGORIES`)."""
 
+DEFAULT_GRADE: Final = 4
+"""Service grade of the baseline unless one is chosen: grade 4 (四级), the level an old
+multi-storey compound without lifts usually buys."""
+
 _PRICE_LINES: Final[dict[str, str]] = {"margin": "margin", "vat": "tax", "surcharges": "tax"}
 
 
@@ -90,7 +103,12 @@ def effective_fee_inputs(
     )
 
 
-def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, FloatArray]:
+def baseline_arrays(
+    table: CompoundTable,
+    params: ParameterSet,
+    grade: int = DEFAULT_GRADE,
+    gate_regime: GateRegime | None = None,
+) -> dict[str, FloatArray]:
     """The baseline kernel: every unrounded figure for every compound.
 
     Parameters
@@ -99,6 +117,10 @@ def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, Flo
         Validated compounds.
     params
         Parameter set.
+    grade
+        Service grade, 1 (highest) to 5.
+    gate_regime
+        How the gates are kept; ``None`` takes the grade's regime.
 
     Returns
     -------
@@ -109,7 +131,14 @@ def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, Flo
     floor = table.array("floor_area_m2")
     green = table.array("green_area_m2")
     out: dict[str, FloatArray] = {}
-    staff = staffing_by_role(params.staffing, households, floor, green, table.array("gates"))
+    norms = params.grades.grade(grade)
+    regime = gate_regime or norms.gate_regime
+    gates = table.array("gates")
+    staff = staffing_by_role(params, norms, params.labour.market_hiring, households=households,
+                             floor_area_m2=floor, green_area_m2=green, gates=gates,
+                             gate_regime=regime)
+    live_in, remote_help = gate_running_yuan(regime, gates, params)
+    staff["order"] = (staff["order"][0], staff["order"][1], staff["order"][2] + live_in)
     for role, (demand, head, cost) in staff.items():
         out[f"demand_fte_{role}"] = demand
         out[f"headcount_fte_{role}"] = head
@@ -127,6 +156,7 @@ def baseline_arrays(table: CompoundTable, params: ParameterSet) -> dict[str, Flo
     )
     for code, value in items.items():
         out[f"{code}_yuan"] = value
+    out["upkeep_yuan"] = out["upkeep_yuan"] + remote_help
     direct = sum_arrays((out[f"{c}_yuan"] for c in BASELINE_COST_LINES if c != "overhead"),
                         like=households)
     out["overhead_yuan"] = overhead_yuan(params.costs.overhead_share_rate, direct)
@@ -192,7 +222,11 @@ def _report(table: CompoundTable, arrays: Mapping[str, FloatArray]) -> pd.DataFr
 
 
 def market_baseline_district(
-    compounds: pd.DataFrame | CompoundTable, params: ParameterSet | None = None
+    compounds: pd.DataFrame | CompoundTable,
+    params: ParameterSet | None = None,
+    *,
+    grade: int = DEFAULT_GRADE,
+    gate_regime: GateRegime | None = None,
 ) -> pd.DataFrame:
     """Stand-alone market baseline of every compound of a table.
 
@@ -203,6 +237,10 @@ def market_baseline_district(
         validated :class:`~propfee.compound.CompoundTable`.
     params
         Parameter set; defaults to :func:`propfee.params.default_parameters`.
+    grade
+        Service grade, 1 (highest) to 5.
+    gate_regime
+        How the gates are kept; ``None`` takes the grade's regime.
 
     Returns
     -------
@@ -220,7 +258,7 @@ def market_baseline_district(
     """
     params = params or default_parameters()
     table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
-    return _report(table, baseline_arrays(table, params))
+    return _report(table, baseline_arrays(table, params, grade, gate_regime))
 
 
 class BaselineLine(BaseModel):
@@ -318,7 +356,13 @@ class BaselineResult(BaseModel):
         )
 
 
-def market_baseline(compound: Compound, params: ParameterSet | None = None) -> BaselineResult:
+def market_baseline(
+    compound: Compound,
+    params: ParameterSet | None = None,
+    *,
+    grade: int = DEFAULT_GRADE,
+    gate_regime: GateRegime | None = None,
+) -> BaselineResult:
     """Stand-alone market baseline of one compound.
 
     The compound is evaluated as a one-row table by the same kernel as
@@ -330,6 +374,10 @@ def market_baseline(compound: Compound, params: ParameterSet | None = None) -> B
         The compound.
     params
         Parameter set; defaults to :func:`propfee.params.default_parameters`.
+    grade
+        Service grade, 1 (highest) to 5.
+    gate_regime
+        How the gates are kept; ``None`` takes the grade's regime.
 
     Returns
     -------
@@ -343,5 +391,6 @@ def market_baseline(compound: Compound, params: ParameterSet | None = None) -> B
     >>> market_baseline(c).fee_billed_yuan
     60000.0
     """
-    frame = market_baseline_district(validate_compounds(compound), params)
+    frame = market_baseline_district(validate_compounds(compound), params, grade=grade,
+                                     gate_regime=gate_regime)
     return BaselineResult.from_row(frame.iloc[0])

@@ -1,93 +1,99 @@
 """The 4+1 budget: every compound's services, yuan by yuan, by channel and payer.
 
 One kernel, :func:`budget_arrays`, computes every cost line for an array of
-compounds under a resolved plan. :func:`evaluate_district` wraps it for a table
-(returns a :class:`DistrictBudget` of DataFrames); :func:`evaluate` wraps it for one
-:class:`~propfee.compound.Compound` (returns a :class:`BudgetResult`) by evaluating a
-one-row table: there is no second code path.
+compounds under a resolved plan. It only composes the channels, one module each
+(:mod:`propfee.channels`): each takes the compounds, the resolved plan and the
+parameters and adds typed lines (line, channel, category, payer, kind).
+:func:`evaluate_district` wraps it for a table (a :class:`DistrictBudget` of
+DataFrames); :func:`evaluate` wraps it for one :class:`~propfee.compound.Compound`
+(a :class:`BudgetResult`) by evaluating a one-row table: there is no second code path.
 
-How demand is met, per compound and staff role (all in [FTE])::
+How demand is met, per compound and staff role (all in [FTE]), in this order::
 
-    demand           = the role's norm (propfee.staffing), unrounded
-    street takes     replaced_share x demand            (channel 3)
-    devices replace  units x replaced_fte_per_unit      (channel 4), capped by what is left
-    volunteers take  delivered hours / hours per FTE    (channel 1), capped by what is left
-    residual         = what is left; the shared-property company staffs it, pooled over
-                       the bundle and rounded up to whole posts there  (channel 2)
+    demand           = the role's norm at the plan's service grade and gate regime
+    street takes     replaced_share x demand                          (channel 3)
+    devices replace  units x replaced_fte_per_unit, capped by what is left   (channel 4)
+    volunteers take  their hours / hours of a post, capped by what is left   (channel 1)
+    standing posts   the contract staffs what is left of its standing roles  (channel 2)
+    informal hires   the compound hires what is left of its informal roles   (direct)
+    unmet            what is left after all of them (reported, not priced)
 
-Money (per compound, [yuan/year]); every line has one channel, one official category
-and one payer::
+Money (per compound, [yuan/year]); every line has one channel, category, payer and kind::
 
-    compound cash cost   = lines paid by residents' fees + lines paid by the fund pool
-    pool balance         = fee collected + public income - compound cash cost
-    street subsidy       = max(-pool balance, 0)   (keeps the pool from going negative)
-    street total         = street fallback lines + street subsidy
-    comparison baseline  = market price (propfee.baseline) + per-use jobs at market price
-    baseline balance     = fee collected - comparison baseline
-    saving               = comparison baseline - compound cash cost
-    deficit reduction    = max(-baseline balance, 0) - street subsidy
+    compound cash cost  = lines paid by residents' fees + lines paid by the fund pool
+    pool balance        = fee collected + public income - compound cash cost
+    street subsidy      = max(-pool balance, 0)   (keeps the pool from going negative)
+    street total        = street fallback lines + street subsidy
+    net public cost     = street total + renovation-programme capital
+    comparison baseline = market price at the plan's grade (propfee.baseline)
+                          + per-use jobs at market price and unshared call-outs
+    baseline balance    = fee collected - comparison baseline
+    saving              = comparison baseline - compound cash cost
+    deficit reduction   = max(-baseline balance, 0) - net public cost
 
-Channel contributions are a waterfall of the same kernel: starting from the baseline
-balance, shared property replaces the market company, then self-governance, street
-fallback, smart devices and public income are switched on in that order; each
-channel's contribution is the change of the pool balance it brings, so the
-contributions add up exactly to ``pool balance - baseline balance``.
+Channel credit (``contribution_<channel>_yuan``): ``v(S)`` is the pool balance with the
+channels in ``S`` switched on; with none on, a market company serves each compound
+alone at market prices, the street pays nothing and takes nothing, gates fall back to
+the grade's regime, and there is no public income (``channel_base_balance_yuan``). By
+default each channel is credited its **Shapley value** over the five channels (all 32
+subsets; independent of any order; the credits add up exactly, in fen, to
+``pool balance - v(none)``); ``contributions="waterfall"`` switches them on one by one
+in :data:`CREDIT_CHANNELS` order instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from itertools import combinations
+from math import factorial
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from propfee._arrays import compact, sum_arrays
+from propfee._arrays import sum_arrays
 from propfee.baseline import BASELINE_COST_LINES, baseline_arrays, effective_fee_inputs
-from propfee.bundling.cost import contract_costs
-from propfee.channels.common import CHANNELS, PAYERS, Category, Channel, Payer, basis_quantity
-from propfee.channels.devices import capital_recovery_factor
-from propfee.channels.self_governance import ROLE_MATERIAL_CATEGORY, delivered_hours_year
-from propfee.channels.shared_property import expected_uses_per_year
+from propfee.channels import devices, direct, public_income, self_governance, shared_property
+from propfee.channels import street as street_fallback
+from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
+from propfee.channels.context import ChannelInputs
 from propfee.compound import Compound, CompoundTable, validate_compounds
-from propfee.costs import age_factor, age_years
 from propfee.fees import annual_fee_billed_yuan
-from propfee.money import GroupLayout, fen_to_yuan, yuan_to_fen
+from propfee.money import fen_to_yuan, yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
-from propfee.staffing import DAYS_PER_YEAR, ROLES
-from propfee.staffing import staff_demand_fte as _demand
+from propfee.staffing import ROLES
 
 __all__ = [
+    "CREDIT_CHANNELS",
     "OPTIONAL_CHANNELS",
     "BudgetLine",
     "BudgetResult",
     "DistrictBudget",
+    "KernelOutput",
     "LineSpec",
     "budget_arrays",
     "evaluate",
     "evaluate_district",
+    "shapley_fen",
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
-OPTIONAL_CHANNELS: Final[tuple[Channel, ...]] = (
-    "self_governance", "street_fallback", "smart_devices", "public_income"
+CREDIT_CHANNELS: Final[tuple[Channel, ...]] = (
+    "shared_property", "self_governance", "street_fallback", "smart_devices", "public_income"
 )
-"""The channels switched on one by one in the waterfall, in this order."""
+"""The five channels that are switched on and off for the channel credit (the waterfall
+switches them on in this order)."""
 
+OPTIONAL_CHANNELS: Final = CREDIT_CHANNELS
+"""Alias of :data:`CREDIT_CHANNELS`."""
 
-@dataclass(frozen=True, slots=True)
-class LineSpec:
-    """What a budget line is: its code, channel, official category and payer."""
-
-    code: str
-    channel: Channel
-    category: Category
-    payer: Payer
+Contributions = bool | Literal["shapley", "waterfall"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,50 +104,73 @@ class KernelOutput:
     ----------
     lines
         Line spec -> annual amount per compound. [yuan/year]
+    lines_fen
+        The lines that are whole fen by construction (contract shares, split in fen).
+        [fen/year]
     public_income_yuan
         Net public-resource income per compound. [yuan/year]
     jobs_at_market_yuan
-        The plan's per-use jobs priced at market price (for the comparison baseline).
-        [yuan/year]
+        The plan's per-use jobs at market price and unshared call-outs. [yuan/year]
     replaced_fte
-        ``(channel, role) -> FTE`` of demand each channel took over. [FTE]
+        ``(channel, role) -> FTE`` of demand each channel took. [FTE]
     residual_fte
-        Role -> demand left for the shared-property company. [FTE]
-    job_uses
-        Per-use job -> expected uses. [uses/year]
-    income_by_source
-        Income source -> net income. [yuan/year]
-    device_capital_yuan
-        Device -> capital of all its units, undiscounted. [yuan]
-    device_life_years
-        Device -> service life. [year]
-    lines_fen
-        The lines that are whole fen by construction (the contract's shares, split in
-        fen): line spec -> amount per compound. [fen/year]
+        Role -> demand left unmet. [FTE]
+    details
+        Per-item figures: ``uses:<job>`` [uses/year]; ``job_yuan:<job>`` (unit price and
+        shared call-outs), ``job_unit:<job>`` and ``job_callout:<job>`` (call-outs before
+        sharing), all at the contract's discount [yuan/year]; ``income:<source>``
+        [yuan/year]; ``device_capital:<device>`` [yuan]; ``device_life:<device>`` [year].
     """
 
     lines: dict[LineSpec, FloatArray]
+    lines_fen: dict[LineSpec, IntArray]
     public_income_yuan: FloatArray
     jobs_at_market_yuan: FloatArray
     replaced_fte: dict[tuple[str, str], FloatArray]
     residual_fte: dict[str, FloatArray]
-    job_uses: dict[str, FloatArray]
-    income_by_source: dict[str, FloatArray]
-    device_capital_yuan: dict[str, FloatArray]
-    device_life_years: dict[str, FloatArray]
-    lines_fen: dict[LineSpec, npt.NDArray[np.int64]]
+    details: dict[str, FloatArray]
 
-    def fen(self, spec: LineSpec) -> npt.NDArray[np.int64]:
+    def fen(self, spec: LineSpec) -> IntArray:
         """One line rounded to the fen (half away from zero). [fen/year]"""
         exact = self.lines_fen.get(spec)
         return yuan_to_fen(self.lines[spec]) if exact is None else exact
+
+    def _detail(self, prefix: str) -> dict[str, FloatArray]:
+        return {k[len(prefix):]: v for k, v in self.details.items() if k.startswith(prefix)}
+
+    @property
+    def job_uses(self) -> dict[str, FloatArray]:
+        """Per-use job -> expected uses. [uses/year]"""
+        return self._detail("uses:")
+
+    @property
+    def income_by_source(self) -> dict[str, FloatArray]:
+        """Income source -> net income. [yuan/year]"""
+        return self._detail("income:")
+
+    @property
+    def device_capital_yuan(self) -> dict[str, FloatArray]:
+        """Device -> capital of all its units, undiscounted. [yuan]"""
+        return self._detail("device_capital:")
+
+    @property
+    def device_life_years(self) -> dict[str, FloatArray]:
+        """Device -> service life. [year]"""
+        return self._detail("device_life:")
+
+    def cash_fen(self) -> IntArray:
+        """Lines paid by residents' fees and the fund pool, in fen. [fen/year]"""
+        n = len(self.public_income_yuan)
+        return sum_arrays((self.fen(s) for s in self.lines
+                           if s.payer in ("residents_fees", "fund_pool")),
+                          like=np.zeros(n, dtype=np.int64))
 
 
 def budget_arrays(
     table: CompoundTable,
     plan: PlanArrays,
     params: ParameterSet,
-    channels: Iterable[Channel] = OPTIONAL_CHANNELS,
+    channels: Iterable[str] = CREDIT_CHANNELS,
 ) -> KernelOutput:
     """The 4+1 kernel: every cost line of every compound, unrounded.
 
@@ -154,188 +183,100 @@ def budget_arrays(
     params
         Parameter set (wages, norms, unit prices, fee defaults).
     channels
-        Which of :data:`OPTIONAL_CHANNELS` are switched on; shared property and the
-        compound's direct costs always are.
+        Which of :data:`CREDIT_CHANNELS` are switched on; the compound's direct costs
+        always are.
 
     Returns
     -------
     KernelOutput
     """
-    on = set(channels)
-    p = plan.plan
-    n = len(table)
-    households = table.array("households")
-    floor = table.array("floor_area_m2")
-    green = table.array("green_area_m2")
-    age = age_years(table.array("build_year"), params.as_of.year)
-    lines: dict[LineSpec, FloatArray] = {}
-    replaced: dict[tuple[str, str], FloatArray] = {}
-
-    staffing = params.staffing
-    remaining = {
-        role: _demand(getattr(staffing, role), households, floor, green, table.array("gates"))
-        for role in ROLES
-    }
-
-    def take(channel: str, role: str, offered: FloatArray) -> FloatArray:
-        got = np.minimum(offered, remaining[role])
-        remaining[role] = remaining[role] - got
-        key = (channel, role)
-        replaced[key] = replaced.get(key, np.zeros(n)) + got
-        return got
-
-    # Channel 3: street and community fallback.
-    if "street_fallback" in on:
-        for item in p.street_fallback.items:
-            price = plan.value("street_fallback", item.name, "price_yuan")
-            if item.pricing == "per_household":
-                cost = price * households
-            elif item.pricing == "per_tonne":
-                kg = plan.value("street_fallback", item.name, "kg_per_household_day")
-                cost = price * households * kg * DAYS_PER_YEAR / 1000.0
-            else:
-                cost = price.copy()
-            lines[LineSpec(f"street_{item.name}", "street_fallback", item.category,
-                           "street_office")] = cost
-            if item.replaces_role is not None:
-                share = plan.value("street_fallback", item.name, "replaced_share")
-                demand = _demand(getattr(staffing, item.replaces_role), households, floor, green,
-                                 table.array("gates"))
-                take("street_fallback", item.replaces_role, share * demand)
-
-    job_uses: dict[str, FloatArray] = {}
-    income_by_source: dict[str, FloatArray] = {}
-    device_capital: dict[str, FloatArray] = {}
-    device_life: dict[str, FloatArray] = {}
-
-    # Channel 4: smart devices.
-    if "smart_devices" in on:
-        rate = p.smart_devices.discount_rate
-        for dev in p.smart_devices.devices:
-            v = plan.item("smart_devices", dev.name)
-            units = v["units_per_basis"] * basis_quantity(table, dev.basis)
-            crf = capital_recovery_factor(rate, compact(v["service_life_years"]))
-            device_capital[dev.name] = units * v["capital_cost_yuan_per_unit"]
-            device_life[dev.name] = v["service_life_years"]
-            lines[LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
-                           dev.capital_funder)] = units * v["capital_cost_yuan_per_unit"] * crf
-            lines[LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep",
-                           "fund_pool")] = units * v["running_cost_yuan_per_unit_year"]
-            if dev.replaces_role is not None:
-                take("smart_devices", dev.replaces_role, units * v["replaced_fte_per_unit"])
-
-    # Channel 1: residents' self-governance.
-    if "self_governance" in on:
-        sg = p.self_governance
-        hours: dict[str, FloatArray] = {}
-        offered: dict[str, FloatArray] = {role: np.zeros(n) for role in ROLES}
-        for task in sg.tasks:
-            h = delivered_hours_year(
-                plan.value("self_governance", task.name, "hours_per_week"),
-                plan.value("self_governance", task.name, "coverage_rate"),
-            )
-            hours[task.name] = h
-            role = getattr(staffing, task.role)
-            per_fte = (role.productive_hours_per_staff_year if role.norm == "per_gate_post"
-                       else sg.staff_hours_per_fte_year)
-            offered[task.role] = offered[task.role] + h / per_fte
-        scale = {}
-        for role in ROLES:
-            got = take("self_governance", role, offered[role])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scale[role] = np.where(offered[role] > 0, got / offered[role], 0.0)
-        for task in sg.tasks:
-            lines[LineSpec(f"volunteer_{task.name}_time", "self_governance", "staff",
-                           "volunteers_in_kind")] = (
-                hours[task.name] * scale[task.role] * sg.shadow_wage_yuan_per_hour
-            )
-            lines[LineSpec(f"volunteer_{task.name}_materials", "self_governance",
-                           ROLE_MATERIAL_CATEGORY[task.role], "fund_pool")] = plan.value(
-                "self_governance", task.name, "materials_yuan_per_year")
-
-    # Channel 2: shared property, priced per bundle by the contract cost function.
-    sp = p.shared_property
-    code = plan.bundle_code
-    n_bundles = len(plan.bundle_ids)
-    jobs_market = np.zeros(n)
-    jobs_discounted = np.zeros(n)
-    for job in sp.jobs:
-        v = plan.item("shared_property", job.name)
-        uses = expected_uses_per_year(v["uses_per_10000_m2_year"], floor, age,
-                                      v["age_growth_per_year"])
-        market = uses * v["market_price_yuan_per_use"]
-        job_uses[job.name] = uses
-        jobs_market = jobs_market + market
-        discounted = market * (1.0 - v["discount_rate"])
-        lines[LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool")] = discounted
-        jobs_discounted = jobs_discounted + discounted
-    contract = contract_costs(
-        code, np.arange(n), n_bundles, residual_fte=remaining, households=households,
-        x_m=table.array("x_m"), y_m=table.array("y_m"), jobs_yuan=jobs_discounted,
-        fixed_fee_yuan=plan.bundle_fixed_fee_yuan, shared=sp, staffing=staffing,
-    )
-    layout = GroupLayout(code, table.frame["compound_id"], n_bundles)
-    lines_fen: dict[LineSpec, npt.NDArray[np.int64]] = {}
-    staff_fen = layout.allocate(
-        np.stack([yuan_to_fen(contract.staff_by_role_yuan[role]) for role in ROLES]),
-        np.stack([remaining[role] for role in ROLES]),
-    )
-    for role, share in zip(ROLES, staff_fen, strict=True):
-        lines_fen[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
-                           "residents_fees")] = share
-    staff_share = sum_arrays(fen_to_yuan(staff_fen), like=floor)
-    other_fen = layout.allocate(
-        yuan_to_fen(np.stack([contract.margin_yuan, contract.fixed_yuan, contract.travel_yuan])),
-        np.stack([staff_share, floor, floor]),
-    )
-    for spec, share in zip((
-        LineSpec("contract_margin", "shared_property", "margin", "residents_fees"),
-        LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees"),
-        LineSpec("contract_travel", "shared_property", "other", "residents_fees"),
-    ), other_fen, strict=True):
-        lines_fen[spec] = share
-    lines.update({spec: fen_to_yuan(share) for spec, share in lines_fen.items()})
-
-    # What the compound buys itself: running of shared parts, materials, insurance.
-    c = params.costs
-    lines[LineSpec("upkeep", "direct", "upkeep", "fund_pool")] = (
-        c.upkeep_yuan_per_m2_year * floor * age_factor(age, c.age_factor_slope_per_year,
-                                                       c.age_factor_cap)
-    )
-    lines[LineSpec("cleaning_materials", "direct", "cleaning", "residents_fees")] = (
-        c.cleaning_materials_yuan_per_household_year * households
-    )
-    lines[LineSpec("greening_materials", "direct", "greening", "residents_fees")] = (
-        c.greening_materials_yuan_per_green_m2_year * green
-    )
-    lines[LineSpec("insurance", "direct", "insurance", "residents_fees")] = (
-        c.insurance_yuan_per_m2_year * floor
-    )
-    lines[LineSpec("other", "direct", "other", "residents_fees")] = (
-        c.other_yuan_per_household_year * households
-    )
-
-    # The one subsidy: public-resource income into the fund pool.
-    income = np.zeros(n)
-    if "public_income" in on:
-        for src in p.public_income.sources:
-            v = plan.item("public_income", src.name)
-            income_by_source[src.name] = (
-                v["units_per_basis"] * basis_quantity(table, src.basis)
-                * v["price_yuan_per_unit_year"] * v["occupancy_rate"]
-                * (1.0 - v["cost_share_rate"])
-            )
-            income = income + income_by_source[src.name]
-    return KernelOutput(lines, income, jobs_market, replaced, remaining, job_uses,
-                        income_by_source, device_capital, device_life, lines_fen)
+    ctx = ChannelInputs.start(table, plan, params, frozenset(channels))
+    for channel in (street_fallback, devices, self_governance, shared_property, direct,
+                    public_income):
+        channel.apply(ctx)
+    return KernelOutput(ctx.lines, ctx.lines_fen, ctx.income_yuan, ctx.jobs_at_market_yuan,
+                        ctx.replaced, ctx.remaining, ctx.details)
 
 
-def _pool_balance_fen(out: KernelOutput, fee_collected_fen: npt.NDArray[np.int64]
-                      ) -> npt.NDArray[np.int64]:
-    cash = sum_arrays((out.fen(s) for s in out.lines if s.payer in ("residents_fees", "fund_pool")),
-                      like=fee_collected_fen)
-    result: npt.NDArray[np.int64] = fee_collected_fen + yuan_to_fen(out.public_income_yuan) - cash
+def _pool_balance_fen(out: KernelOutput, fee_collected_fen: IntArray) -> IntArray:
+    result: IntArray = fee_collected_fen + yuan_to_fen(out.public_income_yuan) - out.cash_fen()
     return result
+
+
+def shapley_fen(values_fen: dict[frozenset[str], IntArray], players: tuple[str, ...]
+                ) -> dict[str, IntArray]:
+    """Shapley value of each player, rounded to the fen so they add up exactly.
+
+    ``phi_i = sum over S without i of |S|! (n - |S| - 1)! / n! * (v(S + i) - v(S))``.
+    The numerators ``n! phi_i`` are integers (fen); each is divided by ``n!`` rounding
+    down, and the fen still missing to ``v(all) - v(none)`` go to the largest
+    remainders (ties to the player listed first). Vectorised over compounds.
+
+    Parameters
+    ----------
+    values_fen
+        Value of every subset of ``players`` (all ``2^n``), per compound. [fen]
+    players
+        The players, in the tie-break order.
+
+    Returns
+    -------
+    dict
+        Player -> Shapley value per compound. [fen]
+
+    Examples
+    --------
+    Two players, v({}) = 0, v({a}) = 3, v({b}) = 1, v({a, b}) = 6: a gets
+    (3 + 5) / 2 = 4, b gets (1 + 3) / 2 = 2.
+
+    >>> v = {frozenset(): np.array([0]), frozenset("a"): np.array([3]),
+    ...      frozenset("b"): np.array([1]), frozenset("ab"): np.array([6])}
+    >>> {k: int(x[0]) for k, x in shapley_fen(v, ("a", "b")).items()}
+    {'a': 4, 'b': 2}
+    """
+    n = len(players)
+    scale = factorial(n)
+    num = []
+    for player in players:
+        others = [q for q in players if q != player]
+        total = np.zeros_like(values_fen[frozenset()])
+        for size in range(n):
+            weight = factorial(size) * factorial(n - size - 1)
+            for subset in combinations(others, size):
+                s = frozenset(subset)
+                total = total + weight * (values_fen[s | {player}] - values_fen[s])
+        num.append(total)
+    numer = np.stack(num)
+    floor = numer // scale
+    rest = numer - floor * scale
+    change = values_fen[frozenset(players)] - values_fen[frozenset()]
+    missing = change - floor.sum(axis=0)  # 0 <= missing < n
+    order = np.argsort(-rest, axis=0, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(n)[:, None].repeat(numer.shape[1], axis=1), axis=0)
+    shares = floor + (rank < missing[None, :])
+    return {player: shares[k] for k, player in enumerate(players)}
+
+
+def _credit_fen(
+    table: CompoundTable, plan: PlanArrays, params: ParameterSet, mode: str,
+    fee_collected_fen: IntArray, full_balance: IntArray,
+) -> tuple[dict[str, IntArray], IntArray]:
+    """Channel credit in fen and the balance with no channel on."""
+    def value(on: Iterable[str]) -> IntArray:
+        on = frozenset(on)
+        if on == frozenset(CREDIT_CHANNELS):
+            return full_balance
+        return _pool_balance_fen(budget_arrays(table, plan, params, on), fee_collected_fen)
+
+    if mode == "waterfall":
+        balances = [value(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS) + 1)]
+        return ({ch: balances[k + 1] - balances[k] for k, ch in enumerate(CREDIT_CHANNELS)},
+                balances[0])
+    values: dict[frozenset[str], IntArray] = {
+        frozenset(s): value(s) for size in range(len(CREDIT_CHANNELS) + 1)
+        for s in combinations(CREDIT_CHANNELS, size)}
+    return shapley_fen(values, CREDIT_CHANNELS), values[frozenset()]
 
 
 @dataclass(frozen=True)
@@ -396,14 +337,15 @@ class DistrictBudget:
 def _report_columns(
     table: CompoundTable,
     params: ParameterSet,
+    plan: PlanArrays,
     out: KernelOutput,
-    steps: list[KernelOutput] | None,
-) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, npt.NDArray[np.int64]]]:
+    contributions: str | None,
+) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
     """The numeric columns of the compound table and every line in fen, for one chunk."""
     f = table.frame
     n = len(table)
     rate, coll = effective_fee_inputs(table, params)
-    fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(f["floor_area_m2"].to_numpy(), rate)
+    fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate)
                                     * coll)
     specs = list(out.lines)
     fen = {s: out.fen(s) for s in specs}
@@ -417,8 +359,10 @@ def _report_columns(
     income_fen = yuan_to_fen(out.public_income_yuan)
     balance = fee_collected_fen + income_fen - cash
     subsidy = np.maximum(-balance, 0)
+    street_total = by_payer["street_office"] + subsidy
+    net_public = street_total + by_payer["renovation_programme"]
 
-    base = baseline_arrays(table, params)
+    base = baseline_arrays(table, params, plan.plan.service_grade)
     base_fen = sum_arrays((yuan_to_fen(base[f"{c}_yuan"])
                            for c in (*BASELINE_COST_LINES, "margin", "vat", "surcharges")),
                           like=fee_collected_fen)
@@ -437,7 +381,8 @@ def _report_columns(
     cols["public_income_yuan"] = y(income_fen)
     cols["pool_balance_yuan"] = y(balance)
     cols["street_subsidy_yuan"] = y(subsidy)
-    cols["street_total_yuan"] = y(by_payer["street_office"] + subsidy)
+    cols["street_total_yuan"] = y(street_total)
+    cols["net_public_cost_yuan"] = y(net_public)
     cols["pool_non_negative"] = balance >= 0
     cols["cost_per_household_month_yuan"] = y(total) / households / 12.0
     cols["cash_cost_per_household_month_yuan"] = y(cash) / households / 12.0
@@ -446,19 +391,19 @@ def _report_columns(
     cols["baseline_total_yuan"] = y(comparison)
     cols["baseline_balance_yuan"] = y(base_balance)
     cols["saving_vs_baseline_yuan"] = y(comparison - cash)
-    cols["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - subsidy)
-    if steps is not None:
-        # The last step is the full plan: its balance is the one computed above.
-        balances = [base_balance, *(_pool_balance_fen(s, fee_collected_fen) for s in steps[:-1]),
-                    balance]
-        names = ["shared_property", *OPTIONAL_CHANNELS]
-        for k, name in enumerate(names):
-            cols[f"contribution_{name}_yuan"] = y(balances[k + 1] - balances[k])
-    for ch in ("street_fallback", "smart_devices", "self_governance"):
+    cols["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - net_public)
+    if contributions is not None:
+        credit, none_on = _credit_fen(table, plan, params, contributions, fee_collected_fen,
+                                      balance)
+        cols["channel_base_balance_yuan"] = y(none_on)
+        for name in CREDIT_CHANNELS:
+            cols[f"contribution_{name}_yuan"] = y(credit[name])
+    for ch in ("street_fallback", "smart_devices", "self_governance", "shared_property",
+               "direct"):
         cols[f"replaced_fte_{ch}"] = sum_arrays(
             (v for (c, _), v in out.replaced_fte.items() if c == ch), like=households
         )
-    cols["residual_fte"] = sum_arrays(out.residual_fte.values(), like=households)
+    cols["unmet_fte"] = sum_arrays((out.residual_fte[r] for r in ROLES), like=households)
     return cols, fen
 
 
@@ -499,7 +444,7 @@ def _district_budget(
     table: CompoundTable,
     params: ParameterSet,
     resolved: PlanArrays,
-    contributions: bool,
+    contributions: str | None,
     with_lines: bool,
     chunk_rows: int = CHUNK_ROWS,
 ) -> DistrictBudget:
@@ -510,13 +455,8 @@ def _district_budget(
     for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
         part = table.take(rows)
         plan = resolved.take(rows, bundles)
-        if contributions:
-            steps = [budget_arrays(part, plan, params, OPTIONAL_CHANNELS[:k])
-                     for k in range(len(OPTIONAL_CHANNELS) + 1)]
-            out = steps[-1]
-        else:
-            steps, out = None, budget_arrays(part, plan, params)
-        cols, fen = _report_columns(part, params, out, steps)
+        out = budget_arrays(part, plan, params)
+        cols, fen = _report_columns(part, params, plan, out, contributions)
         for name, v in cols.items():
             columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
         if with_lines:
@@ -534,22 +474,33 @@ def _district_budget(
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }
     df = pd.DataFrame({**identity, **columns}, index=pd.RangeIndex(n), copy=False)
-    if with_lines:
-        specs = list(line_fen)
-        k = len(specs)
-        lines = pd.DataFrame({
-            "compound_id": np.tile(table.ids, k),
-            "line": np.repeat([s.code for s in specs], n),
-            "channel": np.repeat([s.channel for s in specs], n),
-            "category": np.repeat([s.category for s in specs], n),
-            "payer": np.repeat([s.payer for s in specs], n),
-            "amount_yuan": fen_to_yuan(np.concatenate([line_fen[s] for s in specs]))
-            if k else [],
-        })
-    else:
-        lines = pd.DataFrame(columns=["compound_id", "line", "channel", "category", "payer",
-                                      "amount_yuan"])
+    lines = _lines_frame(table, line_fen) if with_lines else pd.DataFrame(
+        columns=["compound_id", "line", "channel", "category", "payer", "kind", "amount_yuan"])
     return DistrictBudget(df, lines)
+
+
+def _lines_frame(table: CompoundTable, line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
+    """The long table of lines, its text columns categorical (one code per row)."""
+    specs = list(line_fen)
+    n, k = len(table), len(specs)
+    which = np.repeat(np.arange(k, dtype=np.int32), n)
+
+    def column(values: list[str]) -> Any:
+        cats, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+        return pd.Categorical.from_codes(inverse[which],  # type: ignore[call-overload]
+                                         categories=list(cats))
+
+    ids = pd.Categorical(table.frame["compound_id"].to_numpy(dtype=object))
+    return pd.DataFrame({
+        "compound_id": pd.Categorical.from_codes(np.tile(ids.codes, k), dtype=ids.dtype),
+        "line": column([s.code for s in specs]),
+        "channel": column([s.channel for s in specs]),
+        "category": column([s.category for s in specs]),
+        "payer": column([s.payer for s in specs]),
+        "kind": column([s.kind for s in specs]),
+        "amount_yuan": fen_to_yuan(np.concatenate([line_fen[s] for s in specs]))
+        if k else np.zeros(0),
+    })
 
 
 def evaluate_district(
@@ -558,7 +509,7 @@ def evaluate_district(
     params: ParameterSet | None = None,
     *,
     overrides: pd.DataFrame | None = None,
-    contributions: bool = True,
+    contributions: Contributions = True,
     with_lines: bool = True,
 ) -> DistrictBudget:
     """The 4+1 budget of every compound of a table.
@@ -578,7 +529,9 @@ def evaluate_district(
     overrides
         Per-compound plan overrides (see :func:`propfee.plan.resolve_plan`).
     contributions
-        Compute the channel waterfall (runs the kernel once per channel).
+        Channel credit: ``True`` or ``"shapley"`` (the Shapley value over the five
+        channels: the kernel runs on all 32 subsets), ``"waterfall"`` (channels switched
+        on in :data:`CREDIT_CHANNELS` order: 6 runs), ``False`` (none: 1 run).
     with_lines
         Build the long table of lines.
 
@@ -596,7 +549,12 @@ def evaluate_district(
     params = params or default_parameters()
     table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
     resolved = resolve_plan(plan, table, overrides)
-    return _district_budget(table, params, resolved, contributions, with_lines)
+    mode = ("shapley" if contributions is True else None if contributions is False
+            else contributions)
+    if mode not in (None, "shapley", "waterfall"):
+        raise ValueError(f"contributions must be True, False, 'shapley' or 'waterfall', "
+                         f"got {contributions!r}")
+    return _district_budget(table, params, resolved, mode, with_lines)
 
 
 class BudgetLine(BaseModel):
@@ -606,8 +564,9 @@ class BudgetLine(BaseModel):
     ----------
     line
         Line code (``contract_staff_order``, ``device_access_control_capital``...).
-    channel, category, payer
-        How the service is delivered, its official cost category, who bears it.
+    channel, category, payer, kind
+        How the service is delivered, its official cost category, who bears it, what
+        kind of spending it is (``per_use``, ``standing``, ``informal``...).
     amount_yuan
         Annual amount, rounded to the fen. [yuan/year]
     """
@@ -618,6 +577,7 @@ class BudgetLine(BaseModel):
     channel: str
     category: str
     payer: str
+    kind: str
     amount_yuan: float
 
 
@@ -637,8 +597,8 @@ class BudgetResult(BaseModel):
     by_payer
         Cost by payer. [yuan/year]
     contributions
-        Change of the pool balance each channel brings, in waterfall order (empty if
-        not computed). [yuan/year]
+        Channel credit: the change of the pool balance each channel brings (Shapley
+        value by default; empty if not computed). [yuan/year]
     total_cost_yuan
         All lines, every payer. [yuan/year]
     compound_cash_cost_yuan
@@ -651,6 +611,8 @@ class BudgetResult(BaseModel):
         What the street adds to keep the pool from going negative. [yuan/year]
     street_total_yuan
         Street fallback lines + street subsidy. [yuan/year]
+    net_public_cost_yuan
+        Street total + renovation-programme capital. [yuan/year]
     cost_per_household_month_yuan
         Total cost per household per month. [yuan/(household month)]
     baseline_total_yuan
@@ -660,7 +622,9 @@ class BudgetResult(BaseModel):
     saving_vs_baseline_yuan
         Comparison baseline - compound cash cost. [yuan/year]
     deficit_reduction_yuan
-        Baseline deficit - street subsidy. [yuan/year]
+        Baseline deficit - net public cost. [yuan/year]
+    unmet_fte
+        Demand no channel met. [FTE]
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -678,11 +642,13 @@ class BudgetResult(BaseModel):
     pool_balance_yuan: float
     street_subsidy_yuan: float
     street_total_yuan: float
+    net_public_cost_yuan: float
     cost_per_household_month_yuan: float
     baseline_total_yuan: float
     baseline_balance_yuan: float
     saving_vs_baseline_yuan: float
     deficit_reduction_yuan: float
+    unmet_fte: float
 
     @classmethod
     def from_tables(cls, row: pd.Series, lines: pd.DataFrame) -> BudgetResult:
@@ -700,12 +666,12 @@ class BudgetResult(BaseModel):
             lines=tuple(
                 BudgetLine(line=str(r["line"]), channel=str(r["channel"]),
                            category=str(r["category"]), payer=str(r["payer"]),
-                           amount_yuan=float(r["amount_yuan"]))
+                           kind=str(r["kind"]), amount_yuan=float(r["amount_yuan"]))
                 for r in lines.to_dict("records")
             ),
             by_channel=pick("cost_", (c for c in CHANNELS if c != "public_income")),
             by_payer=pick("paid_by_", PAYERS),
-            contributions=pick("contribution_", ("shared_property", *OPTIONAL_CHANNELS)),
+            contributions=pick("contribution_", CREDIT_CHANNELS),
             **scalars,
         )
 

@@ -15,14 +15,15 @@ prices comes from a public source (see the docs' assumptions page).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Final
 
 import annotated_types as at
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from propfee.channels.common import PlanModel
+from propfee.channels.common import Basis, PlanModel, Role
 from propfee.channels.devices import Device, SmartDevices
 from propfee.channels.public_income import IncomeSource, PublicIncome
 from propfee.channels.self_governance import SelfGovernance, VolunteerTask
@@ -30,13 +31,17 @@ from propfee.channels.shared_property import PerUseJob, SharedProperty
 from propfee.channels.street import StreetFallback, StreetItem
 from propfee.compound import CompoundTable
 from propfee.errors import InputError, Problem
+from propfee.params.model import GateRegime
 
 __all__ = [
     "BUNDLE_ID_PATH",
+    "PLAN_NAMES",
     "Plan",
     "PlanArrays",
     "default_plan",
+    "named_plan",
     "override_paths",
+    "plan_names",
     "resolve_plan",
 ]
 
@@ -61,6 +66,14 @@ class Plan(PlanModel):
     ----------
     description
         Free text.
+    service_grade
+        The service grade the compound buys, 1 (highest) to 5: the grade's norms give
+        each role's demand (:mod:`propfee.staffing`).
+    gate_regime
+        How the gates are kept; ``None``: the grade's regime.
+    informal_roles
+        Roles whose open demand the compound hires itself, informally (retired workers
+        on a service agreement, :mod:`propfee.channels.direct`).
     self_governance
         Volunteer teams (channel 1).
     shared_property
@@ -74,6 +87,9 @@ class Plan(PlanModel):
     """
 
     description: str = ""
+    service_grade: Annotated[int, Field(ge=1, le=5)] = 4
+    gate_regime: GateRegime | None = None
+    informal_roles: Annotated[tuple[Role, ...], Field(strict=False)] = ()
     self_governance: SelfGovernance = SelfGovernance()
     shared_property: SharedProperty = SharedProperty()
     street_fallback: StreetFallback = StreetFallback()
@@ -99,74 +115,118 @@ class Plan(PlanModel):
             raise InputError.from_pydantic(exc, what="plan") from None
 
 
-def default_plan() -> Plan:
-    """The illustrative 4+1 plan of the demo and the docs.
+_JOBS: Final[tuple[tuple[str, Basis, float, float, float, float, float], ...]] = (
+    # name, basis, uses per unit a year when new, growth per year of age, market price
+    # per use, call-out per visit, uses per visit (all illustrative: no public source
+    # gives per-use prices of these jobs in Taiyuan; see the docs' assumptions page)
+    ("pipe_dredging", "building", 1.0, 0.04, 300.0, 100.0, 1.0),
+    ("wall_repair", "building", 0.2, 0.04, 1500.0, 150.0, 1.0),
+    ("stairwell_repair", "stairwell_unit", 0.2, 0.03, 800.0, 100.0, 1.0),
+    ("road_levelling", "road_m2", 0.02, 0.03, 60.0, 300.0, 20.0),
+    ("septic_tank_pumping", "building", 1.0, 0.0, 400.0, 100.0, 1.0),
+    ("water_tank_cleaning", "building", 2.0, 0.0, 300.0, 80.0, 1.0),
+    ("small_water_repairs", "household", 0.06, 0.04, 80.0, 50.0, 1.0),
+    ("small_electrical_repairs", "household", 0.05, 0.04, 80.0, 50.0, 1.0),
+    ("roof_leak_repair", "roof_m2", 0.002, 0.05, 120.0, 200.0, 10.0),
+    ("stairwell_lighting_repair", "stairwell_unit", 0.5, 0.03, 60.0, 50.0, 1.0),
+    ("snow_clearing", "road_m2", 3.0, 0.0, 0.3, 200.0, 1000.0),
+    ("pest_control", "building", 2.0, 0.0, 150.0, 80.0, 1.0),
+    ("tree_pruning", "tree", 0.5, 0.0, 60.0, 150.0, 20.0),
+    ("fire_equipment_service", "building", 1.0, 0.0, 300.0, 100.0, 1.0),
+)
+"""The default catalogue of per-use jobs."""
 
-    Every value is an assumption (no public source gives per-use prices, device
-    prices or public income of old compounds): override them with local figures.
-    The shadow wage of volunteer time is Shanxi's class-1 part-time minimum wage,
-    18.5 yuan/hour (2017).
+
+def _jobs(discount_rate: float) -> tuple[PerUseJob, ...]:
+    return tuple(
+        PerUseJob(name=name, basis=basis, uses_per_basis_year=uses, age_growth_per_year=growth,
+                  market_price_yuan_per_use=price, discount_rate=discount_rate,
+                  callout_yuan_per_visit=callout, uses_per_visit=per_visit)
+        for name, basis, uses, growth, price, callout, per_visit in _JOBS
+    )
+
+
+def _volunteers() -> SelfGovernance:
+    return SelfGovernance(
+        tasks=(
+            VolunteerTask(name="in_building_cleaning", role="cleaning", share=0.35,
+                          materials_yuan_per_household_year=2.0),
+            VolunteerTask(name="greening", role="greening", share=0.15,
+                          materials_yuan_per_household_year=1.0),
+            VolunteerTask(name="stairwell_lighting", role="maintenance", share=0.10,
+                          materials_yuan_per_household_year=2.0),
+            VolunteerTask(name="fire_extinguisher_checks", role="maintenance", share=0.05),
+            VolunteerTask(name="patrol", role="order", share=0.25),
+            VolunteerTask(name="mediation", role="management", share=0.10),
+        ),
+    )
+
+
+def _street() -> StreetFallback:
+    return StreetFallback(
+        items=(
+            StreetItem(name="garbage_removal", pricing="per_tonne", price_yuan=120.0,
+                       kg_per_household_day=2.0, category="cleaning",
+                       replaces_role="cleaning", replaced_share=0.25),
+            StreetItem(name="grid_workers", pricing="per_household", price_yuan=30.0,
+                       category="staff", replaces_role="management", replaced_share=0.5),
+        )
+    )
+
+
+def _income() -> PublicIncome:
+    return PublicIncome(
+        sources=(
+            IncomeSource(name="parking", basis="parking_space", units_per_basis=1.0,
+                         price_yuan_per_unit_year=1200.0, occupancy_rate=0.6,
+                         cost_share_rate=0.1),
+            IncomeSource(name="advertising", basis="building", units_per_basis=1.0,
+                         price_yuan_per_unit_year=800.0, occupancy_rate=0.5),
+            IncomeSource(name="site_fees", basis="compound", units_per_basis=1.0,
+                         price_yuan_per_unit_year=2000.0, occupancy_rate=0.5),
+            IncomeSource(name="express_lockers", basis="compound", units_per_basis=1.0,
+                         price_yuan_per_unit_year=1500.0, occupancy_rate=0.8),
+            IncomeSource(name="ev_chargers", basis="parking_space", units_per_basis=0.1,
+                         price_yuan_per_unit_year=600.0, occupancy_rate=0.5,
+                         cost_share_rate=0.3),
+            IncomeSource(name="base_stations", basis="compound", units_per_basis=0.2,
+                         price_yuan_per_unit_year=5000.0, occupancy_rate=1.0),
+        )
+    )
+
+
+def xinghualing_plan() -> Plan:
+    """The source's mechanism, as the district runs it (the default plan).
+
+    Volunteer teams of party members and residents take routine work; the shared
+    company does per-use jobs below market price for bundles of a zone, with no
+    standing posts; the street removes garbage and pays grid workers; gates are run
+    by devices with remote help; the compound hires the cleaning and greening hours
+    that are left informally; public income fills the pool. Prices are illustrative
+    (see the docs' assumptions page).
 
     Returns
     -------
     Plan
     """
     return Plan(
-        description="Illustrative 4+1 plan (四管一补); every price is an assumption.",
-        self_governance=SelfGovernance(
-            tasks=(
-                VolunteerTask(name="stairwell_lighting", role="maintenance", hours_per_week=2.0,
-                              coverage_rate=0.8, materials_yuan_per_year=300.0),
-                VolunteerTask(name="fire_extinguisher_checks", role="maintenance",
-                              hours_per_week=0.5, coverage_rate=0.9),
-                VolunteerTask(name="greening", role="greening", hours_per_week=4.0,
-                              coverage_rate=0.7, materials_yuan_per_year=200.0),
-                VolunteerTask(name="in_building_cleaning", role="cleaning", hours_per_week=6.0,
-                              coverage_rate=0.7, materials_yuan_per_year=200.0),
-                VolunteerTask(name="patrol", role="order", hours_per_week=14.0,
-                              coverage_rate=0.7),
-                VolunteerTask(name="mediation", role="management", hours_per_week=2.0,
-                              coverage_rate=0.8),
-            ),
-            shadow_wage_yuan_per_hour=18.5,
-        ),
-        shared_property=SharedProperty(
-            bundle_by="zone",
-            fixed_fee_yuan_per_bundle_year=24000.0,
-            contract_margin_rate=0.10,
-            jobs=(
-                PerUseJob(name="pipe_dredging", market_price_yuan_per_use=300.0,
-                          discount_rate=0.3, uses_per_10000_m2_year=4.0,
-                          age_growth_per_year=0.03),
-                PerUseJob(name="wall_repair", market_price_yuan_per_use=800.0,
-                          discount_rate=0.3, uses_per_10000_m2_year=1.0,
-                          age_growth_per_year=0.03),
-                PerUseJob(name="road_levelling", market_price_yuan_per_use=1500.0,
-                          discount_rate=0.3, uses_per_10000_m2_year=0.3,
-                          age_growth_per_year=0.02),
-            ),
-        ),
-        street_fallback=StreetFallback(
-            items=(
-                StreetItem(name="garbage_removal", pricing="per_tonne", price_yuan=120.0,
-                           kg_per_household_day=2.0, category="cleaning",
-                           replaces_role="cleaning", replaced_share=0.25),
-                StreetItem(name="grid_workers", pricing="per_household", price_yuan=30.0,
-                           category="staff", replaces_role="management",
-                           replaced_share=0.5),
-            )
-        ),
+        description="Xinghualing 4+1 (四管一补): volunteers, per-use shared property, street "
+                    "fallback, device-run gates, public income.",
+        service_grade=4,
+        gate_regime="device_only",
+        informal_roles=("cleaning", "greening"),
+        self_governance=_volunteers(),
+        shared_property=SharedProperty(bundle_by="zone", jobs=_jobs(0.3)),
+        street_fallback=_street(),
         smart_devices=SmartDevices(
             discount_rate=0.04,
             devices=(
                 Device(name="access_control", basis="gate", units_per_basis=1.0,
                        capital_cost_yuan_per_unit=30000.0, service_life_years=8.0,
-                       running_cost_yuan_per_unit_year=1200.0, replaces_role="order",
-                       replaced_fte_per_unit=2.0),
+                       running_cost_yuan_per_unit_year=1200.0),
                 Device(name="cameras", basis="building", units_per_basis=2.0,
                        capital_cost_yuan_per_unit=1500.0, service_life_years=6.0,
-                       running_cost_yuan_per_unit_year=100.0, replaces_role="order",
-                       replaced_fte_per_unit=0.05),
+                       running_cost_yuan_per_unit_year=100.0),
                 Device(name="smart_parking", basis="compound", units_per_basis=1.0,
                        capital_cost_yuan_per_unit=20000.0, service_life_years=8.0,
                        running_cost_yuan_per_unit_year=1000.0),
@@ -175,18 +235,94 @@ def default_plan() -> Plan:
                        running_cost_yuan_per_unit_year=50.0),
             ),
         ),
-        public_income=PublicIncome(
-            sources=(
-                IncomeSource(name="parking", basis="parking_space", units_per_basis=1.0,
-                             price_yuan_per_unit_year=1200.0, occupancy_rate=0.6,
-                             cost_share_rate=0.1),
-                IncomeSource(name="advertising", basis="compound", units_per_basis=2.0,
-                             price_yuan_per_unit_year=1500.0, occupancy_rate=0.5),
-                IncomeSource(name="site_fees", basis="compound", units_per_basis=1.0,
-                             price_yuan_per_unit_year=2000.0, occupancy_rate=0.5),
-            )
-        ),
+        public_income=_income(),
     )
+
+
+def shared_staffed_plan() -> Plan:
+    """A shared company with standing posts for every role (the earlier default).
+
+    The company staffs, pooled over each zone's contract, whatever the street, the
+    devices and the volunteers leave of every role, with a 10% margin and a crew fee;
+    gates are staffed 24 hours (access control replaces two of the guards); per-use
+    jobs as in :func:`xinghualing_plan`.
+
+    Returns
+    -------
+    Plan
+    """
+    base = xinghualing_plan()
+    devices = tuple(
+        d.model_copy(update={"replaces_role": "order", "replaced_fte_per_unit": 2.0})
+        if d.name == "access_control" else
+        d.model_copy(update={"replaces_role": "order", "replaced_fte_per_unit": 0.05})
+        if d.name == "cameras" else d
+        for d in base.smart_devices.devices
+    )
+    return base.model_copy(update={
+        "description": "Shared property with standing posts for every role, 24 h staffed gates.",
+        "gate_regime": "staffed_24h",
+        "informal_roles": (),
+        "shared_property": SharedProperty(
+            bundle_by="zone", jobs=_jobs(0.3),
+            standing_roles=("cleaning", "order", "maintenance", "greening", "management"),
+            fixed_fee_yuan_per_bundle_year=24000.0,
+        ),
+        "smart_devices": base.smart_devices.model_copy(update={"devices": devices}),
+    })
+
+
+PLAN_NAMES: Final = {
+    "xinghualing": xinghualing_plan,
+    "shared_staffed": shared_staffed_plan,
+}
+"""Named plans: name -> function that builds the plan."""
+
+
+def plan_names() -> list[str]:
+    """Names of the built-in plans (see :func:`named_plan`)."""
+    return list(PLAN_NAMES)
+
+
+def named_plan(name: str) -> Plan:
+    """A built-in plan by name, or a plan read from a JSON file path.
+
+    Parameters
+    ----------
+    name
+        ``"xinghualing"`` (the default), ``"shared_staffed"``, or the path of a plan
+        JSON file (``.json``).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    propfee.errors.InputError
+        If the name is unknown or the file is not a valid plan.
+    """
+    build = PLAN_NAMES.get(name)
+    if build is not None:
+        return build()
+    from pathlib import Path
+
+    path = Path(name)
+    if path.suffix.lower() == ".json" and path.is_file():
+        return Plan.from_json(path.read_bytes())
+    raise InputError([Problem(None, "plan", name,
+                              f"unknown plan; built-in plans: {', '.join(PLAN_NAMES)}, "
+                              "or the path of a plan JSON file")], what="plan")
+
+
+def default_plan() -> Plan:
+    """The default 4+1 plan: :func:`xinghualing_plan`.
+
+    Returns
+    -------
+    Plan
+    """
+    return xinghualing_plan()
 
 
 def _items(plan: Plan, section: str) -> tuple[BaseModel, ...]:

@@ -1,15 +1,30 @@
-"""Staffing: norms -> staff demand -> headcount -> wage cost, per role.
+"""Staffing: grade norms and gate regimes -> staff demand -> headcount -> staff cost.
 
-Formulas (vectorised over compounds)::
+Demand of each role, from the service grade's norms (vectorised over compounds)::
 
-    demand_fte    = households / units_per_staff                     (per_households)
-                  = floor_area_m2 / units_per_staff                  (per_floor_m2)
-                  = green_area_m2 / units_per_staff                  (per_green_m2)
-                  = gates * post_hours_per_day * 365
-                    / productive_hours_per_staff_year                (per_gate_post)
-    headcount_fte = ceil(demand_fte / step) * step   (step = headcount_step_fte; 0: no rounding)
-    wage_cost_yuan_per_year = headcount_fte * monthly_wage_yuan * 12
-                              * (1 + social_insurance_rate + welfare_rate)
+    cleaning     = floor_area_m2 / cleaning_floor_m2_per_staff              [FTE]
+    maintenance  = floor_area_m2 / maintenance_floor_m2_per_staff           [FTE]
+    greening     = green_area_m2 / greening_green_m2_per_staff              [FTE]
+    management   = households / management_households_per_staff            [FTE]
+    order        = gates * post_hours_per_day(regime) * 365 / guard_hours_per_year
+                   (staffed_24h: 24 h; staffed_16h: 16 h; live_in and device_only: 0,
+                   see propfee.channels.gates)                               [guards]
+
+A role's demand is in full-time staff of the standard 2,000 hours a year, except
+``order``, which counts guards of ``guard_hours_per_year`` each (2,920 h in practice).
+
+Cost of staff (formal hiring, an employment contract)::
+
+    headcount   = ceil(demand / step) * step                (step = headcount_step_fte)
+    pay         = headcount * monthly_wage * 12 * (1 + overtime_pay_multiple
+                  * max(hours - standard_hours, 0) / standard_hours)
+    cost        = pay * (1 + welfare_rate)
+                  + headcount * social_insurance_rate * max(monthly_wage, floor) * 12
+
+Informal hiring (retired workers on a service agreement) pays the hours worked at
+the agreed wage, with no rounding, no social insurance, no welfare and no premium::
+
+    cost        = demand * monthly_wage * 12
 """
 
 from __future__ import annotations
@@ -19,14 +34,15 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from propfee.params.model import RoleParams, StaffingParams
+from propfee.params.model import GateRegime, GradeNorms, HiringMode, ParameterSet, RoleParams
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "POST_HOURS_PER_DAY",
     "ROLES",
-    "annual_wage_cost_yuan",
+    "annual_staff_cost_yuan",
+    "role_demand_fte",
     "round_headcount_fte",
-    "staff_demand_fte",
     "staffing_by_role",
 ]
 
@@ -37,22 +53,35 @@ ROLES: Final = ("cleaning", "order", "maintenance", "greening", "management")
 (维修), greening (绿化), management and customer service (管理/客服)."""
 
 DAYS_PER_YEAR: Final = 365.0
-"""Days a gate post is staffed in a year. [day/year]"""
+"""Days a gate post is kept in a year. [day/year]"""
+
+POST_HOURS_PER_DAY: Final[dict[str, float]] = {
+    "staffed_24h": 24.0, "staffed_16h": 16.0, "live_in": 0.0, "device_only": 0.0,
+}
+"""Hours a day a gate regime needs guards on a post. [h/day]"""
 
 
-def staff_demand_fte(
-    role: RoleParams,
+def role_demand_fte(
+    role: str,
+    grade: GradeNorms,
+    params: ParameterSet,
+    *,
     households: npt.ArrayLike,
     floor_area_m2: npt.ArrayLike,
     green_area_m2: npt.ArrayLike,
     gates: npt.ArrayLike,
+    gate_regime: GateRegime | None = None,
 ) -> FloatArray:
-    """Unrounded staff demand of one role.
+    """Unrounded staff demand of one role at a service grade.
 
     Parameters
     ----------
     role
-        The role's norm.
+        One of :data:`ROLES`.
+    grade
+        The grade's norms.
+    params
+        Parameter set (guard hours).
     households
         Households. [households]
     floor_area_m2
@@ -60,31 +89,40 @@ def staff_demand_fte(
     green_area_m2
         Green area. [m2]
     gates
-        Staffed gates. [gates]
+        Gates. [gates]
+    gate_regime
+        How gates are kept; ``None`` takes the grade's regime.
 
     Returns
     -------
     numpy.ndarray
-        Full-time-equivalent staff needed. [FTE]
+        Staff needed: standard full-time posts, or guards for ``order``. [FTE]
 
     Examples
     --------
-    A 24-hour gate at 2,920 productive hours a guard needs 24 x 365 / 2,920 = 3 guards:
+    A 24-hour gate at 2,920 hours a guard needs 24 x 365 / 2,920 = 3 guards:
 
     >>> from propfee.params import default_parameters
-    >>> float(staff_demand_fte(default_parameters().staffing.order, 100, 1e4, 0, 1)[0])
+    >>> p = default_parameters()
+    >>> float(role_demand_fte("order", p.grades.g3, p, households=100, floor_area_m2=1e4,
+    ...                       green_area_m2=0, gates=1)[0])
     3.0
     """
-    if role.norm == "per_households":
-        driver = households
-    elif role.norm == "per_floor_m2":
-        driver = floor_area_m2
-    elif role.norm == "per_green_m2":
-        driver = green_area_m2
+    if role == "cleaning":
+        driver, per = floor_area_m2, grade.cleaning_floor_m2_per_staff
+    elif role == "maintenance":
+        driver, per = floor_area_m2, grade.maintenance_floor_m2_per_staff
+    elif role == "greening":
+        driver, per = green_area_m2, grade.greening_green_m2_per_staff
+    elif role == "management":
+        driver, per = households, grade.management_households_per_staff
+    elif role == "order":
+        hours = POST_HOURS_PER_DAY[gate_regime or grade.gate_regime]
+        post = hours * DAYS_PER_YEAR / params.labour.guard_hours_per_year
+        return np.atleast_1d(np.asarray(gates, dtype=np.float64) * post)
     else:
-        post_fte = role.post_hours_per_day * DAYS_PER_YEAR / role.productive_hours_per_staff_year
-        return np.atleast_1d(np.asarray(gates, dtype=np.float64) * post_fte)
-    return np.atleast_1d(np.asarray(driver, dtype=np.float64) / role.units_per_staff)
+        raise ValueError(f"unknown role {role!r}; roles are {ROLES}")
+    return np.atleast_1d(np.asarray(driver, dtype=np.float64) / per)
 
 
 def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> FloatArray:
@@ -115,68 +153,87 @@ def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> F
     return np.atleast_1d(np.where(s > 0, np.maximum(rounded, 0.0), d))
 
 
-def annual_wage_cost_yuan(
-    headcount_fte: npt.ArrayLike,
-    monthly_wage_yuan: npt.ArrayLike,
-    social_insurance_rate: npt.ArrayLike,
-    welfare_rate: npt.ArrayLike,
+def annual_staff_cost_yuan(
+    role: str,
+    staff_fte: npt.ArrayLike,
+    params: ParameterSet,
+    hiring: HiringMode,
 ) -> FloatArray:
-    """Employer's annual cost of staff: wages, social insurance, housing fund, welfare.
-
-    ``cost = headcount_fte * monthly_wage_yuan * 12 * (1 + social_insurance_rate + welfare_rate)``
+    """Employer's annual cost of staff of one role (人员费用).
 
     Parameters
     ----------
-    headcount_fte
-        Staff. [FTE]
-    monthly_wage_yuan
-        Gross monthly wage. [yuan/month]
-    social_insurance_rate
-        Employer social insurance and housing fund on wages. [1]
-    welfare_rate
-        Welfare on wages. [1]
+    role
+        One of :data:`ROLES`; ``order`` staff work ``guard_hours_per_year``.
+    staff_fte
+        Headcount (formal) or hours worked in standard posts (informal). [FTE]
+    params
+        Parameter set: wages, on-costs, labour terms.
+    hiring
+        ``"formal"`` or ``"informal"`` (see :data:`propfee.params.model.HiringMode`).
 
     Returns
     -------
     numpy.ndarray
-        Annual staff cost (人员费用). [yuan/year]
+        Annual cost. [yuan/year]
 
     Examples
     --------
-    Three guards at 1,900 yuan/month with 30% + 5% on-costs:
-    3 x 1,900 x 12 x 1.35 = 92,340 yuan a year.
+    One formal cleaner at 2,000 yuan/month, 5% welfare, 30% social insurance on the
+    3,700 yuan floor: 2,000 x 12 x 1.05 + 0.30 x 3,700 x 12 = 25,200 + 13,320 = 38,520.
 
-    >>> float(annual_wage_cost_yuan(3, 1900, 0.30, 0.05)[0])
-    92340.0
+    >>> from propfee.params import default_parameters
+    >>> p = default_parameters()
+    >>> float(annual_staff_cost_yuan("cleaning", 1.0, p, "formal")[0])
+    38520.0
+
+    One guard of 2,920 h at 2,000 yuan/month: 920 overtime hours at 150% add
+    1.5 x 920 / 2,000 = 69% to the pay: 24,000 x 1.69 x 1.05 + 13,320 = 55,908.
+
+    >>> round(float(annual_staff_cost_yuan("order", 1.0, p, "formal")[0]), 2)
+    55908.0
     """
-    h = np.asarray(headcount_fte, dtype=np.float64)
-    return np.atleast_1d(
-        h * np.asarray(monthly_wage_yuan, dtype=np.float64) * 12.0
-        * (1.0 + np.asarray(social_insurance_rate) + np.asarray(welfare_rate))
-    )
+    rp: RoleParams = getattr(params.staffing, role)
+    staff = np.asarray(staff_fte, dtype=np.float64)
+    wage_year = rp.monthly_wage_yuan * 12.0
+    if hiring == "informal":
+        return np.atleast_1d(staff * wage_year)
+    lab = params.labour
+    hours = lab.guard_hours_per_year if role == "order" else lab.standard_hours_per_year
+    overtime = max(hours - lab.standard_hours_per_year, 0.0) / lab.standard_hours_per_year
+    pay = wage_year * (1.0 + lab.overtime_pay_multiple * overtime)
+    base = max(rp.monthly_wage_yuan, lab.social_insurance_floor_yuan_per_month) * 12.0
+    st = params.staffing
+    per_head = pay * (1.0 + st.welfare_rate) + st.social_insurance_rate * base
+    return np.atleast_1d(staff * per_head)
 
 
 def staffing_by_role(
-    staffing: StaffingParams,
+    params: ParameterSet,
+    grade: GradeNorms,
+    hiring: HiringMode,
+    *,
     households: FloatArray,
     floor_area_m2: FloatArray,
     green_area_m2: FloatArray,
     gates: FloatArray,
+    gate_regime: GateRegime | None = None,
 ) -> dict[str, tuple[FloatArray, FloatArray, FloatArray]]:
-    """Demand, headcount and annual wage cost of every role.
+    """Demand, headcount and annual cost of every role of a stand-alone company.
+
+    Formal hiring rounds each role up to its posts; informal hiring pays the demand.
 
     Returns
     -------
     dict
-        ``role -> (demand_fte [FTE], headcount_fte [FTE], wage_cost [yuan/year])``.
+        ``role -> (demand [FTE], headcount [FTE], cost [yuan/year])``.
     """
     result = {}
     for name in ROLES:
-        role: RoleParams = getattr(staffing, name)
-        demand = staff_demand_fte(role, households, floor_area_m2, green_area_m2, gates)
-        head = round_headcount_fte(demand, role.headcount_step_fte)
-        cost = annual_wage_cost_yuan(
-            head, role.monthly_wage_yuan, staffing.social_insurance_rate, staffing.welfare_rate
-        )
-        result[name] = (demand, head, cost)
+        demand = role_demand_fte(name, grade, params, households=households,
+                                 floor_area_m2=floor_area_m2, green_area_m2=green_area_m2,
+                                 gates=gates, gate_regime=gate_regime)
+        step = getattr(params.staffing, name).headcount_step_fte
+        head = round_headcount_fte(demand, step) if hiring == "formal" else demand
+        result[name] = (demand, head, annual_staff_cost_yuan(name, head, params, hiring))
     return result

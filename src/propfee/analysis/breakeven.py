@@ -109,10 +109,11 @@ def break_even(
         bundle = np.repeat(np.arange(n * len(ks)), np.tile(ks, n))
         member = np.repeat(np.arange(n), ks.sum())
         costs = contract_costs(
-            bundle, member, n * len(ks), residual_fte=game.residual_fte,
+            bundle, member, n * len(ks), standing_fte=game.residual_fte,
             households=game.households, x_m=np.zeros(n), y_m=np.zeros(n),
-            jobs_yuan=game.jobs_yuan, fixed_fee_yuan=game.shared.fixed_fee_yuan_per_bundle_year,
-            shared=game.shared, staffing=game.staffing,
+            jobs_yuan=game.jobs_yuan, callout_yuan=game.callout_yuan,
+            fixed_fee_yuan=game.shared.fixed_fee_yuan_per_bundle_year,
+            shared=game.shared, params=game.params,
         ).total_yuan.reshape(n, len(ks))
         surplus = (game.income_yuan - game.other_cash_yuan)[:, None] * ks[None, :] - costs
         ok = surplus >= 0

@@ -140,23 +140,24 @@ def year_components(
     for t in range(horizon_years):
         out = budget_arrays(table, resolved, _shift(params, t), OPTIONAL_CHANNELS)
         for spec, value in out.lines.items():
-            code = spec.code
-            if code.startswith(("contract_staff_", "contract_margin")):
+            if (spec.kind == "standing" and spec.category in ("staff", "margin")) \
+                    or spec.kind == "informal":
                 staff[t] += value
             elif spec.payer == "volunteers_in_kind":
                 in_kind[t] += value
             elif spec.payer == "street_office":
                 street[t] += value
-            elif code.startswith("job_"):
-                name = code[len("job_"):]
-                uses = out.job_uses[name]
-                job_uses.setdefault(name, np.zeros(shape))[t] = uses
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    job_price[name] = np.where(uses > 0, value / np.where(uses > 0, uses, 1), 0.0)
-            elif code.endswith("_capital") and spec.channel == "smart_devices":
+            elif spec.kind == "per_use":
+                continue  # priced per use below, from the job's own figures
+            elif spec.kind == "capital" and spec.channel == "smart_devices":
                 continue  # capital is scheduled as replacements, not annualised
             elif spec.payer in ("residents_fees", "fund_pool"):
                 other[t] += value
+        for name, uses in out.job_uses.items():
+            job_uses.setdefault(name, np.zeros(shape))[t] = uses
+            value = out.details[f"job_yuan:{name}"]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                job_price[name] = np.where(uses > 0, value / np.where(uses > 0, uses, 1), 0.0)
         for name, value in out.income_by_source.items():
             income.setdefault(name, np.zeros(shape))[t] = value
         if t == 0:

@@ -114,8 +114,8 @@ def coverage_levels(
     sd = uncertainty.volunteer_coverage_sd
     count = uncertainty.coverage_levels if sd > 0 else 1
     tasks = plan.self_governance.tasks
-    top = max((t.coverage_rate for t in tasks), default=1.0)
-    cap = 1.0 / top if top > 0 else 1.0
+    total_share = sum(t.share for t in tasks)
+    cap = 1.0 / total_share if total_share > 0 else 1.0
     q = (np.arange(count) + 0.5) / count
     from statistics import NormalDist
 
@@ -126,9 +126,9 @@ def coverage_levels(
     for mult in multipliers:
         values = dict(base_resolved.values)
         for task in tasks:
-            key = f"self_governance.{task.name}.coverage_rate"
+            key = f"self_governance.{task.name}.share"
             values[key] = np.clip(base_resolved.value("self_governance", task.name,
-                                                      "coverage_rate") * mult, 0.0, 1.0)
+                                                      "share") * mult, 0.0, 1.0)
         resolved = type(base_resolved)(plan, values, base_resolved.bundle_code,
                                        base_resolved.bundle_ids,
                                        base_resolved.bundle_fixed_fee_yuan)

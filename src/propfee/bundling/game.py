@@ -20,12 +20,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from propfee.bundling.cost import ContractCosts, contract_costs
+from propfee.baseline import effective_fee_inputs
+from propfee.budget import budget_arrays
+from propfee.channels.contract import ContractCosts, contract_costs
 from propfee.channels.shared_property import SharedProperty
 from propfee.compound import CompoundTable, validate_compounds
 from propfee.errors import InputError, Problem
+from propfee.fees import annual_fee_billed_yuan
 from propfee.params import ParameterSet, default_parameters
-from propfee.params.model import StaffingParams
 from propfee.plan import Plan, default_plan, resolve_plan
 
 __all__ = ["BundleGame", "padded_to_long"]
@@ -56,7 +58,7 @@ class BundleGame:
     ids
         Compound ids.
     residual_fte
-        Role -> demand left for the contract company. [FTE]
+        Role -> demand for the contract's standing posts. [FTE]
     households
         Households. [households]
     floor_area_m2
@@ -64,7 +66,10 @@ class BundleGame:
     x_m, y_m
         Location. [m]
     jobs_yuan
-        Per-use jobs at the contract's discount. [yuan/year]
+        Per-use jobs at the contract's discount, call-outs excluded. [yuan/year]
+    callout_yuan
+        Call-outs of those jobs at the contract's discount, before a bundle shares
+        them. [yuan/year]
     jobs_at_market_yuan
         The same jobs at market price. [yuan/year]
     other_cash_yuan
@@ -74,8 +79,8 @@ class BundleGame:
         Fee collected plus public income. [yuan/year]
     shared
         Contract terms.
-    staffing
-        Norms and wages.
+    params
+        Parameter set (wages, labour terms, market pricing).
     """
 
     ids: npt.NDArray[np.str_]
@@ -85,11 +90,12 @@ class BundleGame:
     x_m: FloatArray
     y_m: FloatArray
     jobs_yuan: FloatArray
+    callout_yuan: FloatArray
     jobs_at_market_yuan: FloatArray
     other_cash_yuan: FloatArray
     income_yuan: FloatArray
     shared: SharedProperty
-    staffing: StaffingParams
+    params: ParameterSet
 
     @classmethod
     def from_district(
@@ -109,9 +115,6 @@ class BundleGame:
         params
             Parameter set.
         """
-        from propfee.baseline import effective_fee_inputs
-        from propfee.budget import budget_arrays
-        from propfee.fees import annual_fee_billed_yuan
 
         plan = plan or default_plan()
         params = params or default_parameters()
@@ -120,27 +123,35 @@ class BundleGame:
         alone = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
             update={"bundle_by": "none", "bundles": ()})})
         out = budget_arrays(table, resolve_plan(alone, table), params)
-        jobs = sum((v for s, v in out.lines.items() if s.code.startswith("job_")),
-                   start=np.zeros(len(table)))
+        zero = np.zeros(len(table))
+        jobs = sum((v for k, v in out.details.items() if k.startswith("job_unit:")), start=zero)
+        callouts = sum((v for k, v in out.details.items() if k.startswith("job_callout:")),
+                       start=zero)
         other = sum((v for s, v in out.lines.items()
                      if s.payer in ("residents_fees", "fund_pool")
-                     and not s.code.startswith(("job_", "contract_"))),
-                    start=np.zeros(len(table)))
+                     and s.kind not in ("per_use", "standing")),
+                    start=zero)
+        standing = {role: (out.residual_fte[role] if role in plan.shared_property.standing_roles
+                           else zero) for role in out.residual_fte}
+        for (channel, role), taken in out.replaced_fte.items():
+            if channel == "shared_property" and role in plan.shared_property.standing_roles:
+                standing[role] = standing[role] + taken
         rate, coll = effective_fee_inputs(table, params)
         fees = annual_fee_billed_yuan(table.array("floor_area_m2"), rate) * coll
         return cls(
             ids=table.ids,
-            residual_fte=out.residual_fte,
+            residual_fte=standing,
             households=table.array("households"),
             floor_area_m2=table.array("floor_area_m2"),
             x_m=table.array("x_m"),
             y_m=table.array("y_m"),
             jobs_yuan=jobs,
+            callout_yuan=callouts,
             jobs_at_market_yuan=out.jobs_at_market_yuan,
             other_cash_yuan=other,
             income_yuan=fees + out.public_income_yuan,
             shared=plan.shared_property,
-            staffing=params.staffing,
+            params=params,
         )
 
     def __len__(self) -> int:
@@ -167,10 +178,10 @@ class BundleGame:
         """Contract cost components of many sets (padded index matrix, ``-1`` = empty)."""
         bundle, member, k = padded_to_long(candidates)
         return contract_costs(
-            bundle, member, k, residual_fte=self.residual_fte, households=self.households,
-            x_m=self.x_m, y_m=self.y_m, jobs_yuan=self.jobs_yuan,
+            bundle, member, k, standing_fte=self.residual_fte, households=self.households,
+            x_m=self.x_m, y_m=self.y_m, jobs_yuan=self.jobs_yuan, callout_yuan=self.callout_yuan,
             fixed_fee_yuan=self.shared.fixed_fee_yuan_per_bundle_year, shared=self.shared,
-            staffing=self.staffing,
+            params=self.params,
         )
 
     def costs(self, candidates: npt.ArrayLike) -> FloatArray:

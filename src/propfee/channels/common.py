@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Final, Literal
 
 import numpy as np
@@ -9,14 +10,18 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from propfee.compound import CompoundTable
+from propfee.params.model import ParameterSet
 
 __all__ = [
     "BASES",
     "CHANNELS",
+    "KINDS",
     "PAYERS",
     "Basis",
     "Category",
     "Channel",
+    "Kind",
+    "LineSpec",
     "Payer",
     "PlanModel",
     "Role",
@@ -56,8 +61,61 @@ Category = Literal[
 ]
 """An official cost category (see :data:`propfee.costs.COST_CATEGORIES`)."""
 
-Basis = Literal["compound", "household", "gate", "building", "stairwell_unit", "parking_space"]
-"""What a per-unit quantity is counted against: ``units = units_per_basis x quantity``."""
+Kind = Literal["per_use", "standing", "informal", "running", "capital", "in_kind", "service"]
+"""What kind of spending a line is.
+
+- ``per_use``: professional jobs charged per use (and their call-out fees);
+- ``standing``: standing posts of a contract (staff, margin, crew fee, travel);
+- ``informal``: hours of retired workers on a service agreement, hired by the compound;
+- ``running``: running costs, materials, insurance of the compound and its devices;
+- ``capital``: annualised capital of devices;
+- ``in_kind``: volunteer time valued at the shadow wage (no cash);
+- ``service``: a service the street office provides.
+"""
+
+KINDS: Final[tuple[Kind, ...]] = (
+    "per_use", "standing", "informal", "running", "capital", "in_kind", "service"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineSpec:
+    """What a budget line is, declared once where the line is made.
+
+    Attributes
+    ----------
+    code
+        Line code, unique within a budget.
+    channel
+        How the service is delivered.
+    category
+        Official cost category.
+    payer
+        Who bears it.
+    kind
+        What kind of spending it is.
+    """
+
+    code: str
+    channel: Channel
+    category: Category
+    payer: Payer
+    kind: Kind
+
+
+Basis = Literal[
+    "compound", "household", "gate", "building", "stairwell_unit", "parking_space", "lift",
+    "floor_10000_m2", "green_m2", "tree", "pipe_m", "roof_m2", "road_m2",
+]
+"""What a per-unit quantity is counted against: ``units = units_per_basis x quantity``.
+
+Counted from the compound's fields: ``household``, ``gate``, ``building``,
+``stairwell_unit``, ``parking_space``, ``lift``; ``floor_10000_m2`` = floor area / 10,000;
+``green_m2`` = green area; derived with the parameter set's ``quantities``:
+``tree`` = green area / green_m2_per_tree; ``pipe_m`` = stairwell units x storeys x
+pipe_m_per_stairwell_unit_storey; ``roof_m2`` = floor area / storeys;
+``road_m2`` = floor area x road_m2_per_floor_m2.
+"""
 
 BASES: Final[dict[str, str]] = {
     "compound": "",
@@ -66,6 +124,8 @@ BASES: Final[dict[str, str]] = {
     "building": "buildings",
     "stairwell_unit": "stairwell_units",
     "parking_space": "parking_spaces",
+    "lift": "lifts",
+    "green_m2": "green_area_m2",
 }
 
 Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
@@ -89,7 +149,7 @@ def unique_names(items: tuple[BaseModel, ...], key: str = "name") -> None:
         raise ValueError(f"{key}s must be unique, got {names}")
 
 
-def basis_quantity(table: CompoundTable, basis: Basis) -> FloatArray:
+def basis_quantity(table: CompoundTable, basis: Basis, params: ParameterSet) -> FloatArray:
     """How many of ``basis`` each compound has (1 per compound for ``"compound"``).
 
     Parameters
@@ -97,14 +157,41 @@ def basis_quantity(table: CompoundTable, basis: Basis) -> FloatArray:
     table
         Validated compounds.
     basis
-        The counting basis.
+        The counting basis (see :data:`Basis`).
+    params
+        Parameter set (``quantities`` for derived bases).
 
     Returns
     -------
     numpy.ndarray
-        Quantity per compound. [households], [gates], [buildings], [units] or [spaces]
+        Quantity per compound, in the unit the basis names.
+
+    Examples
+    --------
+    >>> from propfee.compound import validate_compounds, Compound
+    >>> from propfee.params import default_parameters
+    >>> t = validate_compounds(Compound(compound_id="a", households=96, floor_area_m2=7200.0,
+    ...     build_year=1990, stairwell_units=4, storeys=6, green_area_m2=800.0))
+    >>> p = default_parameters()
+    >>> [float(basis_quantity(t, b, p)[0]) for b in ("pipe_m", "roof_m2", "tree")]
+    [288.0, 1200.0, 20.0]
     """
-    column = BASES[basis]
-    if not column:
+    column = BASES.get(basis)
+    if column == "":
         return np.ones(len(table), dtype=np.float64)
-    return table.array(column)
+    if column is not None:
+        return table.array(column)
+    q = params.quantities
+    floor = table.array("floor_area_m2")
+    if basis == "floor_10000_m2":
+        return floor / 10000.0
+    if basis == "tree":
+        return table.array("green_area_m2") / q.green_m2_per_tree
+    if basis == "pipe_m":
+        return (table.array("stairwell_units") * table.array("storeys")
+                * q.pipe_m_per_stairwell_unit_storey)
+    if basis == "roof_m2":
+        return floor / table.array("storeys")
+    if basis == "road_m2":
+        return floor * q.road_m2_per_floor_m2
+    raise ValueError(f"unknown basis {basis!r}")

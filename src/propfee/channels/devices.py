@@ -9,20 +9,37 @@ Formulas (per compound and device)::
     replaced_fte   = min(units * replaced_fte_per_unit, demand left)   (of ``replaces_role``)
 
 Annualised capital is paid by the ``capital_funder`` (the renovation programme or the
-compound's fund pool); running costs by the fund pool.
+compound's fund pool); running costs by the fund pool. A ``device_only`` gate regime
+needs this channel (without it the gates fall back to the grade's regime) and adds
+the remote help of each gate, paid by the fund pool.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Basis, Name, NonNeg, PlanModel, Rate, Role, unique_names
+from propfee._arrays import compact
+from propfee.channels.common import (
+    Basis,
+    LineSpec,
+    Name,
+    NonNeg,
+    PlanModel,
+    Rate,
+    Role,
+    basis_quantity,
+    unique_names,
+)
+from propfee.channels.gates import gate_running_yuan
 
-__all__ = ["Device", "SmartDevices", "capital_recovery_factor"]
+if TYPE_CHECKING:
+    from propfee.channels.context import ChannelInputs
+
+__all__ = ["Device", "SmartDevices", "apply", "capital_recovery_factor"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -118,3 +135,27 @@ class SmartDevices(PlanModel):
     def _unique(cls, devices: tuple[Device, ...]) -> tuple[Device, ...]:
         unique_names(devices)
         return devices
+
+
+def apply(ctx: ChannelInputs) -> None:
+    """Add every device's capital and running lines and the staff it replaces."""
+    if "smart_devices" not in ctx.on:
+        return
+    sd = ctx.plan.plan.smart_devices
+    for dev in sd.devices:
+        v = ctx.plan.item("smart_devices", dev.name)
+        units = v["units_per_basis"] * basis_quantity(ctx.table, dev.basis, ctx.params)
+        crf = capital_recovery_factor(sd.discount_rate, compact(v["service_life_years"]))
+        capital = units * v["capital_cost_yuan_per_unit"]
+        ctx.details[f"device_capital:{dev.name}"] = capital
+        ctx.details[f"device_life:{dev.name}"] = v["service_life_years"]
+        ctx.add(LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
+                         dev.capital_funder, "capital"), capital * crf)
+        ctx.add(LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep", "fund_pool",
+                         "running"), units * v["running_cost_yuan_per_unit_year"])
+        if dev.replaces_role is not None:
+            ctx.take("smart_devices", dev.replaces_role, units * v["replaced_fte_per_unit"])
+    if ctx.gate_regime == "device_only":
+        _, remote = gate_running_yuan("device_only", ctx.table.array("gates"), ctx.params)
+        ctx.add(LineSpec("gate_remote_help", "smart_devices", "order", "fund_pool", "running"),
+                remote)

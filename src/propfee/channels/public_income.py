@@ -11,13 +11,24 @@ Code art. 282); it is paid into the compound fund pool.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Basis, Name, NonNeg, PlanModel, Rate, unique_names
+from propfee.channels.common import (
+    Basis,
+    Name,
+    NonNeg,
+    PlanModel,
+    Rate,
+    basis_quantity,
+    unique_names,
+)
 
-__all__ = ["IncomeSource", "PublicIncome"]
+if TYPE_CHECKING:
+    from propfee.channels.context import ChannelInputs
+
+__all__ = ["IncomeSource", "PublicIncome", "apply"]
 
 
 class IncomeSource(PlanModel):
@@ -63,3 +74,16 @@ class PublicIncome(PlanModel):
     def _unique(cls, sources: tuple[IncomeSource, ...]) -> tuple[IncomeSource, ...]:
         unique_names(sources)
         return sources
+
+
+def apply(ctx: ChannelInputs) -> None:
+    """Add every source's net income to the compound's income (see the module formula)."""
+    if "public_income" not in ctx.on:
+        return
+    for src in ctx.plan.plan.public_income.sources:
+        v = ctx.plan.item("public_income", src.name)
+        net = (v["units_per_basis"] * basis_quantity(ctx.table, src.basis, ctx.params)
+               * v["price_yuan_per_unit_year"] * v["occupancy_rate"]
+               * (1.0 - v["cost_share_rate"]))
+        ctx.details[f"income:{src.name}"] = net
+        ctx.income_yuan = ctx.income_yuan + net

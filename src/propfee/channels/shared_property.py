@@ -1,40 +1,59 @@
-"""Channel 2, shared property (共享物业承接管): one company, one contract, several compounds.
+"""Channel 2, shared property (共享物业承接管): one company, one agreement, several compounds.
 
-Neighbouring compounds are bundled under one contract. The company staffs the work
-that volunteers, devices and the street do not take over; because posts are sized on
-the *bundle's* pooled demand, fractional needs of small compounds pool into whole
-posts. Professional jobs (pipe dredging, wall repair, road levelling) are charged per
-use, below market price.
+As the district runs it, the shared company's service is a catalogue of professional
+jobs charged **per use, below market price** (pipe dredging, wall repair, road
+levelling...). What a bundle shares is the company: its call-outs and travel. Standing
+posts (cleaners, guards, a site manager) are an explicit, optional part of a contract
+(``standing_roles``), not the default.
 
-Formulas::
+Per compound and job (all money [yuan/year])::
 
-    residual_fte[i, role]  = demand left after street, devices and volunteers
-    bundle_fte[b, role]    = ceil(sum_i residual_fte / step) * step    (step: the role's
-                             headcount_step_fte; one compound alone = stand-alone rounding)
-    bundle_staff_yuan[b]   = bundle_fte * monthly_wage * 12 * (1 + social_insurance + welfare)
-    margin[b]              = contract_margin_rate * bundle_staff_yuan  (all-in: margin, taxes)
-    crews[b]               = max(ceil(households / households_per_crew),
-                                 ceil(members / compounds_per_crew))
-    fixed[b]               = fixed_fee_yuan_per_bundle_year * crews
-    travel[b]              = travel_yuan_per_m_year * (members - 1) * spread_m
-    compound shares        = staff split in fen by residual_fte; margin with its staff;
-                             fixed fee and travel split in fen by floor area
-    uses_per_year          = uses_per_10000_m2_year * floor_area_m2 / 10,000
-                             * (1 + age_growth_per_year * age_years)
-    job_yuan               = uses_per_year * market_price_yuan_per_use * (1 - discount_rate)
+    quantity     = units of the job's basis (propfee.channels.common.basis_quantity)
+    uses         = quantity * uses_per_basis_year * min(1 + age_growth_per_year * age,
+                   age_factor_cap)                                        [uses/year]
+    visits_alone = uses / uses_per_visit                                  [visits/year]
+    job          = uses * market_price_yuan_per_use * (1 - discount_rate)
+    call_out     = visits_alone * callout_yuan_per_visit * (1 - discount_rate)
+                   / min(members of the bundle, compounds_per_visit)
+    at market    = uses * market_price_yuan_per_use + visits_alone * callout_yuan_per_visit
+
+A bundle's company combines the visits of up to ``compounds_per_visit`` members into
+one trip, so each member pays its call-outs divided by that number: this is where
+bundling saves on per-use work. The standing part of a contract (posts, margin, crew
+fee, travel) is priced by :func:`propfee.channels.contract.contract_costs`.
+
+With the channel switched off (a what-if, and the empty coalition of the channel
+credit) a market company serves each compound alone: jobs and call-outs at market
+price, standing posts rounded per compound with the market's margin and taxes.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Name, NonNeg, PlanModel, Rate, unique_names
+from propfee._arrays import sum_arrays
+from propfee.channels.common import (
+    Basis,
+    LineSpec,
+    Name,
+    NonNeg,
+    PlanModel,
+    Rate,
+    Role,
+    basis_quantity,
+    unique_names,
+)
+from propfee.channels.contract import contract_costs
+from propfee.money import GroupLayout, fen_to_yuan, yuan_to_fen
 
-__all__ = ["Bundle", "PerUseJob", "SharedProperty", "expected_uses_per_year"]
+if TYPE_CHECKING:
+    from propfee.channels.context import ChannelInputs
+
+__all__ = ["Bundle", "PerUseJob", "SharedProperty", "apply", "expected_uses_per_year"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -46,21 +65,33 @@ class PerUseJob(PlanModel):
     ----------
     name
         Job name (``pipe_dredging``, ``wall_repair``, ``road_levelling``...).
-    market_price_yuan_per_use
-        What a market company charges for one use. [yuan/use]
-    discount_rate
-        The shared contract's discount below market price. [1]
-    uses_per_10000_m2_year
-        Expected uses per 10,000 m2 of floor area in a new compound. [uses/(10,000 m2 year)]
+    basis
+        What uses are counted against (``building``, ``pipe_m``, ``tree``...).
+    uses_per_basis_year
+        Expected uses per unit of the basis a year in a new compound. [uses/(unit year)]
     age_growth_per_year
         Growth of the use rate per year of building age. [1/year]
+    age_factor_cap
+        Upper limit of the age factor ``1 + age_growth_per_year * age``. [1]
+    market_price_yuan_per_use
+        What a market company charges for one use, call-out excluded. [yuan/use]
+    discount_rate
+        The shared contract's discount below market price. [1]
+    callout_yuan_per_visit
+        Market call-out fee of one visit (travel, mobilisation). [yuan/visit]
+    uses_per_visit
+        Uses one visit does in one compound (20 trees pruned in one visit). [uses/visit]
     """
 
     name: Name
+    basis: Basis
+    uses_per_basis_year: NonNeg
+    age_growth_per_year: NonNeg = 0.0
+    age_factor_cap: Annotated[float, Field(ge=1.0, allow_inf_nan=False)] = 3.0
     market_price_yuan_per_use: NonNeg
     discount_rate: Rate
-    uses_per_10000_m2_year: NonNeg
-    age_growth_per_year: NonNeg = 0.0
+    callout_yuan_per_visit: NonNeg = 0.0
+    uses_per_visit: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
 
 
 class Bundle(PlanModel):
@@ -92,11 +123,17 @@ class SharedProperty(PlanModel):
         compounds in no bundle are alone).
     bundles
         Explicit bundles (``bundle_by="explicit"``).
+    standing_roles
+        Roles the company staffs with standing posts, pooled over the bundle; empty
+        (the default): the contract is per-use jobs only.
+    compounds_per_visit
+        Members whose jobs one visit of the company can combine. [compounds/visit]
     fixed_fee_yuan_per_bundle_year
-        The company's fixed fee per contract (site office, shared manager, equipment),
-        split among members by floor area. [yuan/year]
+        The company's fixed fee per crew of a contract with standing posts (site
+        office, shared manager, equipment), split among members by floor area. [yuan/year]
     contract_margin_rate
-        All-in margin of the company on the staff it provides (profit and taxes). [1]
+        All-in margin of the company on the standing staff it provides (profit and
+        taxes). [1]
     travel_yuan_per_m_year
         Travel and coordination cost of a contract per metre of spread per extra member:
         ``travel = travel_yuan_per_m_year * (members - 1) * spread_m``, where the spread
@@ -118,7 +155,9 @@ class SharedProperty(PlanModel):
 
     bundle_by: Literal["none", "zone", "street", "explicit"] = "zone"
     bundles: Annotated[tuple[Bundle, ...], Field(strict=False)] = ()
-    fixed_fee_yuan_per_bundle_year: NonNeg = 24000.0
+    standing_roles: Annotated[tuple[Role, ...], Field(strict=False)] = ()
+    compounds_per_visit: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 3.0
+    fixed_fee_yuan_per_bundle_year: NonNeg = 0.0
     contract_margin_rate: Rate = 0.10
     travel_yuan_per_m_year: NonNeg = 2.0
     households_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1500.0
@@ -147,26 +186,43 @@ class SharedProperty(PlanModel):
         return bundles
 
 
+def age_factor_capped(
+    age_years: npt.ArrayLike, growth_per_year: npt.ArrayLike, cap: npt.ArrayLike
+) -> FloatArray:
+    """``min(1 + growth_per_year * age_years, cap)``. [1]
+
+    Examples
+    --------
+    >>> age_factor_capped([0, 34, 100], 0.04, 2.0).tolist()
+    [1.0, 2.0, 2.0]
+    """
+    return np.atleast_1d(np.minimum(
+        1.0 + np.asarray(growth_per_year, dtype=np.float64) * np.asarray(age_years), cap))
+
+
 def expected_uses_per_year(
-    uses_per_10000_m2_year: npt.ArrayLike,
-    floor_area_m2: npt.ArrayLike,
+    quantity: npt.ArrayLike,
+    uses_per_basis_year: npt.ArrayLike,
     age_years: npt.ArrayLike,
     age_growth_per_year: npt.ArrayLike,
+    age_factor_cap: npt.ArrayLike = np.inf,
 ) -> FloatArray:
     """Expected uses of a per-use job in a year, growing with size and age.
 
-    ``uses = uses_per_10000_m2_year * floor_area_m2 / 10,000 * (1 + age_growth_per_year * age)``
+    ``uses = quantity * uses_per_basis_year * min(1 + age_growth_per_year * age, cap)``
 
     Parameters
     ----------
-    uses_per_10000_m2_year
-        Base rate. [uses/(10,000 m2 year)]
-    floor_area_m2
-        Floor area. [m2]
+    quantity
+        Units of the job's basis. [units]
+    uses_per_basis_year
+        Base rate in a new compound. [uses/(unit year)]
     age_years
         Building age. [year]
     age_growth_per_year
         Growth per year of age. [1/year]
+    age_factor_cap
+        Upper limit of the age factor. [1]
 
     Returns
     -------
@@ -175,14 +231,91 @@ def expected_uses_per_year(
 
     Examples
     --------
-    2 dredgings per 10,000 m2 a year, 10,000 m2, 34 years old, +5% a year of age:
-    2 x 1 x (1 + 0.05 x 34) = 5.4 uses a year.
+    4 buildings, one dredging a building a year when new, 34 years old, +5% a year of
+    age, capped at 3: 4 x 1 x min(1 + 0.05 x 34, 3) = 4 x 2.7 = 10.8 uses a year.
 
-    >>> round(float(expected_uses_per_year(2.0, 10000.0, 34, 0.05)[0]), 6)
-    5.4
+    >>> round(float(expected_uses_per_year(4, 1.0, 34, 0.05, 3.0)[0]), 6)
+    10.8
     """
     return np.atleast_1d(
-        np.asarray(uses_per_10000_m2_year, dtype=np.float64)
-        * np.asarray(floor_area_m2, dtype=np.float64) / 10000.0
-        * (1.0 + np.asarray(age_growth_per_year) * np.asarray(age_years, dtype=np.float64))
+        np.asarray(quantity, dtype=np.float64) * np.asarray(uses_per_basis_year)
+        * age_factor_capped(age_years, age_growth_per_year, age_factor_cap)
     )
+
+
+def apply(ctx: ChannelInputs) -> None:
+    """Price the per-use jobs and the standing part of each contract; split it in fen.
+
+    Needs every other channel's take of demand first: standing posts staff what is
+    left of the ``standing_roles``. Where the contract has jobs and no standing
+    maintenance posts, the jobs meet what is left of the maintenance demand.
+    """
+    shared_on = "shared_property" in ctx.on
+    sp = ctx.plan.plan.shared_property
+    n = len(ctx)
+    age = ctx.age_years
+    if shared_on:
+        code, n_bundles, fixed = ctx.plan.bundle_code, len(ctx.plan.bundle_ids), \
+            ctx.plan.bundle_fixed_fee_yuan
+    else:  # a market company serves each compound alone
+        code, n_bundles = np.arange(n, dtype=np.int64), n
+        fixed = np.full(n, sp.fixed_fee_yuan_per_bundle_year)
+    members = np.bincount(code, minlength=n_bundles)[code].astype(np.float64)
+    sharing = np.minimum(members, sp.compounds_per_visit) if shared_on else np.ones(n)
+    for job in sp.jobs:
+        v = ctx.plan.item("shared_property", job.name)
+        uses = expected_uses_per_year(basis_quantity(ctx.table, job.basis, ctx.params),
+                                      v["uses_per_basis_year"], age,
+                                      v["age_growth_per_year"], v["age_factor_cap"])
+        visits = uses / v["uses_per_visit"]
+        unit = uses * v["market_price_yuan_per_use"]
+        callout = visits * v["callout_yuan_per_visit"]
+        ctx.details[f"uses:{job.name}"] = uses
+        ctx.jobs_at_market_yuan = ctx.jobs_at_market_yuan + unit + callout
+        keep = 1.0 - v["discount_rate"] if shared_on else 1.0
+        ctx.details[f"job_unit:{job.name}"] = unit * keep
+        ctx.details[f"job_callout:{job.name}"] = callout * keep
+        ctx.details[f"job_yuan:{job.name}"] = unit * keep + callout * keep / sharing
+        ctx.add(LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool", "per_use"),
+                unit * keep)
+        ctx.add(LineSpec(f"job_{job.name}_callout", "shared_property", "upkeep", "fund_pool",
+                         "per_use"), callout * keep / sharing)
+    if sp.jobs and "maintenance" not in sp.standing_roles:
+        # The catalogue of jobs is how the company meets the maintenance work.
+        ctx.take("shared_property", "maintenance", ctx.remaining["maintenance"])
+    standing = {role: (ctx.remaining[role] if role in sp.standing_roles else np.zeros(n))
+                for role in ctx.remaining}
+    for role in sp.standing_roles:
+        ctx.take("shared_property", role, ctx.remaining[role])
+    if not sp.standing_roles:
+        return
+    floor = ctx.table.array("floor_area_m2")
+    t = ctx.table
+    contract = contract_costs(
+        code, np.arange(n), n_bundles, standing_fte=standing, households=t.array("households"),
+        x_m=t.array("x_m"), y_m=t.array("y_m"), fixed_fee_yuan=fixed, shared=sp,
+        params=ctx.params, market=not shared_on,
+    )
+    roles = list(sp.standing_roles)
+    layout = GroupLayout(code, t.frame["compound_id"], n_bundles)
+    staff_fen = layout.allocate(
+        np.stack([yuan_to_fen(contract.staff_by_role_yuan[r]) for r in roles]),
+        np.stack([standing[r] for r in roles]),
+    )
+    for role, share in zip(roles, staff_fen, strict=True):
+        ctx.lines_fen[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
+                               "residents_fees", "standing")] = share
+    staff_share = sum_arrays(fen_to_yuan(staff_fen), like=floor)
+    other_fen = layout.allocate(
+        yuan_to_fen(np.stack([contract.margin_yuan, contract.fixed_yuan, contract.travel_yuan])),
+        np.stack([staff_share, floor, floor]),
+    )
+    for spec, share in zip((
+        LineSpec("contract_margin", "shared_property", "margin", "residents_fees", "standing"),
+        LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees",
+                 "standing"),
+        LineSpec("contract_travel", "shared_property", "other", "residents_fees", "standing"),
+    ), other_fen, strict=True):
+        ctx.lines_fen[spec] = share
+    for spec, share in ctx.lines_fen.items():
+        ctx.add(spec, fen_to_yuan(share))

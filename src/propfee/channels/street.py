@@ -7,18 +7,33 @@ Formulas (per compound and item)::
     per compound:   cost = price_yuan
     replaced demand of ``replaces_role`` = replaced_share * the role's demand
 
-All of it is paid by the street office.
+All of it is paid by the street office. With the channel switched off (a what-if,
+and the empty coalition of the channel credit) the compound's fund pool pays the same
+services and the street takes over no demand: moving a cost to the street is not a saving.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from propfee.channels.common import Category, Name, NonNeg, PlanModel, Rate, Role, unique_names
+from propfee.channels.common import (
+    Category,
+    LineSpec,
+    Name,
+    NonNeg,
+    PlanModel,
+    Rate,
+    Role,
+    unique_names,
+)
+from propfee.staffing import DAYS_PER_YEAR
 
-__all__ = ["StreetFallback", "StreetItem"]
+if TYPE_CHECKING:
+    from propfee.channels.context import ChannelInputs
+
+__all__ = ["StreetFallback", "StreetItem", "apply"]
 
 
 class StreetItem(PlanModel):
@@ -68,3 +83,24 @@ class StreetFallback(PlanModel):
     def _unique(cls, items: tuple[StreetItem, ...]) -> tuple[StreetItem, ...]:
         unique_names(items)
         return items
+
+
+def apply(ctx: ChannelInputs) -> None:
+    """Add the street's lines and let it take its share of demand (see the module formulas)."""
+    on = "street_fallback" in ctx.on
+    households = ctx.table.array("households")
+    for item in ctx.plan.plan.street_fallback.items:
+        price = ctx.plan.value("street_fallback", item.name, "price_yuan")
+        if item.pricing == "per_household":
+            cost = price * households
+        elif item.pricing == "per_tonne":
+            kg = ctx.plan.value("street_fallback", item.name, "kg_per_household_day")
+            cost = price * households * kg * DAYS_PER_YEAR / 1000.0
+        else:
+            cost = price.copy()
+        ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
+                         "street_office" if on else "fund_pool", "service"), cost)
+        if on and item.replaces_role is not None:
+            share = ctx.plan.value("street_fallback", item.name, "replaced_share")
+            ctx.take("street_fallback", item.replaces_role,
+                     share * ctx.demand[item.replaces_role])

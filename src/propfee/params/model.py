@@ -15,8 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "CostItemParams",
     "FeeParams",
+    "GateParams",
+    "GateRegime",
+    "GradeNorms",
+    "GradeParams",
+    "HiringMode",
+    "LabourParams",
     "ParameterSet",
     "PricingParams",
+    "QuantityParams",
     "RoleParams",
     "StaffingParams",
     "TaxParams",
@@ -27,14 +34,22 @@ Rate = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
-NormKind = Literal["per_households", "per_floor_m2", "per_green_m2", "per_gate_post"]
-"""How a role's staff demand is derived from a compound.
+GateRegime = Literal["staffed_24h", "staffed_16h", "live_in", "device_only"]
+"""How a gate (出入口) is kept.
 
-- ``per_households``: demand = households / ``units_per_staff`` [households/staff]
-- ``per_floor_m2``: demand = floor area / ``units_per_staff`` [m2/staff]
-- ``per_green_m2``: demand = green area / ``units_per_staff`` [m2/staff]
-- ``per_gate_post``: demand = gates x ``post_hours_per_day`` x 365 /
-  ``productive_hours_per_staff_year``
+- ``staffed_24h``: guards on a post open 24 hours a day;
+- ``staffed_16h``: guards on a post open 16 hours a day (closed or device-run at night);
+- ``live_in``: one gatekeeper per gate who lives on site (门卫), on a service agreement;
+- ``device_only``: access control and cameras, with remote help from a service centre.
+"""
+
+HiringMode = Literal["formal", "informal"]
+"""How staff are hired.
+
+- ``formal``: an employment contract: social insurance on the larger of the wage and the
+  contribution floor, welfare, overtime paid at the legal multiple;
+- ``informal``: retired workers on a service agreement (劳务协议): the agreed pay only,
+  no social insurance, paid by the hour worked (no rounding to posts).
 """
 
 
@@ -43,32 +58,17 @@ class _Frozen(BaseModel):
 
 
 class RoleParams(_Frozen):
-    """Staffing norm and pay of one role.
+    """Pay and post size of one staff role.
 
     Attributes
     ----------
-    norm
-        Which compound quantity drives the demand (see ``NormKind``).
-    units_per_staff
-        Households, m2 of floor area or m2 of green area one staff member serves;
-        unused for ``per_gate_post``. [households/staff] or [m2/staff]
-    post_hours_per_day
-        Hours a staffed gate post is open each day (``per_gate_post`` only). [h/day]
-    productive_hours_per_staff_year
-        Hours one full-time staff member works at a post in a year (``per_gate_post``
-        only): 2,920 = 8 h x 365 d is three guards on three shifts (三班倒). [h/year]
     monthly_wage_yuan
-        Gross monthly wage of one full-time staff member. [yuan/month]
+        Gross monthly wage of one full-time staff member for standard hours. [yuan/month]
     headcount_step_fte
-        Headcount granularity: demand is rounded *up* to a multiple of this step
-        (1.0 = whole posts, 0.5 = half-time posts allowed, 0 = no rounding, i.e.
-        fractional staff as when a post is shared across compounds). [FTE]
+        Headcount granularity of formal hiring: demand is rounded *up* to a multiple of
+        this step (1.0 = whole posts, 0.5 = half-time posts, 0 = no rounding). [FTE]
     """
 
-    norm: NormKind
-    units_per_staff: Positive = 1.0
-    post_hours_per_day: Annotated[float, Field(ge=0.0, le=24.0, allow_inf_nan=False)] = 24.0
-    productive_hours_per_staff_year: Positive = 2920.0
     monthly_wage_yuan: NonNeg
     headcount_step_fte: NonNeg = 1.0
 
@@ -79,11 +79,12 @@ class StaffingParams(_Frozen):
     Attributes
     ----------
     cleaning, order, maintenance, greening, management
-        Per-role norm and wage (清洁, 秩序维护, 维修, 绿化, 管理/客服).
+        Per-role pay (清洁, 秩序维护, 维修, 绿化, 管理/客服).
     social_insurance_rate
-        Employer social insurance and housing fund, as a share of wages. [1]
+        Employer social insurance and housing fund, as a share of the contribution
+        base (the larger of the wage and the contribution floor). [1]
     welfare_rate
-        Employee welfare (福利费), as a share of wages. [1]
+        Employee welfare (福利费), as a share of pay. [1]
     """
 
     cleaning: RoleParams
@@ -93,6 +94,125 @@ class StaffingParams(_Frozen):
     management: RoleParams
     social_insurance_rate: Rate
     welfare_rate: Rate
+
+
+class LabourParams(_Frozen):
+    """Working hours and the labour law's terms.
+
+    Attributes
+    ----------
+    standard_hours_per_year
+        Standard hours of one full-time post: 40 h a week, 20.83 days a month,
+        8 h a day, 12 months = 2,000 h. [h/year]
+    guard_hours_per_year
+        Hours one guard works in a year. 2,920 (8 h x 365 days, three guards per 24 h
+        gate, no rest days) is the common practice; 2,000 is the legal standard. [h/year]
+    overtime_pay_multiple
+        Pay of an hour beyond the standard hours, as a multiple of the hourly wage
+        (150% on working days). [1]
+    social_insurance_floor_yuan_per_month
+        Lowest contribution base of employer social insurance. [yuan/month]
+    market_hiring
+        How a market company hires (the baseline and standing contract posts).
+    """
+
+    standard_hours_per_year: Positive
+    guard_hours_per_year: Positive
+    overtime_pay_multiple: Annotated[float, Field(ge=1.0, allow_inf_nan=False)]
+    social_insurance_floor_yuan_per_month: NonNeg
+    market_hiring: HiringMode
+
+
+class GateParams(_Frozen):
+    """Costs of the gate regimes other than guards on posts.
+
+    Attributes
+    ----------
+    live_in_monthly_pay_yuan
+        Pay of a live-in gatekeeper on a service agreement (no social insurance). [yuan/month]
+    remote_help_yuan_per_gate_year
+        Remote help of a device-only gate (intercom answered by a service centre). [yuan/(gate year)]
+    """
+
+    live_in_monthly_pay_yuan: NonNeg
+    remote_help_yuan_per_gate_year: NonNeg
+
+
+class GradeNorms(_Frozen):
+    """Staffing norms and guidance price of one service grade (一级 to 五级).
+
+    Attributes
+    ----------
+    cleaning_floor_m2_per_staff
+        Floor area one cleaner serves. [m2/staff]
+    maintenance_floor_m2_per_staff
+        Floor area one maintenance worker serves. [m2/staff]
+    greening_green_m2_per_staff
+        Green area one gardener serves. [m2/staff]
+    management_households_per_staff
+        Households one manager or clerk serves. [households/staff]
+    gate_regime
+        How the gates are kept at this grade.
+    guidance_yuan_per_m2_month
+        Centre of the published guidance price band of the grade; the band is
+        +- ``guidance_tolerance_rate`` around it. [yuan/(m2 month)]
+    """
+
+    cleaning_floor_m2_per_staff: Positive
+    maintenance_floor_m2_per_staff: Positive
+    greening_green_m2_per_staff: Positive
+    management_households_per_staff: Positive
+    gate_regime: GateRegime
+    guidance_yuan_per_m2_month: NonNeg
+
+
+class GradeParams(_Frozen):
+    """The five-grade residential service standard.
+
+    Attributes
+    ----------
+    g1, g2, g3, g4, g5
+        Norms of grades 1 (highest) to 5.
+    guidance_tolerance_rate
+        Allowed deviation around the guidance price. [1]
+    """
+
+    g1: GradeNorms
+    g2: GradeNorms
+    g3: GradeNorms
+    g4: GradeNorms
+    g5: GradeNorms
+    guidance_tolerance_rate: Rate
+
+    def grade(self, k: int) -> GradeNorms:
+        """Norms of grade ``k`` (1 to 5)."""
+        if k not in (1, 2, 3, 4, 5):
+            raise ValueError(f"service grade must be 1 to 5, got {k!r}")
+        norms: GradeNorms = getattr(self, f"g{k}")
+        return norms
+
+
+class QuantityParams(_Frozen):
+    """How physical quantities of a compound are derived from its fields.
+
+    Attributes
+    ----------
+    green_m2_per_tree
+        Green area per tree. [m2/tree]
+    pipe_m_per_stairwell_unit_storey
+        Drain and supply pipe per stairwell unit and storey (risers, branches and the
+        share of yard mains). [m/(unit storey)]
+    road_m2_per_floor_m2
+        Roads and paving per m2 of floor area. [1]
+    party_members_per_household
+        Registered party members per household where a compound does not give its own
+        count. [persons/household]
+    """
+
+    green_m2_per_tree: Positive
+    pipe_m_per_stairwell_unit_storey: Positive
+    road_m2_per_floor_m2: NonNeg
+    party_members_per_household: NonNeg
 
 
 class CostItemParams(_Frozen):
@@ -187,15 +307,18 @@ class FeeParams(_Frozen):
 
 
 class WageParams(_Frozen):
-    """Wage floor of the region.
+    """Wage floors of the region.
 
     Attributes
     ----------
     minimum_monthly_wage_yuan
         Statutory monthly minimum wage; role wages below it are refused. [yuan/month]
+    minimum_hourly_wage_yuan
+        Statutory hourly minimum wage of part-time work. [yuan/h]
     """
 
     minimum_monthly_wage_yuan: NonNeg
+    minimum_hourly_wage_yuan: NonNeg
 
 
 class ParameterSet(_Frozen):
@@ -207,13 +330,17 @@ class ParameterSet(_Frozen):
         Region name.
     as_of
         The date the values are in force; building ages are counted to this year.
-    staffing, costs, pricing, taxes, fees, wages
+    staffing, labour, gates, grades, quantities, costs, pricing, taxes, fees, wages
         The parameter groups.
     """
 
     region: str
     as_of: dt.date
     staffing: StaffingParams
+    labour: LabourParams
+    gates: GateParams
+    grades: GradeParams
+    quantities: QuantityParams
     costs: CostItemParams
     pricing: PricingParams
     taxes: TaxParams

@@ -1,0 +1,143 @@
+"""What every channel works on: the compounds, the resolved plan, the parameters, and
+the staff demand still open, shared as the channels take their part of it in turn.
+
+The kernel (:func:`propfee.budget.budget_arrays`) makes one :class:`ChannelInputs`,
+hands it to each channel's ``apply`` function in a fixed order (street, devices,
+volunteers, shared property, direct costs, public income), and reads back the lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from propfee.channels.common import Channel, LineSpec
+from propfee.compound import CompoundTable
+from propfee.costs import age_years
+from propfee.params.model import GateRegime, GradeNorms, ParameterSet
+from propfee.staffing import ROLES, role_demand_fte
+
+if TYPE_CHECKING:
+    from propfee.plan import PlanArrays
+
+__all__ = ["ChannelInputs"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class ChannelInputs:
+    """The shared state of one kernel run.
+
+    Attributes
+    ----------
+    table
+        Validated compounds.
+    plan
+        The plan resolved against ``table``.
+    params
+        Parameter set.
+    on
+        Channels switched on (``shared_property`` off: a market company, each compound
+        alone, market prices).
+    gate_regime
+        The regime the gates are kept in (a device-only gate without the smart-devices
+        channel falls back to the grade's regime).
+    demand
+        Role -> demand at the plan's grade and gate regime. [FTE]
+    remaining
+        Role -> demand no channel has taken yet. [FTE]
+    replaced
+        ``(channel, role)`` -> demand the channel took. [FTE]
+    lines
+        Every line made so far -> annual amount per compound. [yuan/year]
+    lines_fen
+        Lines that are whole fen by construction (contract shares). [fen/year]
+    income_yuan
+        Net public-resource income per compound. [yuan/year]
+    jobs_at_market_yuan
+        The plan's per-use jobs at market price and unshared call-outs. [yuan/year]
+    details
+        Per-item figures for the report and the projection (``uses:<job>``,
+        ``income:<source>``, ``device_capital:<device>``, ``device_life:<device>``).
+    """
+
+    table: CompoundTable
+    plan: PlanArrays
+    params: ParameterSet
+    on: frozenset[str]
+    gate_regime: GateRegime = "staffed_24h"
+    demand: dict[str, FloatArray] = field(default_factory=dict)
+    remaining: dict[str, FloatArray] = field(default_factory=dict)
+    replaced: dict[tuple[str, str], FloatArray] = field(default_factory=dict)
+    lines: dict[LineSpec, FloatArray] = field(default_factory=dict)
+    lines_fen: dict[LineSpec, npt.NDArray[np.int64]] = field(default_factory=dict)
+    income_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
+    jobs_at_market_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
+    details: dict[str, FloatArray] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, table: CompoundTable, plan: PlanArrays, params: ParameterSet,
+              on: frozenset[str]) -> ChannelInputs:
+        """The state before any channel: full demand, no lines."""
+        p = plan.plan
+        grade = params.grades.grade(p.service_grade)
+        regime = p.gate_regime or grade.gate_regime
+        if regime == "device_only" and "smart_devices" not in on:
+            regime = grade.gate_regime if grade.gate_regime != "device_only" else "live_in"
+        ctx = cls(table, plan, params, on, regime)
+        n = len(table)
+        ctx.demand = {role: ctx.role_demand(role, grade) for role in ROLES}
+        ctx.remaining = dict(ctx.demand)
+        ctx.income_yuan = np.zeros(n)
+        ctx.jobs_at_market_yuan = np.zeros(n)
+        return ctx
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def role_demand(self, role: str, grade: GradeNorms | None = None) -> FloatArray:
+        """Demand of one role at the plan's grade and this run's gate regime. [FTE]"""
+        t = self.table
+        g = grade or self.params.grades.grade(self.plan.plan.service_grade)
+        return role_demand_fte(role, g, self.params, households=t.array("households"),
+                               floor_area_m2=t.array("floor_area_m2"),
+                               green_area_m2=t.array("green_area_m2"), gates=t.array("gates"),
+                               gate_regime=self.gate_regime)
+
+    @property
+    def age_years(self) -> FloatArray:
+        """Building age at the evaluation date. [year]"""
+        return age_years(self.table.array("build_year"), self.params.as_of.year)
+
+    def take(self, channel: Channel, role: str, offered: FloatArray) -> FloatArray:
+        """Let a channel take up to ``offered`` of a role's open demand; return what it got.
+
+        Parameters
+        ----------
+        channel
+            The channel taking the work.
+        role
+            The staff role.
+        offered
+            What the channel can take. [FTE]
+
+        Returns
+        -------
+        numpy.ndarray
+            What it took: ``min(offered, remaining)``. [FTE]
+        """
+        got = np.minimum(offered, self.remaining[role])
+        self.remaining[role] = self.remaining[role] - got
+        key = (channel, role)
+        self.replaced[key] = self.replaced.get(key, np.zeros(len(self))) + got
+        return got
+
+    def add(self, spec: LineSpec, amount: FloatArray) -> None:
+        """Record a line. [yuan/year]"""
+        if spec in self.lines:
+            raise ValueError(f"line {spec.code!r} made twice")
+        self.lines[spec] = np.asarray(amount, dtype=np.float64)
