@@ -15,11 +15,25 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "60,000.00" in result.output
-    assert "-231,603.10" in result.output  # the source compound's deficit
+    # The source compound's deficit at grade 4 (formal hiring, 2024 parameters):
+    # staff 38,520 (1 cleaner) + 111,816 (2 guards of a 16 h gate, 55,908 each with
+    # 920 h overtime at 150%) + 26,820 + 19,260 + 28,710 (half posts) = 225,126;
+    # items 24,240 + 2,400 + 3,000 + 2,000 + 500 + 3,600 (4.5 staff) = 35,740;
+    # overhead 5% of 260,866 = 13,043.30; service cost 273,909.30; margin 21,912.74,
+    # VAT 17,749.32, surcharges 2,129.92; total 315,701.28; 42,000 - 315,701.28:
+    assert "-273,701.28" in result.output
     assert "286" in result.output
     assert "220" in result.output
     assert "street_subsidy_yuan" in result.output  # the 4+1 side
-    assert "smart_devices" in result.output  # the channel waterfall
+    assert "smart_devices" in result.output  # the channel credit
+    assert "xinghualing" in result.output and "shared_staffed" in result.output
+
+
+def test_plans_lists_the_named_plans() -> None:
+    result = runner.invoke(app, ["plans"])
+    assert result.exit_code == 0, result.output
+    names = [line.split(":")[0] for line in result.output.splitlines()]
+    assert names == ["xinghualing", "shared_staffed"]
 
 
 def test_help_on_every_command() -> None:

@@ -171,6 +171,8 @@ def budget_arrays(
     plan: PlanArrays,
     params: ParameterSet,
     channels: Iterable[str] = CREDIT_CHANNELS,
+    *,
+    volunteer_multiplier: FloatArray | float = 1.0,
 ) -> KernelOutput:
     """The 4+1 kernel: every cost line of every compound, unrounded.
 
@@ -185,12 +187,15 @@ def budget_arrays(
     channels
         Which of :data:`CREDIT_CHANNELS` are switched on; the compound's direct costs
         always are.
+    volunteer_multiplier
+        Multiplies each compound's volunteer supply (what-if analyses). [1]
 
     Returns
     -------
     KernelOutput
     """
     ctx = ChannelInputs.start(table, plan, params, frozenset(channels))
+    ctx.volunteer_multiplier = volunteer_multiplier
     for channel in (street_fallback, devices, self_governance, shared_property, direct,
                     public_income):
         channel.apply(ctx)

@@ -19,7 +19,7 @@ from propfee.datasets import sanqiao_like_street
 from propfee.errors import InputError, ParameterError
 from propfee.labels import Language
 from propfee.params import SOURCE_DATE, ParameterSet, load_parameters
-from propfee.plan import Plan, default_plan
+from propfee.plan import default_plan, named_plan
 from propfee.report import channel_contributions, summarise_baseline, summarise_budget
 
 __all__ = ["app", "main"]
@@ -87,14 +87,29 @@ def demo(
                f"{int((street['households'] < 100).sum())} under 100 households: "
                "stand-alone market baseline by size class [yuan/year]")
     typer.echo(_fmt(summarise_baseline(baseline)))
+    from propfee.compare import compare_plans
+
+    typer.echo("")
+    typer.echo("The market baseline and every built-in plan on the street [yuan/year]")
+    typer.echo(_fmt(compare_plans(street, params=p)))
     budget = evaluate_district(street, default_plan(), p)
     typer.echo("")
-    typer.echo("Market baseline and 4+1 (四管一补, illustrative default plan, compounds bundled "
+    typer.echo("Market baseline and 4+1 (四管一补, the xinghualing plan, compounds bundled "
                "by zone) side by side [yuan/year]")
     typer.echo(_fmt(summarise_budget(budget)))
     typer.echo("")
-    typer.echo("What each channel contributed to the street's balance [yuan/year]")
+    typer.echo("What each channel contributed to the street's pool balance (Shapley value "
+               "over the five channels) [yuan/year]")
     typer.echo(_fmt(channel_contributions(budget)))
+
+
+@app.command()
+def plans() -> None:
+    """List the built-in 4+1 plans (use a name, or a plan JSON file, with --plan)."""
+    from propfee.plan import named_plan, plan_names
+
+    for name in plan_names():
+        typer.echo(f"{name}: {named_plan(name).description}")
 
 
 @app.command()
@@ -116,7 +131,7 @@ def evaluate(
         raise typer.BadParameter(f"{labels!r} is not en or zh", param_hint="--labels")
     p = _params(params, as_of)
     frame = read_compounds(compounds_file)
-    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    chosen = default_plan() if plan is None else named_plan(str(plan))
     with typer.progressbar(length=1, label="evaluating") as bar:
         budget = evaluate_district(frame, chosen, p)
         bar.update(1)
@@ -147,7 +162,7 @@ def bundle(
 
     p = _params(params, as_of)
     frame = _table(compounds_file)
-    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    chosen = default_plan() if plan is None else named_plan(str(plan))
     if objective not in ("subsidy", "cost", "viable"):
         raise typer.BadParameter(f"{objective!r} is not subsidy, cost or viable",
                                  param_hint="--objective")
@@ -194,7 +209,7 @@ def project(
     from propfee.analysis import project as run_projection
 
     p = _params(params, as_of)
-    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    chosen = default_plan() if plan is None else named_plan(str(plan))
     settings = ProjectionSettings.model_validate({
         "horizon_years": years, "wage_growth_rate": wage_growth,
         "price_inflation_rate": inflation, "interest_rate": interest})
@@ -226,7 +241,7 @@ def montecarlo(
     from propfee.analysis import ProjectionSettings, monte_carlo
 
     p = _params(params, as_of)
-    chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    chosen = default_plan() if plan is None else named_plan(str(plan))
     with typer.progressbar(length=draws, label=f"{draws:,} draws") as bar:
         result = monte_carlo(_table(compounds_file), chosen, p,
                              ProjectionSettings(horizon_years=years), draws=draws, seed=seed,

@@ -152,6 +152,50 @@ for _code, _en, _zh in (
     LABELS[f"{_code}_yuan"] = (f"{_en} [yuan/year]", f"{_zh}（元/年）")
 
 
+# The 4+1 model's columns, kinds and lines.
+for _code, _en, _zh in (
+    ("net_public_cost_yuan", "Net public cost [yuan/year]", "净公共支出（元/年）"),
+    ("channel_base_balance_yuan", "Balance with no channel [yuan/year]",
+     "无任何渠道时的收支差额（元/年）"),
+    ("unmet_fte", "Demand no channel met [FTE]", "未满足的人员需求（人）"),
+    ("replaced_fte_shared_property", "Staff taken over: Shared property [FTE]",
+     "共享物业承接人员（人）"),
+    ("replaced_fte_direct", "Staff hired informally [FTE]", "小区自聘人员（人）"),
+    ("no channel", "No channel (market company alone)", "无渠道（市场化物业单独服务）"),
+    ("kind", "Kind", "类型"),
+    ("per_use", "Per use", "按次"),
+    ("standing", "Standing post", "常设岗位"),
+    ("informal", "Informal hire", "劳务协议"),
+    ("running", "Running cost", "运行费用"),
+    ("capital", "Capital", "资本投入"),
+    ("in_kind", "In kind", "志愿折算"),
+    ("service", "Street service", "街道服务"),
+    ("gate_remote_help", "Remote help of device-only gates", "无人值守门岗远程协助"),
+    ("gate_live_in", "Live-in gatekeeper", "住家门卫"),
+):
+    LABELS[_code] = (_en, _zh)
+for _job, _en, _zh in (
+    ("pipe_dredging", "Pipe dredging", "管道疏通"),
+    ("wall_repair", "Wall repair", "墙体维修"),
+    ("stairwell_repair", "Stairwell repair", "楼道维修"),
+    ("road_levelling", "Road levelling", "道路平整"),
+    ("septic_tank_pumping", "Septic-tank pumping", "化粪池清掏"),
+    ("water_tank_cleaning", "Water-tank cleaning", "水箱清洗"),
+    ("small_water_repairs", "Small water repairs", "小型水路维修"),
+    ("small_electrical_repairs", "Small electrical repairs", "小型电路维修"),
+    ("roof_leak_repair", "Roof-leak repair", "屋面防漏维修"),
+    ("stairwell_lighting_repair", "Stairwell-lighting repair", "楼道照明维修"),
+    ("snow_clearing", "Snow clearing", "清雪"),
+    ("pest_control", "Pest control", "病虫害及四害防治"),
+    ("tree_pruning", "Tree pruning", "树木修剪"),
+    ("fire_equipment_service", "Fire-equipment service", "消防设施维保"),
+):
+    LABELS[f"job_{_job}"] = (f"Per use: {_en}", f"按次服务：{_zh}")
+    LABELS[f"job_{_job}_callout"] = (f"Call-outs: {_en}", f"上门费：{_zh}")
+for _r in ROLES:
+    LABELS[f"informal_{_r}"] = (f"Informal hire: {_r}", f"劳务协议{_ROLE_ZH[_r]}人员")
+
+
 def label(code: str, lang: Language = "en") -> str:
     """The label of a column name or code; the code itself if it has none."""
     pair = LABELS.get(code)

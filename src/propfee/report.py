@@ -119,18 +119,21 @@ def summarise_budget(budget: DistrictBudget) -> pd.DataFrame:
 
 
 def channel_contributions(budget: DistrictBudget) -> pd.DataFrame:
-    """How much each channel moved the district's balance, in waterfall order.
+    """How much each channel moved the district's pool balance (its channel credit).
 
     Returns
     -------
     pandas.DataFrame
-        One row per step: ``baseline balance``, each channel, ``4+1 pool balance``;
-        column ``yuan`` [yuan/year] (the channel rows add up exactly to the change).
+        One row per step: ``no channel`` (the balance with every channel off: a market
+        company alone for each compound, see :mod:`propfee.budget`), each channel,
+        ``4+1 pool balance``; column ``yuan`` [yuan/year] (the channel rows add up
+        exactly to the change).
     """
     totals = budget.district_totals()
     steps = ["shared_property", "self_governance", "street_fallback", "smart_devices",
              "public_income"]
-    rows = [("baseline balance", totals["baseline_balance_yuan"])]
+    start = totals.get("channel_base_balance_yuan", totals["baseline_balance_yuan"])
+    rows = [("no channel", start)]
     rows += [(s, totals[f"contribution_{s}_yuan"]) for s in steps
              if f"contribution_{s}_yuan" in totals]
     rows.append(("4+1 pool balance", totals["pool_balance_yuan"]))

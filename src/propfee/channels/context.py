@@ -63,6 +63,8 @@ class ChannelInputs:
     details
         Per-item figures for the report and the projection (``uses:<job>``,
         ``income:<source>``, ``device_capital:<device>``, ``device_life:<device>``).
+    volunteer_multiplier
+        Multiplies each compound's volunteer supply (what-if analyses). [1]
     """
 
     table: CompoundTable
@@ -78,6 +80,7 @@ class ChannelInputs:
     income_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
     jobs_at_market_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
     details: dict[str, FloatArray] = field(default_factory=dict)
+    volunteer_multiplier: FloatArray | float = 1.0
 
     @classmethod
     def start(cls, table: CompoundTable, plan: PlanArrays, params: ParameterSet,

@@ -225,10 +225,10 @@ def contract_costs(
     staff_total = sum_arrays((staff[r] for r in ROLES), like=hh)
     spread = spread_m(b, x_m[m], y_m[m], n_bundles)
     rate = market_margin_rate(params) if market else shared.contract_margin_rate
-    margin = rate * staff_total
+    margin = np.asarray(rate * staff_total, dtype=np.float64)
     fixed: FloatArray = np.asarray(fixed_fee_yuan, dtype=np.float64) * crews
-    travel = (0.0 if market else shared.travel_yuan_per_m_year) \
-        * np.maximum(members - 1, 0) * spread * any_staff
+    travel = np.asarray((0.0 if market else shared.travel_yuan_per_m_year)
+                        * np.maximum(members - 1, 0) * spread * any_staff, dtype=np.float64)
     zero = np.zeros(len(households))
     jobs = np.bincount(b, weights=(zero if jobs_yuan is None else jobs_yuan)[m],
                        minlength=n_bundles).astype(np.float64)
@@ -237,6 +237,6 @@ def contract_costs(
     callout: FloatArray = np.bincount(
         b, weights=(zero if callout_yuan is None else callout_yuan)[m], minlength=n_bundles
     ) / visit_share
-    total: FloatArray = staff_total + margin + fixed + travel + jobs + callout
+    total = np.asarray(staff_total + margin + fixed + travel + jobs + callout, dtype=np.float64)
     return ContractCosts(staff, heads, margin, fixed, travel, jobs, callout,
                          crews.astype(np.float64), members, hh.astype(np.float64), spread, total)

@@ -164,7 +164,7 @@ def apply(ctx: ChannelInputs) -> None:
     party = ctx.table.array("party_members")
     party = np.where(np.isnan(party),
                      households * ctx.params.quantities.party_members_per_household, party)
-    supply = supply_hours_year(sg, households, party)
+    supply = supply_hours_year(sg, households, party) * ctx.volunteer_multiplier
     lab = ctx.params.labour
     hours: dict[str, FloatArray] = {}
     offered = {role: np.zeros(n) for role in ROLES}
