@@ -4,15 +4,16 @@ The public face of the library: compounds, parameters, the stand-alone market
 baseline and the money helpers.
 """
 
-from propfee import analysis, bundling, channels, datasets, params, plan, report
+from propfee import analysis, bundling, channels, compare, datasets, params, plan, report
 from propfee.baseline import BaselineResult, market_baseline, market_baseline_district
 from propfee.budget import BudgetResult, DistrictBudget, evaluate, evaluate_district
+from propfee.compare import compare_plans
 from propfee.compound import COMPOUND_COLUMNS, Compound, validate_compounds
 from propfee.errors import InputError, MissingExtraError, ParameterError, PropfeeError
 from propfee.fees import FeeSchedule
 from propfee.money import allocate_fen
 from propfee.params import ParameterSet, default_parameters, load_parameters
-from propfee.plan import Plan, default_plan
+from propfee.plan import Plan, default_plan, named_plan, plan_names
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,8 @@ __all__ = [
     "analysis",
     "bundling",
     "channels",
+    "compare",
+    "compare_plans",
     "datasets",
     "default_parameters",
     "default_plan",
@@ -42,8 +45,10 @@ __all__ = [
     "load_parameters",
     "market_baseline",
     "market_baseline_district",
+    "named_plan",
     "params",
     "plan",
+    "plan_names",
     "report",
     "validate_compounds",
 ]

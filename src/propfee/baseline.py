@@ -15,8 +15,9 @@ Per compound (all money in [yuan/year] unless named otherwise)::
 
     staff_<role>   = annual staff cost of the role's headcount (propfee.staffing);
                      staff_order adds a live-in gatekeeper's pay where the regime has one
-    service_cost   = sum(staff_<role>) + upkeep (+ remote help of device-only gates) + cleaning_materials + greening_materials
-                     + office + insurance + depreciation + other + overhead
+    service_cost   = sum(staff_<role>) + upkeep (+ remote help of device-only gates)
+                     + cleaning_materials + greening_materials + office + insurance
+                     + depreciation + other + overhead
     total_annual_cost = service_cost + margin + vat + surcharges      (see propfee.fees)
     fee_billed     = floor_area_m2 * rate * 12
     fee_collected  = fee_billed * collection_rate
@@ -58,8 +59,10 @@ __all__ = [
     "BaselineLine",
     "BaselineResult",
     "baseline_arrays",
+    "grade_price_curve",
     "market_baseline",
     "market_baseline_district",
+    "typical_compounds",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -394,3 +397,96 @@ def market_baseline(
     frame = market_baseline_district(validate_compounds(compound), params, grade=grade,
                                      gate_regime=gate_regime)
     return BaselineResult.from_row(frame.iloc[0])
+
+
+def typical_compounds(
+    households: npt.ArrayLike,
+    *,
+    floor_area_m2_per_household: float = 100.0,
+    build_year: int = 2010,
+) -> pd.DataFrame:
+    """Compounds of ordinary shape for a range of sizes (multi-storey, no lifts).
+
+    Six storeys, two flats per landing: 12 households a stairwell unit, 24 a building
+    (rounded up); one gate per 1,000 households (at least one); green area 20% of the
+    floor area. Used to calibrate the grades against the guidance prices.
+
+    Parameters
+    ----------
+    households
+        Households of each compound. [households]
+    floor_area_m2_per_household
+        Floor area per household. [m2/household]
+    build_year
+        Year built. [year]
+
+    Returns
+    -------
+    pandas.DataFrame
+        A compound table, ids ``h<households>``.
+    """
+    hh = np.atleast_1d(np.asarray(households, dtype=np.int64))
+    floor = hh * floor_area_m2_per_household
+    return pd.DataFrame({
+        "compound_id": [f"h{h}" for h in hh],
+        "households": hh,
+        "floor_area_m2": floor,
+        "build_year": build_year,
+        "storeys": 6,
+        "stairwell_units": np.maximum(1, -(-hh // 12)),
+        "buildings": np.maximum(1, -(-hh // 24)),
+        "gates": np.maximum(1, -(-hh // 1000)),
+        "green_area_m2": 0.2 * floor,
+    })
+
+
+def grade_price_curve(
+    households: npt.ArrayLike,
+    params: ParameterSet | None = None,
+    *,
+    grades: tuple[int, ...] = (1, 2, 3, 4, 5),
+) -> pd.DataFrame:
+    """Market price per m2 of :func:`typical_compounds` at each grade, beside its band.
+
+    ``price_yuan_per_m2_month = total_annual_cost_yuan / floor_area_m2 / 12``, for the
+    market's hiring mode (``labour.market_hiring``) and for informal hiring (no social
+    insurance, no overtime premium, no rounding to posts).
+
+    Parameters
+    ----------
+    households
+        Compound sizes. [households]
+    params
+        Parameter set; defaults to :func:`propfee.params.default_parameters`.
+    grades
+        Service grades.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per grade and size: ``grade``, ``households``,
+        ``price_yuan_per_m2_month`` (market hiring), ``informal_price_yuan_per_m2_month``,
+        ``guidance_low_yuan_per_m2_month``, ``guidance_high_yuan_per_m2_month``.
+        [yuan/(m2 month)]
+    """
+    params = params or default_parameters()
+    informal = params.model_copy(update={"labour": params.labour.model_copy(
+        update={"market_hiring": "informal"})})
+    table = validate_compounds(typical_compounds(households))
+    floor = table.array("floor_area_m2")
+    hh = table.array("households")
+    tol = params.grades.guidance_tolerance_rate
+    frames = []
+    for g in grades:
+        centre = params.grades.grade(g).guidance_yuan_per_m2_month
+        formal = baseline_arrays(table, params, g)["total_annual_cost_yuan"]
+        loose = baseline_arrays(table, informal, g)["total_annual_cost_yuan"]
+        frames.append(pd.DataFrame({
+            "grade": g,
+            "households": hh.astype(np.int64),
+            "price_yuan_per_m2_month": formal / floor / 12.0,
+            "informal_price_yuan_per_m2_month": loose / floor / 12.0,
+            "guidance_low_yuan_per_m2_month": centre * (1 - tol),
+            "guidance_high_yuan_per_m2_month": centre * (1 + tol),
+        }))
+    return pd.concat(frames, ignore_index=True)

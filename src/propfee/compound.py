@@ -90,7 +90,7 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
                default=1, lower=1),
     ColumnSpec("storeys", "int", "storeys", "Storeys of a typical residential building (层数).",
                default=6, lower=1, upper=100),
-    ColumnSpec("lifts", "int", "lifts", "Passenger lifts (电梯), 0 in most old multi-storey housing.",
+    ColumnSpec("lifts", "int", "lifts", "Passenger lifts (电梯); 0 in most old housing.",
                default=0, lower=0),
     ColumnSpec("gates", "int", "gates", "Number of gates (出入口) that need a gate regime.",
                default=1, lower=0),

@@ -16,7 +16,7 @@ from propfee.budget import BudgetResult, DistrictBudget
 from propfee.channels.common import PAYERS
 from propfee.labels import Language, label
 
-__all__ = ["bundle_map", "projection_lines", "waterfall", "who_pays"]
+__all__ = ["bundle_map", "grade_curve", "projection_lines", "waterfall", "who_pays"]
 
 
 _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
@@ -152,4 +152,53 @@ def bundle_map(budget: DistrictBudget, compounds: pd.DataFrame, *,
     ax.set_aspect("equal")
     ax.set_xlabel("x [m]")
     ax.set_ylabel("y [m]")
+    return fig
+
+
+def grade_curve(curve: pd.DataFrame, *, fee_yuan_per_m2_month: float = 0.5,
+                lang: Language = "en") -> Any:
+    """Market price per m2 against compound size, one line per grade, bands shaded.
+
+    Parameters
+    ----------
+    curve
+        Output of :func:`propfee.baseline.grade_price_curve`.
+    fee_yuan_per_m2_month
+        The fee rate to mark (the source's 0.5). [yuan/(m2 month)]
+    lang
+        ``"en"`` or ``"zh"``.
+    """
+    lang, font = _language(lang)
+    zh = lang == "zh"
+    fig = _figure((8.0, 5.0))
+    ax = fig.add_subplot()
+    colours = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
+    for k, (grade, part) in enumerate(curve.groupby("grade", sort=True)):
+        colour = colours[k % len(colours)]
+        name = f"{grade}级" if zh else f"grade {grade}"
+        ax.plot(part["households"], part["price_yuan_per_m2_month"], color=colour,
+                label=name + ("（正规用工）" if zh else " (formal hiring)"))
+        ax.plot(part["households"], part["informal_price_yuan_per_m2_month"], color=colour,
+                linestyle="--", label=name + ("（劳务协议）" if zh else " (informal hiring)"))
+        ax.axhspan(float(part["guidance_low_yuan_per_m2_month"].iloc[0]),
+                   float(part["guidance_high_yuan_per_m2_month"].iloc[0]),
+                   color=colour, alpha=0.12)
+    ax.axhline(fee_yuan_per_m2_month, color="black", linewidth=1.2)
+    ax.annotate(("物业费 " if zh else "fee ") + f"{fee_yuan_per_m2_month:g}",
+                (float(curve["households"].max()), fee_yuan_per_m2_month),
+                ha="right", va="bottom", **font)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("户数" if zh else "households", **font)
+    ax.set_ylabel("市场化物业价格（元/平方米/月）" if zh else "market price [yuan/m2/month]",
+                  **font)
+    ax.set_title("小区规模与物业价格：各服务等级（阴影为指导价区间）" if zh
+                 else "Price per m2 by compound size and grade (shaded: guidance band)", **font)
+    ticker = require("matplotlib.ticker", feature="charts", extra="plot")
+    ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.1f}"))
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_yticks([0.3, 0.5, 1.0, 2.0, 5.0, 10.0])
+    prop = {"family": font["fontfamily"], "size": 7} if font else {"size": 7}
+    ax.legend(ncols=2, prop=prop)
     return fig

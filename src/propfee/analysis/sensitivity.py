@@ -22,7 +22,7 @@ from propfee.errors import InputError, Problem
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, default_plan, override_paths
 
-__all__ = ["grid", "tornado"]
+__all__ = ["grid", "illustrative_effects", "tornado"]
 
 
 def _evaluate(table: CompoundTable, plan: Plan, params: ParameterSet,
@@ -153,3 +153,60 @@ def grid(
               for a in x[1]] for b in y[1]]
     return pd.DataFrame(cells, index=pd.Index(list(y[1]), name=y[0]),
                         columns=pd.Index(list(x[1]), name=x[0]))
+
+
+def illustrative_effects(
+    compounds: pd.DataFrame | CompoundTable,
+    plan: Plan | None = None,
+    params_file: str = "taiyuan",
+    *,
+    change_rate: float = 0.25,
+    metric: str = "net_public_cost_yuan",
+) -> pd.DataFrame:
+    """How much each illustrative parameter of a parameter file moves a district total.
+
+    Every numeric parameter whose status is ``illustrative`` is moved down and up by
+    ``change_rate`` of its value (shares of at most 1 stay within 0 and 1, staff wages at or above
+    the minimum wage), one at a time (a tornado, :func:`tornado`).
+
+    Parameters
+    ----------
+    compounds
+        A compound table.
+    plan
+        The plan; defaults to :func:`propfee.plan.default_plan`.
+    params_file
+        Parameter file or built-in region name; values at its default date.
+    change_rate
+        Relative change of each value. [1]
+    metric
+        A summed column of the budget's compound table. [yuan/year]
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`tornado`, plus ``unit`` and ``reference``; largest swing first.
+    """
+    from propfee.params import load_parameter_file, load_parameters
+
+    table = (compounds if isinstance(compounds, CompoundTable)
+             else validate_compounds(compounds))
+    params = load_parameters(params_file)
+    listing = load_parameter_file(params_file).table(params.as_of)
+    listing = listing[listing["status"] == "illustrative"]
+    ranges: dict[str, tuple[float, float]] = {}
+    for path, value, unit in zip(listing["parameter"], listing["value"], listing["unit"],
+                                 strict=True):
+        if isinstance(value, str) or not float(value):
+            continue
+        low, high = float(value) * (1 - change_rate), float(value) * (1 + change_rate)
+        if unit == "1" and float(value) <= 1.0:  # a share stays a share
+            high = min(high, 1.0)
+        if str(path).startswith("staffing.") and str(path).endswith(".monthly_wage_yuan"):
+            low = max(low, params.wages.minimum_monthly_wage_yuan)  # the law's floor
+        ranges[str(path)] = (low, high)
+    out = tornado(table, ranges, plan, params, metric=metric)
+    info = listing.set_index("parameter")
+    out["unit"] = out["parameter"].map(info["unit"])
+    out["reference"] = out["parameter"].map(info["reference"])
+    return out

@@ -94,7 +94,7 @@ def what_it_would_take(
     k = len(labels)
 
     def total(values: FloatArray) -> FloatArray:
-        return np.bincount(unit, weights=values, minlength=k)
+        return np.bincount(unit, weights=values, minlength=k).astype(np.float64)
 
     rate, coll = effective_fee_inputs(table, params)
     area = table.array("floor_area_m2")

@@ -131,7 +131,8 @@ class GateParams(_Frozen):
     live_in_monthly_pay_yuan
         Pay of a live-in gatekeeper on a service agreement (no social insurance). [yuan/month]
     remote_help_yuan_per_gate_year
-        Remote help of a device-only gate (intercom answered by a service centre). [yuan/(gate year)]
+        Remote help of a device-only gate (an intercom answered by a service centre).
+        [yuan/(gate year)]
     """
 
     live_in_monthly_pay_yuan: NonNeg
