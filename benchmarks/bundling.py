@@ -7,7 +7,7 @@ function, with the max-p regions heuristic of PySAL's spopt (benchmark-only depe
 pip install spopt geopandas); max-p maximises the number of regions above a size
 threshold and ignores cost, so its regions are priced here with propfee's cost function.
 
-Run: python benchmarks/bundling.py [--quick] [--posts-pooled-per crew]
+Run: python benchmarks/bundling.py [--quick] [--plan shared_staffed] [--posts-pooled-per crew]
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ def limit_violations(df: pd.DataFrame, labels: np.ndarray, problem: BundlingProb
 
 
 def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool,
-        posts_pooled_per: str = "contract") -> None:
-    plan = pf.plan.default_plan()
+        posts_pooled_per: str = "contract", plan_name: str = "xinghualing") -> None:
+    plan = pf.named_plan(plan_name)
     plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
         update={"posts_pooled_per": posts_pooled_per})})
     game = BundleGame.from_district(df, plan)
@@ -76,7 +76,8 @@ def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool,
     alone_subsidy = float(game.deficits(np.arange(len(game))[:, None],
                                         game.standalone_costs()).sum())
     after = float(result.bundles["deficit_yuan"].sum())
-    print(f"\n== {name}: {len(df)} compounds (posts pooled per {posts_pooled_per}) ==")
+    print(f"\n== {name}: {len(df)} compounds, plan {plan_name} "
+          f"(posts pooled per {posts_pooled_per}) ==")
     print(f"bundles {len(multi)} (+{int((result.assignment['members'] == 1).sum())} alone), "
           f"{result.bundles['members'].mean():.2f} compounds per bundle")
     print(f"street subsidy: alone {alone_subsidy:,.0f} -> bundled {after:,.0f} yuan/year "
@@ -111,16 +112,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="street only, no max-p")
     parser.add_argument("--posts-pooled-per", choices=["contract", "crew"], default="contract",
                         help="contract term SharedProperty.posts_pooled_per")
+    parser.add_argument("--plan", default="xinghualing", help="a built-in plan name")
     args = parser.parse_args()
     street = pf.datasets.sanqiao_like_street()
     run("Sanqiao-like street", street,
         BundlingProblem(method="exact", time_limit_s=9.0), maxp=not args.quick,
-        posts_pooled_per=args.posts_pooled_per)
+        posts_pooled_per=args.posts_pooled_per, plan_name=args.plan)
     if not args.quick:
         district = pf.datasets.synthetic_district(983, seed=983, street="Xinghualing-like")
         run("district of 983 old compounds", district,
             BundlingProblem(method="exact", time_limit_s=50.0), maxp=True,
-            posts_pooled_per=args.posts_pooled_per)
+            posts_pooled_per=args.posts_pooled_per, plan_name=args.plan)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,12 @@ and the sum of the bundles' objective values is least. Objectives, per bundle ``
     deficit(S) = max(c(S) + other cash costs(S) - fees(S) - public income(S), 0)
     "subsidy":  deficit(S) + tie_break * c(S)          (the street's subsidy)
     "cost":     c(S) + deficit_penalty * deficit(S)    (the real cost, deficits penalised)
-    "viable":   -|S| * [deficit(S) = 0] + tie_break * deficit(S)   (most compounds viable)
+    "viable":   -|S| * [deficit(S) < 0.005] + tie_break * deficit(S) / 10,000
+                                                  (most compounds viable)
+
+In ``"viable"`` the deficit counts in units of 10,000 yuan (万元), so that at the default
+``tie_break`` (0.001) ten million yuan of deficit weigh as much as one viable member; a
+bundle is viable when its pooled deficit is below half a fen.
 
 where ``c`` is the contract cost function (:mod:`propfee.bundling.cost`): the optimiser
 works on the real cost, not a count of regions.
@@ -205,6 +210,10 @@ def enumerate_candidates(
     return padded
 
 
+VIABLE_DEFICIT_UNIT_YUAN = 10_000.0
+"""Unit of the deficit term of the ``"viable"`` objective (万元). [yuan]"""
+
+
 def objective_values(
     game: BundleGame, candidates: IntArray, problem: BundlingProblem
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -223,7 +232,8 @@ def objective_values(
     elif problem.objective == "cost":
         obj = contract + problem.deficit_penalty * deficit
     else:
-        obj = -members * (deficit <= 0.005) + problem.tie_break * deficit / 1e4
+        viable = deficit < 0.005
+        obj = -members * viable + problem.tie_break * deficit / VIABLE_DEFICIT_UNIT_YUAN
     return obj, contract, deficit
 
 
