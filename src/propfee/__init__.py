@@ -4,7 +4,7 @@ The public face of the library: compounds, parameters, the stand-alone market
 baseline and the money helpers.
 """
 
-from propfee import analysis, bundling, channels, datasets, params, plan, report
+from propfee import analysis, bundling, channels, datasets, params, plan, report, reserve
 from propfee.baseline import BaselineResult, market_baseline, market_baseline_district
 from propfee.budget import BudgetResult, DistrictBudget, evaluate, evaluate_district
 from propfee.compound import COMPOUND_COLUMNS, Compound, validate_compounds
@@ -45,5 +45,6 @@ __all__ = [
     "params",
     "plan",
     "report",
+    "reserve",
     "validate_compounds",
 ]
