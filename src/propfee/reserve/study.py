@@ -143,10 +143,12 @@ def _reset_years(parts: ComponentArrays, settings: ReserveSettings) -> FloatArra
             ids.get_indexer(pd.Index(list(event.compound_ids)))
         cols = np.arange(c) if event.components is None else \
             names.get_indexer(pd.Index(list(event.components)))
-        problems += [Problem(cid, f"{where}.compound_ids", cid, "not a compound of the table")
-                     for cid, r in zip(event.compound_ids or (), rows, strict=True) if r < 0]
-        problems += [Problem(None, f"{where}.components", name, "no such component")
-                     for name, j in zip(event.components or (), cols, strict=True) if j < 0]
+        if event.compound_ids is not None:
+            problems += [Problem(cid, f"{where}.compound_ids", cid, "not a compound of the table")
+                         for cid, r in zip(event.compound_ids, rows, strict=True) if r < 0]
+        if event.components is not None:
+            problems += [Problem(None, f"{where}.components", name, "no such component")
+                         for name, j in zip(event.components, cols, strict=True) if j < 0]
         rows, cols = rows[rows >= 0], cols[cols >= 0]
         block = reset[np.ix_(rows, cols)]
         for i, j in zip(*np.nonzero(~np.isnan(block)), strict=True):
