@@ -120,7 +120,8 @@ def renovation_what_if(
     year
         Year of the horizon of the renovation, 1 = the first. [year]
     components
-        The components renewed; ``None``: every component.
+        The components renewed; ``None``: every component of common parts and shared
+        facilities.
     catalogue
         Component catalogue and fund rules.
     settings

@@ -79,7 +79,8 @@ class RenovationEvent(BaseModel):
     compound_ids
         The compounds renovated; ``None``: every compound.
     components
-        The components renewed; ``None``: every component.
+        The components renewed; ``None``: every component of common parts and shared
+        facilities (those the fund may pay for; daily upkeep is not renovated).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -141,7 +142,7 @@ def _reset_years(parts: ComponentArrays, settings: ReserveSettings) -> FloatArra
             continue
         rows = np.arange(n) if event.compound_ids is None else \
             ids.get_indexer(pd.Index(list(event.compound_ids)))
-        cols = np.arange(c) if event.components is None else \
+        cols = np.flatnonzero(parts.fund_eligible) if event.components is None else \
             names.get_indexer(pd.Index(list(event.components)))
         if event.compound_ids is not None:
             problems += [Problem(cid, f"{where}.compound_ids", cid, "not a compound of the table")
