@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ def test_one_compound_five_years_by_hand() -> None:
     # Prices 1.1^(t-1). Roof renewed 2016, life 10: due 2026. Lighting from 2000, life 4:
     # overdue, done in 2024, again 2028. Cleaning from 2023, life 2: 2025, 2027 (the pool).
     sched = s.schedule()
-    assert sched[["year", "component", "cost_yuan", "payer"]].values.tolist() == [
+    assert sched[["year", "component", "cost_yuan", "payer"]].to_numpy().tolist() == [
         [2024, "lighting", 1000.00, "special_maintenance_fund"],
         [2025, "cleaning", 110.00, "fund_pool"],                  # 100 x 1.1
         [2026, "roof", 12100.00, "special_maintenance_fund"],     # 10,000 x 1.21
@@ -170,7 +171,7 @@ def test_life_ending_exactly_at_the_horizon() -> None:
     s = reserve_study(_one(), _catalogue(), ReserveSettings(
         horizon_years=5, cost_inflation_rate=0), overrides=ov)
     roof = s.schedule().query("component == 'roof'")
-    assert roof[["year", "cost_yuan"]].values.tolist() == [[2028, 10000.0]]
+    assert roof[["year", "cost_yuan"]].to_numpy().tolist() == [[2028, 10000.0]]
 
 
 def test_schedule_engine_matches_the_device_rule() -> None:
@@ -190,7 +191,7 @@ def test_renovation_programme_resets_and_pays() -> None:
                       overrides=OVERRIDES)
     sched = s.schedule()
     roof = sched.query("component == 'roof'")
-    assert roof[["year", "cost_yuan", "payer"]].values.tolist() == [
+    assert roof[["year", "cost_yuan", "payer"]].to_numpy().tolist() == [
         [2025, 11000.0, "renovation_programme"]]
     path = s.fund_path()
     assert path["closing_yuan"].tolist()[:3] == [9100.00, 9191.00, 9282.91]
@@ -213,8 +214,11 @@ def _random_catalogue(draw: st.DrawFn) -> Catalogue:
     return Catalogue(as_of=AS_OF, site=SITE, fund=RULES, components=tuple(specs))
 
 
+Case = tuple[pd.DataFrame, Catalogue, ReserveSettings]
+
+
 @st.composite
-def _cases(draw: st.DrawFn) -> tuple[pd.DataFrame, Catalogue, ReserveSettings]:
+def _cases(draw: st.DrawFn) -> Case:
     n = draw(st.integers(1, 4))
     households = draw(st.lists(st.integers(1, 500), min_size=n, max_size=n))
     df = pd.DataFrame({
@@ -234,7 +238,7 @@ def _cases(draw: st.DrawFn) -> tuple[pd.DataFrame, Catalogue, ReserveSettings]:
 
 @hsettings(max_examples=40)
 @given(_cases())
-def test_fund_never_pays_what_the_rules_exclude(case) -> None:  # type: ignore[no-untyped-def]
+def test_fund_never_pays_what_the_rules_exclude(case: Case) -> None:
     df, catalogue, settings = case
     s = reserve_study(df, catalogue, settings)
     for j, spec in enumerate(catalogue.components):
@@ -249,7 +253,7 @@ def test_fund_never_pays_what_the_rules_exclude(case) -> None:  # type: ignore[n
 
 @hsettings(max_examples=40)
 @given(_cases())
-def test_money_is_conserved_between_accounts_to_the_fen(case) -> None:  # type: ignore[no-untyped-def]
+def test_money_is_conserved_between_accounts_to_the_fen(case: Case) -> None:
     df, catalogue, settings = case
     s = reserve_study(df, catalogue, settings)
     led = s.ledger
@@ -265,7 +269,7 @@ def test_money_is_conserved_between_accounts_to_the_fen(case) -> None:  # type: 
     total = sum(w.sum() for w in s.work_fen.values())
     both = [(s.work_fen[p] != 0).astype(int) for p in s.work_fen]
     assert int(np.max(sum(both))) <= 1
-    assert int(round(s.schedule()["cost_yuan"].sum() * 100)) == int(total)
+    assert round(s.schedule()["cost_yuan"].sum() * 100) == int(total)
     # What the fund paid is what left its balance over the horizon.
     assert int(led.closing[-1].sum() - led.opening[0].sum()) == int(
         (led.topup + led.deposits + led.interest).sum() - s.work_fen[
@@ -292,20 +296,26 @@ def test_money_is_conserved_between_accounts_to_the_fen(case) -> None:  # type: 
     (None, {"life_years": 0}, ["roof", "life_years", "greater than 0"]),
     (None, {"quantity_per_basis": -1.0}, ["roof", "quantity_per_basis"]),
 ])
-def test_bad_input_is_a_clear_error(overrides, catalogue_update, fragments) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(InputError) as info:
+def test_bad_input_is_a_clear_error(
+    overrides: pd.DataFrame | None, catalogue_update: dict[str, float] | None,
+    fragments: list[str],
+) -> None:
+    def run() -> None:
         catalogue = _catalogue()
         if catalogue_update is not None:
             roof = catalogue.components[0].model_dump() | catalogue_update
             ComponentSpec.model_validate(roof)
         reserve_study(_one(), catalogue, FIVE, overrides=overrides)
+
+    with pytest.raises(InputError) as info:
+        run()
     for fragment in fragments:
         assert fragment in str(info.value)
 
 
 def test_bad_renovation_event_names_the_compound() -> None:
     event = RenovationEvent(year=2, compound_ids=("nobody",))
-    with pytest.raises(InputError, match="nobody.*not a compound"):
+    with pytest.raises(InputError, match=r"nobody.*not a compound"):
         reserve_study(_one(), _catalogue(), FIVE.model_copy(update={"renovations": (event,)}))
     late = RenovationEvent(year=9)
     with pytest.raises(InputError, match="beyond the 5-year horizon"):
@@ -321,7 +331,8 @@ def test_default_catalogue_is_documented_and_quantities_follow_the_fields() -> N
             "fire_equipment", "lifts"} <= set(table["component"])
     assert table["reference"].str.len().min() > 10
     assert set(table["status"]) <= {"source", "rule", "norm", "illustrative"}
-    assert cat.fund.owner_deposit_rate == 0.02 and cat.fund.topup_threshold_share == 0.30
+    assert cat.fund.owner_deposit_rate == 0.02
+    assert cat.fund.topup_threshold_share == 0.30
     df = pd.DataFrame({"compound_id": ["a"], "households": [60], "floor_area_m2": [4200.0],
                        "build_year": [1990], "storeys": [6], "buildings": [2],
                        "stairwell_units": [4], "green_area_m2": [500.0]})
@@ -373,7 +384,7 @@ def test_priority_table_ranks_by_shortfall_then_funding_then_cost() -> None:
     assert (paths["renovated_fund_balance_yuan"] >= paths["base_fund_balance_yuan"]).all()
 
 
-def test_chart_and_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_chart_and_workbook(tmp_path: pathlib.Path) -> None:
     pytest.importorskip("matplotlib")
     pytest.importorskip("openpyxl")
     from propfee.reserve.report import fund_chart, write_reserve
@@ -392,7 +403,7 @@ def test_chart_and_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
                                                           7182.91, 5790.64]
 
 
-def test_cli_reserve_writes_chinese_headers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_reserve_writes_chinese_headers(tmp_path: pathlib.Path) -> None:
     pytest.importorskip("openpyxl")
     from propfee.cli import app
 
