@@ -427,6 +427,9 @@ class ComponentArrays:
         return self.quantity * self.unit_cost_yuan
 
 
+_LONG_COLUMNS = ["compound_id", "component", "field", "value", "row"]
+
+
 def long_overrides(overrides: pd.DataFrame | None) -> pd.DataFrame:
     """Per-compound overrides as a long table ``compound_id, component, field, value, row``.
 
@@ -435,7 +438,8 @@ def long_overrides(overrides: pd.DataFrame | None) -> pd.DataFrame:
     overrides
         Either long (columns ``compound_id``, ``component``, ``field``, ``value``) or wide
         (``compound_id`` and columns ``"<component>.<field>"``, empty cells meaning no
-        override). The fund's fields use the component name ``fund``.
+        override). The fund's fields use the component name ``fund``. A value given twice
+        for the same compound, component and field is an error.
 
     Returns
     -------
@@ -448,7 +452,7 @@ def long_overrides(overrides: pd.DataFrame | None) -> pd.DataFrame:
     propfee.errors.InputError
         If ``compound_id`` is missing, or a wide column is not ``component.field``.
     """
-    columns = ["compound_id", "component", "field", "value", "row"]
+    columns = _LONG_COLUMNS
     if overrides is None or len(overrides) == 0:
         return pd.DataFrame({c: pd.Series([], dtype=float if c in ("value", "row") else str)
                              for c in columns})
@@ -485,9 +489,13 @@ def long_overrides(overrides: pd.DataFrame | None) -> pd.DataFrame:
     is_bool = out["value_raw"].map(lambda v: isinstance(v, bool | np.bool_))
     out["value"] = numeric.where(~is_bool.astype(bool), np.nan).astype(float)
     bad_value = out["value"].isna() | ~np.isfinite(out["value"].fillna(0.0))
-    problems = [Problem(r.compound_id, f"{r.component}.{r.field}", r.value_raw,
+    problems = [Problem(str(r.compound_id), f"{r.component}.{r.field}", r.value_raw,
                         f"not a finite number (overrides row {r.row})")
                 for r in out[bad_value].itertuples()]
+    twice = out.duplicated(["compound_id", "component", "field"], keep="first")
+    problems += [Problem(str(r.compound_id), f"{r.component}.{r.field}", r.value_raw,
+                         f"given twice (overrides row {r.row})")
+                 for r in out[twice].itertuples()]
     if problems:
         raise InputError(problems, what="component overrides")
     return out[columns].reset_index(drop=True)
@@ -550,8 +558,8 @@ def component_arrays(
         Naming the compound and the component: a life of zero or less, a negative
         quantity or unit cost, a last renewal before the build year or after the start.
     """
-    long = overrides if overrides is not None and "row" in overrides.columns \
-        else long_overrides(overrides)
+    ready = overrides is not None and list(overrides.columns) == _LONG_COLUMNS
+    long = overrides if ready and overrides is not None else long_overrides(overrides)
     ids = table.ids
     names = catalogue.names
     _check_targets(long, ids, names)

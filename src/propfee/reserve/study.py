@@ -474,19 +474,21 @@ def dry_probability(
         Index compound ids, one column per calendar year: the probability that the
         fund's closing balance has been below zero in that year or before. [1]
     """
-    if chunk is None:
-        size = settings.horizon_years if settings is not None else ReserveSettings().horizon_years
-        chunk = 1
-    if draws < 1 or chunk < 1 or not np.isfinite(life_spread) or life_spread < 0:
-        raise InputError([Problem(None, "draws/chunk/life_spread", (draws, chunk, life_spread),
-                                  "draws and chunk >= 1, life_spread >= 0")],
-                         what="Monte Carlo settings")
+    problems = []
+    if draws < 1:
+        problems.append(Problem(None, "draws", draws, "must be >= 1"))
+    if chunk is not None and chunk < 1:
+        problems.append(Problem(None, "chunk", chunk, "must be >= 1"))
+    if not (np.isfinite(life_spread) and life_spread >= 0):
+        problems.append(Problem(None, "life_spread", life_spread, "must be a number >= 0"))
+    if problems:
+        raise InputError(problems, what="Monte Carlo settings")
     inp = _inputs(compounds, catalogue, settings, overrides)
     parts, s = inp.parts, inp.settings
     t_count = s.horizon_years
     price = np.asarray((1.0 + s.cost_inflation_rate) ** np.arange(t_count), dtype=np.float64)
     rng = np.random.default_rng(seed)
-    if chunk == 1 and size:
+    if chunk is None:
         chunk = max(1, 4_000_000 // max(1, t_count * parts.life_years.size))
     dry = np.zeros((t_count, len(parts.ids)))
     cost = parts.cost_yuan
