@@ -47,6 +47,9 @@ def reserve(
     except ValueError:
         raise typer.BadParameter(f"not a date: {as_of!r}", param_hint="--as-of") from None
     lang: Language = "zh" if labels == "zh" else "en"
+    if out is not None and compounds_file is not None and out.resolve() == \
+            compounds_file.resolve():
+        raise typer.BadParameter("would overwrite the compounds file", param_hint="--out")
     if compounds_file is None:
         from propfee.datasets import sanqiao_like_street
 

@@ -261,19 +261,25 @@ class _CatalogueFile(BaseModel):
     components: dict[str, _ComponentEntry]
 
 
-@functools.cache
 def _read(source: str) -> _CatalogueFile:
-    if source.endswith(".toml"):
+    if source.endswith(".toml"):  # a user's file: read afresh every time
         path = Path(source)
         if not path.is_file():
             raise ParameterError([f"{source}: no such catalogue file"])
-        text = path.read_text(encoding="utf-8")
-    else:
-        name = f"components_{source}.toml"
-        data = resources.files("propfee.params").joinpath("data", name)
-        if not data.is_file():
-            raise ParameterError([f"no built-in component catalogue {source!r}"])
-        text = data.read_text(encoding="utf-8")
+        return _parse(path.read_text(encoding="utf-8"), source)
+    return _built_in(source)
+
+
+@functools.cache
+def _built_in(source: str) -> _CatalogueFile:
+    name = f"components_{source}.toml"
+    data = resources.files("propfee.params").joinpath("data", name)
+    if not data.is_file():
+        raise ParameterError([f"no built-in component catalogue {source!r}"])
+    return _parse(data.read_text(encoding="utf-8"), source)
+
+
+def _parse(text: str, source: str) -> _CatalogueFile:
     try:
         return _CatalogueFile.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:

@@ -189,7 +189,8 @@ def fund_accounts(
 
 @dataclass(frozen=True)
 class FundLedger:
-    """The fund account year by year, every array ``(draws, years, compounds)`` in fen.
+    """The fund account year by year, every array ``(draws, years, compounds)`` in fen
+    (``(years, compounds)`` in a :class:`~propfee.reserve.study.ReserveStudy`).
 
     Attributes
     ----------

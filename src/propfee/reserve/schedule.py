@@ -74,22 +74,27 @@ class RenewalSchedule:
         return np.clip(age, 0.0, np.asarray(life_years, dtype=np.float64))
 
 
+def _flat(shape: tuple[int, ...], index: IntArray, valid: npt.NDArray[np.bool_]) -> IntArray:
+    """Flat positions ``(index, item)`` of the valid items; each item at most once."""
+    items = int(np.prod(shape[1:], dtype=np.int64))
+    pick = np.flatnonzero(valid.reshape(-1))
+    return index.reshape(-1)[pick].astype(np.int64) * items + pick
+
+
 def _add(counts: IntArray, index: IntArray, valid: npt.NDArray[np.bool_]) -> None:
-    """Add one renewal at ``(index, item)`` for every valid item (flat bincount)."""
-    items = int(np.prod(counts.shape[1:], dtype=np.int64))
-    flat = index.reshape(-1).astype(np.int64) * items + np.arange(items, dtype=np.int64)
-    pick = valid.reshape(-1)
-    if pick.any():
-        counts.reshape(-1)[:] += np.bincount(flat[pick], minlength=counts.size).astype(
-            np.int64)
+    """Add one renewal at ``(index, item)`` for every valid item.
+
+    Positions are unique (one renewal per item per call), so a fancy-index increment
+    is exact.
+    """
+    counts.reshape(-1)[_flat(counts.shape, index, valid)] += 1
 
 
 def _note(event: FloatArray, index: IntArray, valid: npt.NDArray[np.bool_],
           tau: FloatArray) -> None:
-    items = int(np.prod(event.shape[1:], dtype=np.int64))
-    flat = index.reshape(-1).astype(np.int64) * items + np.arange(items, dtype=np.int64)
-    pick = valid.reshape(-1)
-    np.maximum.at(event.reshape(-1), flat[pick], tau.reshape(-1)[pick])
+    at = _flat(event.shape, index, valid)
+    flat = event.reshape(-1)
+    flat[at] = np.maximum(flat[at], tau.reshape(-1)[np.flatnonzero(valid.reshape(-1))])
 
 
 def renewal_schedule(
