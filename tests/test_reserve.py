@@ -420,3 +420,25 @@ def test_cli_reserve_writes_chinese_headers(tmp_path: pathlib.Path) -> None:
     sheets = pd.read_excel(out, sheet_name=None)
     assert "小区编号" in sheets["优先排序"].columns
     assert set(sheets["维修计划"]["承担方"]) >= {"住宅专项维修资金", "老旧小区改造资金"}
+
+
+def test_catalogue_file_errors_name_the_component(tmp_path: pathlib.Path) -> None:
+    from importlib import resources
+
+    from propfee.errors import ParameterError
+    from propfee.reserve import load_catalogue
+
+    text = resources.files("propfee.params").joinpath(
+        "data", "components_taiyuan.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "zero.toml"
+    bad.write_text(text.replace("life_years = 18.0, unit_cost_yuan = 95.0",
+                                "life_years = 0.0, unit_cost_yuan = 95.0"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"roof_waterproofing\.life_years"):
+        load_catalogue(bad)
+    with pytest.raises(ParameterError, match="no value in force"):
+        load_catalogue("taiyuan", dt.date(2019, 1, 1))
+    with pytest.raises(ParameterError, match="no built-in component catalogue"):
+        load_catalogue("atlantis")
+    later = load_catalogue("taiyuan", dt.date(2026, 3, 1))
+    study = reserve_study(_one(), later, ReserveSettings(horizon_years=3))
+    assert study.years.tolist() == [2026, 2027, 2028]
