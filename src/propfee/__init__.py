@@ -4,7 +4,7 @@ The public face of the library: compounds, parameters, the stand-alone market
 baseline and the money helpers.
 """
 
-from propfee import analysis, bundling, channels, compare, datasets, params, plan, report
+from propfee import analysis, bundling, channels, compare, datasets, params, plan, report, reserve
 from propfee.baseline import BaselineResult, market_baseline, market_baseline_district
 from propfee.budget import BudgetResult, DistrictBudget, evaluate, evaluate_district
 from propfee.compare import compare_plans
@@ -50,5 +50,6 @@ __all__ = [
     "plan",
     "plan_names",
     "report",
+    "reserve",
     "validate_compounds",
 ]

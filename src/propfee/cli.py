@@ -14,6 +14,7 @@ import typer
 
 from propfee.baseline import market_baseline, market_baseline_district
 from propfee.budget import evaluate_district
+from propfee.cli_reserve import reserve
 from propfee.compound import Compound
 from propfee.datasets import sanqiao_like_street
 from propfee.errors import InputError, ParameterError
@@ -283,6 +284,9 @@ def template(
         raise typer.BadParameter(f"{labels!r} is not en or zh", param_hint="--labels")
     write_template(out, labels="zh" if labels == "zh" else "en")
     typer.echo(f"wrote {out}")
+
+
+app.command()(reserve)
 
 
 def main() -> None:

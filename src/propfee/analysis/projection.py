@@ -39,6 +39,7 @@ from propfee.compound import CompoundTable
 from propfee.errors import InputError, Problem
 from propfee.params import ParameterSet
 from propfee.plan import Plan
+from propfee.reserve.schedule import renewal_schedule
 
 __all__ = ["OneOff", "Projection", "ProjectionSettings", "pool_paths", "project"]
 
@@ -116,17 +117,15 @@ class ProjectionSettings(BaseModel):
 
 def _replacements(comp: Components, settings: ProjectionSettings) -> FloatArray:
     t_count, n = comp.staff_yuan.shape
-    out = np.zeros((t_count, n))
-    if not settings.replace_devices or settings.replacement_funder != "fund_pool":
-        return out
-    for name, capital in comp.device_capital_yuan.items():
-        life = comp.device_life_years[name]
-        for k in range(1, t_count + 1):
-            year = np.floor(k * life).astype(np.int64) + 1  # 1-based year of the k-th renewal
-            hit = year <= t_count
-            if not hit.any():
-                break
-            np.add.at(out, (year[hit] - 1, np.flatnonzero(hit)), capital[hit])
+    if (not settings.replace_devices or settings.replacement_funder != "fund_pool"
+            or not comp.device_capital_yuan):
+        return np.zeros((t_count, n))
+    names = list(comp.device_capital_yuan)
+    capital = np.stack([comp.device_capital_yuan[k] for k in names], axis=-1)
+    life = np.stack([comp.device_life_years[k] for k in names], axis=-1)
+    # The reserve study's schedule engine: installed at the start of year 1 (time 0).
+    counts = renewal_schedule(0.0, life, t_count).counts  # (years, compounds, devices)
+    out: FloatArray = np.sum(counts * capital, axis=-1)
     return out
 
 
