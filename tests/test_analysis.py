@@ -20,6 +20,7 @@ from propfee.analysis import (
     tornado,
     year_components,
 )
+from propfee.channels import Device, SmartDevices
 from propfee.errors import InputError
 
 from .conftest import BARE, districts
@@ -36,33 +37,51 @@ def _old_compound() -> pd.DataFrame:
 def test_three_year_projection_by_hand() -> None:
     """Staff grows 5% a year, everything else 2%; interest 1% on the balance.
 
-    Year-1 figures (default Taiyuan parameters, 140 households, 10,000 m2, no gate):
-      staff: cleaning 140/140 = 1.0 FTE -> 32,400; maintenance 0.25 -> 0.5 FTE -> 22,680;
-             management 140/550 = 0.25 -> 0.5 FTE -> 25,920; total S = 81,000
+    Year-1 figures (BARE: grade 3, every role a standing post at cost; default Taiyuan
+    parameters; 140 households, 10,000 m2, no gate, no green):
+      staff: cleaning 10,000/13,000 = 0.77 -> 1.0 FTE x 38,520 = 38,520;
+             maintenance 10,000/32,500 = 0.31 -> 0.5 FTE x 53,640 = 26,820;
+             management 140/650 = 0.22 -> 0.5 FTE x 57,420 = 28,710; S = 94,050
       other: upkeep 1.2 x 10,000 x 2.5 = 30,000; cleaning materials 24 x 140 = 3,360;
              insurance 0.05 x 10,000 = 500; O = 33,860
       fee:   10,000 x 0.5 x 12 x 0.7 = 42,000
-    net_t = 42,000 - 81,000 x 1.05^(t-1) - 33,860 x 1.02^(t-1):
-      t=1: 42,000 - 81,000 - 33,860 = -72,860;               B1 = -72,860
-      t=2: 42,000 - 85,050 - 34,537.2 = -77,587.2;           B2 = -72,860 x 1.01 - 77,587.2
-                                                               = -73,588.6 - 77,587.2
-                                                               = -151,175.8
-      t=3: 42,000 - 89,302.5 - 35,227.944 = -82,530.444;     B3 = -151,175.8 x 1.01 - 82,530.444
-                                                               = -152,687.558 - 82,530.444
-                                                               = -235,218.002
+    net_t = 42,000 - 94,050 x 1.05^(t-1) - 33,860 x 1.02^(t-1):
+      t=1: 42,000 - 94,050 - 33,860 = -85,910;                B1 = -85,910
+      t=2: 42,000 - 98,752.5 - 34,537.2 = -91,289.7;          B2 = -85,910 x 1.01 - 91,289.7
+                                                                = -86,769.1 - 91,289.7
+                                                                = -178,058.8
+      t=3: 42,000 - 103,690.125 - 35,227.944 = -96,918.069;   B3 = -178,058.8 x 1.01
+                                                                  - 96,918.069
+                                                                = -179,839.388 - 96,918.069
+                                                                = -276,757.457
     """
     s = ProjectionSettings(horizon_years=3, wage_growth_rate=0.05, price_inflation_rate=0.02,
                            interest_rate=0.01, replace_devices=False)
     p = project(_old_compound(), BARE, settings=s)
     flows = p.flows.set_index("year")
-    assert flows["staff_yuan"].tolist() == pytest.approx([81000.0, 85050.0, 89302.5])
+    assert flows["staff_yuan"].tolist() == pytest.approx([94050.0, 98752.5, 103690.125])
     assert flows["other_yuan"].tolist() == pytest.approx([33860.0, 34537.2, 35227.944])
-    assert flows["balance_yuan"].tolist() == pytest.approx([-72860.0, -151175.8, -235218.002])
+    assert flows["balance_yuan"].tolist() == pytest.approx(
+        [-85910.0, -178058.8, -276757.457])
     assert p.funding["first_negative_year"].tolist() == [2024]
-    # Baseline goal: C = max_t(-B_t / A_t), A = (1, 2.01, 3.0301): 235,218.002 / 3.0301
-    # = 77,627.6; 151,175.8 / 2.01 = 75,211.8; 72,860 / 1 = 72,860 -> 77,627.6 a year.
+    # Baseline goal: C = max_t(-B_t / A_t), A = (1, 2.01, 3.0301): 276,757.457 / 3.0301
+    # = 91,335.4; 178,058.8 / 2.01 = 88,586.5; 85,910 / 1 = 85,910 -> 91,335.4 a year.
     assert p.funding["baseline_contribution_yuan"].iloc[0] == pytest.approx(
-        235218.002 / 3.0301)
+        276757.457 / 3.0301)
+
+
+def test_projection_counts_informal_hires_as_staff() -> None:
+    """Informal hours grow with wages like staff: cleaning 10,000/13,000 = 0.769 FTE hired
+    informally at 2,000 x 12 = 24,000 a year: 0.769... x 24,000 = 18,461.54 in year 1,
+    x 1.05 in year 2 = 19,384.62."""
+    plan = BARE.model_copy(update={
+        "informal_roles": ("cleaning",),
+        "shared_property": BARE.shared_property.model_copy(update={"standing_roles": ()}),
+    })
+    s = ProjectionSettings(horizon_years=2, wage_growth_rate=0.05, replace_devices=False)
+    flows = project(_old_compound(), plan, settings=s).flows.set_index("year")
+    year1 = 10000.0 / 13000.0 * 24000.0
+    assert flows["staff_yuan"].tolist() == pytest.approx([year1, year1 * 1.05])
 
 
 def test_one_offs_and_opening_balance() -> None:
@@ -81,15 +100,29 @@ def test_one_offs_and_opening_balance() -> None:
 
 
 def test_device_replacement_at_end_of_life() -> None:
-    comp = year_components(_old_compound().assign(gates=1), pf.default_plan(), horizon_years=10)
-    p = project(_old_compound().assign(gates=1), pf.default_plan(), settings=ProjectionSettings(
-        horizon_years=10, price_inflation_rate=0.0), components=comp)
+    devices = SmartDevices(devices=(
+        Device(name="speakers", basis="compound", units_per_basis=2.0,
+               capital_cost_yuan_per_unit=800.0, service_life_years=5.0),
+        Device(name="cameras", basis="building", units_per_basis=2.0,
+               capital_cost_yuan_per_unit=1500.0, service_life_years=6.0),
+        Device(name="access_control", basis="gate", units_per_basis=1.0,
+               capital_cost_yuan_per_unit=30000.0, service_life_years=8.0),
+        Device(name="smart_parking", basis="parking_space", units_per_basis=1.0,
+               capital_cost_yuan_per_unit=600.0, service_life_years=8.0),
+    ))
+    plan = BARE.model_copy(update={"smart_devices": devices})
+    df = _old_compound().assign(gates=1, buildings=1, parking_spaces=10)
+    comp = year_components(df, plan, horizon_years=10)
+    p = project(df, plan, settings=ProjectionSettings(horizon_years=10,
+                                                      price_inflation_rate=0.0),
+                components=comp)
     repl = p.flows.set_index("year")["replacements_yuan"]
-    # Speakers (5 y, 2 x 800) in years 6; cameras (6 y, 2 x 1,500) in year 7; access control
-    # and smart parking (8 y: 30,000 + 20,000) in year 9; speakers again in year 11 (beyond).
+    # Speakers (5 y, 2 x 800 = 1,600) in year 6; cameras (6 y, 2 per building x 1,500 =
+    # 3,000) in year 7; access control (8 y, 1 gate x 30,000) and smart parking (8 y,
+    # 10 spaces x 600 = 6,000) in year 9: 36,000; speakers again in year 11 (beyond).
     assert repl.loc[2029] == pytest.approx(1600.0)
     assert repl.loc[2030] == pytest.approx(3000.0)
-    assert repl.loc[2032] == pytest.approx(50000.0)
+    assert repl.loc[2032] == pytest.approx(36000.0)
     assert repl.drop([2029, 2030, 2032]).eq(0).all()
 
 
@@ -105,22 +138,28 @@ def test_higher_inflation_never_raises_the_pool(df, low, extra) -> None:
     assert np.all(b <= a + 1e-6)
 
 
+def _staffed_with_income() -> pf.Plan:
+    # The stand-alone company at cost with the default plan's public-income sources:
+    # every compound of the street runs a deficit at 0.5 yuan/m2.
+    return BARE.model_copy(update={"public_income": pf.default_plan().public_income})
+
+
 @pytest.mark.parametrize("variable", ["fee_rate", "collection_rate", "public_income"])
 def test_break_even_really_breaks_even(variable) -> None:
     street = pf.datasets.sanqiao_like_street().head(25)
-    plan = pf.default_plan().model_copy(update={"shared_property": pf.default_plan(
-    ).shared_property.model_copy(update={"bundle_by": "none"})})
+    plan = _staffed_with_income()
     be = break_even(street, variable, plan)
     if variable == "collection_rate":
         assert not be["reachable"].any()  # at 0.5 yuan/m2 no collection rate suffices
         assert (be["reason"] == "would need more than 100% of the billed fee").all()
         assert (be["value"] > 1).all()
         return
-    assert (be["reachable"] & (be["value"] > 0)).sum() > 0
+    assert (be["reachable"] & (be["value"] > 0)).all()
     if variable == "fee_rate":
         changed = street.assign(fee_rate_yuan_per_m2_month=be["value"].to_numpy())
         out = pf.evaluate_district(changed, plan).compounds
     else:
+        # site_fees earns price x 0.5 occupancy: the price rises by twice the extra income.
         over = pd.DataFrame({"compound_id": street["compound_id"],
                              "public_income.site_fees.price_yuan_per_unit_year":
                                  2000.0 + 2 * (be["value"] - be["current"]).to_numpy()})

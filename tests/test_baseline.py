@@ -25,43 +25,71 @@ def test_source_figure_and_deficit(source_compound, params) -> None:
 def test_hand_computed_baseline(source_compound, params) -> None:
     """Every line of the source compound, by hand (default Taiyuan parameters, 2024).
 
-    Staff (on-costs 1 + 0.30 + 0.05 = 1.35, 12 months):
-      cleaning    100/140 = 0.714 -> 1.0 FTE (half posts): 1.0 x 2,000 x 12 x 1.35 = 32,400
-      order       24 h x 365 / 2,920 h = 3 guards:          3 x 1,900 x 12 x 1.35 = 92,340
-      maintenance 10,000/40,000 = 0.25 -> 0.5:           0.5 x 2,800 x 12 x 1.35 = 22,680
-      greening    1,000/4,000 = 0.25 -> 0.5:             0.5 x 2,000 x 12 x 1.35 = 16,200
-      management  100/550 = 0.18 -> 0.5:                 0.5 x 3,200 x 12 x 1.35 = 25,920
+    The default grade is 4: cleaner 15,000 m2, maintenance 35,000 m2, gardener 20,000 m2
+    of green, manager 700 households, a 16 h staffed gate. Formal staff cost of one post:
+    pay x 12 x 1.05 welfare + 0.30 x max(wage, 3,700) x 12 (= 13,320); a guard works 2,920 h,
+    920 h of overtime at 150% adding 1.5 x 920 / 2,000 = 69% to the pay.
+      cleaning    10,000/15,000 = 0.67 -> 1.0 (half posts): 2,000 x 12 x 1.05 + 13,320 = 38,520
+      order       16 h x 365 / 2,920 h = 2 guards: 2 x (2,000 x 12 x 1.69 x 1.05 + 13,320)
+                  = 2 x (42,588 + 13,320) = 2 x 55,908 = 111,816
+      maintenance 10,000/35,000 = 0.29 -> 0.5: 0.5 x (3,200 x 12 x 1.05 + 13,320)
+                  = 0.5 x 53,640 = 26,820
+      greening    1,000/20,000 = 0.05 -> 0.5: 0.5 x 38,520 = 19,260
+      management  100/700 = 0.14 -> 0.5: 0.5 x (3,500 x 12 x 1.05 + 13,320) = 0.5 x 57,420
+                  = 28,710
+      staff 225,126; headcount 1 + 2 + 0.5 + 0.5 + 0.5 = 4.5.
     Other items:
       upkeep 1.2 x 10,000 m2 x (1 + 0.03 x 34) = 24,240; cleaning materials 24 x 100 = 2,400;
       greening materials 3 x 1,000 = 3,000; office 20 x 100 = 2,000; insurance 0.05 x 10,000
-      = 500; depreciation 800 x 5.5 FTE = 4,400; other 0.
-      direct 226,080; overhead 5% = 11,304; service cost 237,384.
-    Price: profit 8% = 18,990.72; VAT 6% x 256,374.72 = 15,382.4832 -> 15,382.48;
-      surcharges 12% x 15,382.4832 = 1,845.897984 -> 1,845.90; total 273,603.10.
-    Fees: billed 60,000; collected 70% = 42,000; balance -231,603.10.
+      = 500; depreciation 800 x 4.5 = 3,600; other 0.
+      direct 260,866; overhead 5% = 13,043.30; service cost 273,909.30.
+    Price: profit 8% = 21,912.744 -> 21,912.74; VAT 6% x 295,822.044 = 17,749.32264
+      -> 17,749.32; surcharges 12% x 17,749.32264 = 2,129.9187168 -> 2,129.92;
+      total 273,909.30 + 21,912.74 + 17,749.32 + 2,129.92 = 315,701.28
+      (unrounded 315,701.2853568).
+    Fees: billed 60,000; collected 70% = 42,000; balance -273,701.28.
     """
     r = pf.market_baseline(source_compound, params)
     lines = {line.code: line.amount_yuan for line in r.lines}
     assert r.headcount_fte == {
-        "cleaning": 1.0, "order": 3.0, "maintenance": 0.5, "greening": 0.5, "management": 0.5
+        "cleaning": 1.0, "order": 2.0, "maintenance": 0.5, "greening": 0.5, "management": 0.5
     }
     assert lines == {
-        "staff_cleaning": 32400.00, "staff_order": 92340.00, "staff_maintenance": 22680.00,
-        "staff_greening": 16200.00, "staff_management": 25920.00, "upkeep": 24240.00,
+        "staff_cleaning": 38520.00, "staff_order": 111816.00, "staff_maintenance": 26820.00,
+        "staff_greening": 19260.00, "staff_management": 28710.00, "upkeep": 24240.00,
         "cleaning_materials": 2400.00, "greening_materials": 3000.00, "office": 2000.00,
-        "insurance": 500.00, "depreciation": 4400.00, "other": 0.00, "overhead": 11304.00,
-        "margin": 18990.72, "vat": 15382.48, "surcharges": 1845.90,
+        "insurance": 500.00, "depreciation": 3600.00, "other": 0.00, "overhead": 13043.30,
+        "margin": 21912.74, "vat": 17749.32, "surcharges": 2129.92,
     }
-    assert r.service_cost_yuan == 237384.00
-    assert r.total_annual_cost_yuan == 273603.10
+    assert r.service_cost_yuan == 273909.30
+    assert r.total_annual_cost_yuan == 315701.28
     assert r.fee_collected_yuan == 42000.00
-    assert r.balance_yuan == -231603.10
-    # 273,603.101184 / (10,000 m2 x 12 x 0.7) = 3.2572 yuan/m2/month.
-    assert r.break_even_rate_yuan_per_m2_month == pytest.approx(273603.101184 / 84000.0)
-    # 273,603.101184 / 60,000 = 4.56: no collection rate can break even at 0.5 yuan.
-    assert r.break_even_collection_rate == pytest.approx(4.5600516864)
-    # 273,603.101184 / 100 households / 12 months = 228.00 yuan per household-month.
-    assert r.cost_per_household_month_yuan == pytest.approx(228.0025843)
+    assert r.balance_yuan == -273701.28
+    # 315,701.2853568 / (10,000 m2 x 12 x 0.7) = 3.7583 yuan/m2/month.
+    assert r.break_even_rate_yuan_per_m2_month == pytest.approx(315701.2853568 / 84000.0)
+    # 315,701.2853568 / 60,000 = 5.26: no collection rate can break even at 0.5 yuan.
+    assert r.break_even_collection_rate == pytest.approx(5.26168808928)
+    # 315,701.2853568 / 100 households / 12 months = 263.08 yuan per household-month.
+    assert r.cost_per_household_month_yuan == pytest.approx(263.084404464)
+
+
+@pytest.mark.parametrize(("grade", "regime", "order_head", "staff_order", "upkeep"), [
+    # Grade 3 keeps a 24 h gate: 24 x 365 / 2,920 = 3 guards x 55,908 = 167,724.
+    (3, None, 3.0, 167724.0, 24240.0),
+    # Grade 5 keeps a live-in gatekeeper: no guards; 1,500 x 12 = 18,000 on a service
+    # agreement, reported with the order staff.
+    (5, None, 0.0, 18000.0, 24240.0),
+    # Device-only gate at grade 4: no guards, no pay; remote help 1,200 a gate is upkeep:
+    # 24,240 + 1,200 = 25,440.
+    (4, "device_only", 0.0, 0.0, 25440.0),
+])
+def test_baseline_gate_regimes(source_compound, params, grade, regime, order_head,
+                               staff_order, upkeep) -> None:
+    r = pf.market_baseline(source_compound, params, grade=grade, gate_regime=regime)
+    lines = {line.code: line.amount_yuan for line in r.lines}
+    assert r.headcount_fte["order"] == order_head
+    assert lines["staff_order"] == staff_order
+    assert lines["upkeep"] == upkeep
 
 
 def test_plugging_the_break_even_rate_back_breaks_even(source_compound, params) -> None:

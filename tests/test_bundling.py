@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 
 import numpy as np
@@ -34,59 +35,89 @@ from .conftest import districts
 
 
 def hand_game() -> BundleGame:
-    """Three compounds; only customer service is left for the company.
+    """Three compounds; the contract staffs only customer service (a standing role).
 
-    a (0, 0), b (300, 400), c (0, 100); residual management demand 0.2, 0.2, 0.3 FTE;
-    per-use jobs 1,000, 0, 500 yuan; 100 households each; fixed fee 10,000 per crew of
-    up to 1,000 households; margin 10%; travel 2 yuan per m of spread per extra member.
-    A half post of management costs 0.5 x 3,200 x 12 x 1.35 = 25,920 yuan.
+    a (0, 0), b (300, 400), c (0, 100); management demand 0.2, 0.2, 0.3 FTE; per-use
+    jobs 1,000, 0, 500 yuan; call-outs 300, 0, 700 yuan before sharing (a visit serves
+    up to 3 members); 100 households each; fixed fee 10,000 per crew of up to 1,000
+    households; margin 10%; travel 2 yuan per m of spread per extra member.
+    A half post of management (formal, default Taiyuan 2024): 0.5 x (3,500 x 12 x 1.05
+    + 0.30 x 3,700 x 12) = 0.5 x (44,100 + 13,320) = 28,710; with the margin 31,581.
     """
     zero = np.zeros(3)
-    residual = dict.fromkeys(ROLES, zero)
-    residual["management"] = np.array([0.2, 0.2, 0.3])
+    standing = dict.fromkeys(ROLES, zero)
+    standing["management"] = np.array([0.2, 0.2, 0.3])
     return BundleGame(
-        ids=np.array(["a", "b", "c"]), residual_fte=residual,
+        ids=np.array(["a", "b", "c"]), residual_fte=standing,
         households=np.full(3, 100.0), floor_area_m2=np.array([6000.0, 5000.0, 7000.0]),
         x_m=np.array([0.0, 300.0, 0.0]), y_m=np.array([0.0, 400.0, 100.0]),
-        jobs_yuan=np.array([1000.0, 0.0, 500.0]), jobs_at_market_yuan=np.array([1.0, 1.0, 1.0]),
-        other_cash_yuan=zero, income_yuan=zero,
+        jobs_yuan=np.array([1000.0, 0.0, 500.0]), callout_yuan=np.array([300.0, 0.0, 700.0]),
+        jobs_at_market_yuan=np.array([1.0, 1.0, 1.0]), other_cash_yuan=zero, income_yuan=zero,
         shared=SharedProperty(fixed_fee_yuan_per_bundle_year=10000.0, contract_margin_rate=0.1,
-                              travel_yuan_per_m_year=2.0, households_per_crew=1000.0),
-        staffing=pf.default_parameters().staffing,
+                              travel_yuan_per_m_year=2.0, households_per_crew=1000.0,
+                              standing_roles=("management",)),
+        params=pf.default_parameters(),
     )
 
 
-# c(S) by hand: staff (half posts) x 1.1 margin + 10,000 fixed + travel + jobs.
-#   a:   25,920 x 1.1 + 10,000 + 0 + 1,000                      = 39,512
-#   b:   28,512 + 10,000 + 0 + 0                                 = 38,512
-#   c:   28,512 + 10,000 + 0 + 500                               = 39,012
-#   ab:  0.4 FTE -> 0.5: 28,512 + 10,000 + 2 x 1 x 500 + 1,000   = 40,512
-#   ac:  0.5 FTE: 28,512 + 10,000 + 2 x 1 x 100 + 1,500          = 40,212
-#   bc:  0.5 FTE: 28,512 + 10,000 + 2 x 1 x 424.264 + 500        = 39,860.528
-#   abc: 0.7 FTE -> 1.0: 57,024 + 10,000 + 2 x 2 x 500 + 1,500   = 70,524
+# c(S) by hand: staff (half posts) x 1.1 margin + 10,000 fixed + travel + jobs
+# + call-outs / min(|S|, 3):
+#   a:   31,581 + 10,000 + 0 + 1,000 + 300                          = 42,881
+#   b:   31,581 + 10,000 + 0 + 0 + 0                                = 41,581
+#   c:   31,581 + 10,000 + 0 + 500 + 700                            = 42,781
+#   ab:  0.4 FTE -> 0.5: 31,581 + 10,000 + 2 x 1 x 500 + 1,000 + 300 / 2     = 43,731
+#   ac:  0.5 FTE: 31,581 + 10,000 + 2 x 1 x 100 + 1,500 + 1,000 / 2          = 43,781
+#   bc:  0.5 FTE: 31,581 + 10,000 + 2 x 1 x 424.264 + 500 + 700 / 2          = 43,279.528
+#   abc: 0.7 FTE -> 1.0: 57,420 x 1.1 = 63,162 + 10,000 + 2 x 2 x 500 + 1,500
+#        + 1,000 / 3                                                        = 76,995.333
 HAND_COSTS = {
-    ("a",): 39512.0, ("b",): 38512.0, ("c",): 39012.0, ("a", "b"): 40512.0,
-    ("a", "c"): 40212.0, ("b", "c"): 28512.0 + 10000.0 + 2 * np.hypot(300, 300) + 500.0,
-    ("a", "b", "c"): 70524.0,
+    ("a",): 42881.0, ("b",): 41581.0, ("c",): 42781.0, ("a", "b"): 43731.0,
+    ("a", "c"): 43781.0, ("b", "c"): 31581.0 + 10000.0 + 2 * np.hypot(300, 300) + 850.0,
+    ("a", "b", "c"): 63162.0 + 10000.0 + 2000.0 + 1500.0 + 1000.0 / 3,
 }
 
 
 @pytest.mark.parametrize(("members", "cost"), HAND_COSTS.items())
 def test_bundle_cost_by_hand(members, cost) -> None:
-    assert hand_game().cost(list(members)) == pytest.approx(cost)
+    assert hand_game().cost(list(members)) == pytest.approx(cost, rel=1e-12)
+
+
+def test_bundle_cost_components_by_hand() -> None:
+    # abc: management 0.7 FTE -> 1.0 FTE (half posts); 1 crew; spread 500 m;
+    # call-outs (300 + 0 + 700) / min(3, 3) = 333.33.
+    k = hand_game().components([[0, 1, 2]])
+    assert k.headcount_fte_by_role["management"].tolist() == [1.0]
+    assert k.staff_yuan.tolist() == [pytest.approx(57420.0)]
+    assert k.margin_yuan.tolist() == [pytest.approx(5742.0)]
+    assert k.crews.tolist() == [1.0]
+    assert k.spread_m.tolist() == [500.0]
+    assert k.travel_yuan.tolist() == [pytest.approx(2000.0)]
+    assert k.jobs_yuan.tolist() == [1500.0]
+    assert k.callout_yuan.tolist() == [pytest.approx(1000.0 / 3)]
+
+
+def test_per_use_contract_shares_call_outs_only() -> None:
+    # Without standing roles the contract is per-use jobs only: no posts, crew fee, margin
+    # or travel; call-outs are shared: a + b + c = 1,500 jobs + 1,000 / 3 call-outs.
+    g = hand_game()
+    g = dataclasses.replace(g, residual_fte=dict.fromkeys(ROLES, np.zeros(3)),
+                            shared=g.shared.model_copy(update={"standing_roles": ()}))
+    assert g.cost(["a", "b", "c"]) == pytest.approx(1500.0 + 1000.0 / 3)
+    assert g.cost(["a", "c"]) == pytest.approx(1500.0 + 1000.0 / 2)
+    assert g.cost(["a"]) == pytest.approx(1300.0)
 
 
 @pytest.mark.parametrize(("posts_pooled_per", "cost_ab", "cost_abc"), [
     # One crew per compound (compounds_per_crew = 1): ab needs 2 crews, abc 3.
     # Pooled over the contract: ab 0.4 FTE -> one half post, abc 0.7 -> two half posts.
-    #   ab:  28,512 + 2 x 10,000 + 1,000 travel + 1,000 jobs              = 50,512
-    #   abc: 57,024 + 3 x 10,000 + 2,000 travel + 1,500 jobs              = 90,524
-    ("contract", 50512.0, 90524.0),
-    # Per crew: ab 0.2 FTE a crew -> a half post each = 1.0 FTE = 51,840 x 1.1 = 57,024;
-    # abc 0.7 / 3 = 0.233 FTE a crew -> a half post each = 1.5 FTE = 77,760 x 1.1 = 85,536.
-    #   ab:  57,024 + 20,000 + 1,000 + 1,000                              = 79,024
-    #   abc: 85,536 + 30,000 + 2,000 + 1,500                              = 119,036
-    ("crew", 79024.0, 119036.0),
+    #   ab:  31,581 + 2 x 10,000 + 1,000 travel + 1,000 jobs + 150 call-outs    = 53,731
+    #   abc: 63,162 + 3 x 10,000 + 2,000 travel + 1,500 jobs + 333.33          = 96,995.33
+    ("contract", 53731.0, 96995.0 + 1.0 / 3),
+    # Per crew: ab 0.2 FTE a crew -> a half post each = 1.0 FTE = 57,420 x 1.1 = 63,162;
+    # abc 0.7 / 3 = 0.233 FTE a crew -> a half post each = 1.5 FTE = 86,130 x 1.1 = 94,743.
+    #   ab:  63,162 + 20,000 + 1,000 + 1,000 + 150                              = 85,312
+    #   abc: 94,743 + 30,000 + 2,000 + 1,500 + 333.33                           = 128,576.33
+    ("crew", 85312.0, 128576.0 + 1.0 / 3),
 ])
 def test_posts_pooled_per_contract_or_per_crew(posts_pooled_per, cost_ab, cost_abc) -> None:
     g = hand_game()
@@ -98,37 +129,53 @@ def test_posts_pooled_per_contract_or_per_crew(posts_pooled_per, cost_ab, cost_a
     assert g.cost(["a"]) == pytest.approx(HAND_COSTS[("a",)])  # one crew: no difference
 
 
+def test_empty_set_costs_nothing() -> None:
+    # c({}) = 0, also when every candidate of a call is empty (the separable cost of a
+    # one-member bundle prices the bundle without its member: the empty set).
+    g = hand_game()
+    assert g.costs([[-1, -1, -1]]).tolist() == [0.0]
+    split = split_bundle(g, ["a"], "scrb")
+    assert split.shares["share_yuan"].tolist() == [42881.0]
+
+
 def test_costs_are_vectorised_over_candidates() -> None:
     g = hand_game()
     padded = np.array([[0, -1, -1], [0, 1, -1], [0, 1, 2], [-1, -1, -1]])
-    np.testing.assert_allclose(g.costs(padded), [39512.0, 40512.0, 70524.0, 0.0])
+    np.testing.assert_allclose(g.costs(padded), [42881.0, 43731.0, 76995.0 + 1.0 / 3, 0.0])
 
 
 def test_shapley_of_the_hand_game() -> None:
-    # phi_i = c(i)/3 + (c(ij) - c(j))/6 + (c(ik) - c(k))/6 + (c(N) - c(jk))/3
-    #   a: 13,170.667 + 333.333 + 200.000 + 10,221.157 = 23,925.157
-    #   b: 12,837.333 + 166.667 + 141.421 + 10,104.000 = 23,249.421
-    #   c: 13,004.000 + 116.667 + 224.755 + 10,004.000 = 23,349.421
+    # phi_i = c(i)/3 + (c(ij) - c(j))/6 + (c(ik) - c(k))/6 + (c(N) - c(jk))/3, c(N) = 76,995.333
+    #   a: 42,881/3 + 2,150/6 + 1,000/6 + (76,995.333 - 43,279.528)/3
+    #      = 14,293.667 + 358.333 + 166.667 + 11,238.602 = 26,057.268
+    #   b: 41,581/3 + 850/6 + 498.528/6 + (76,995.333 - 43,781)/3
+    #      = 13,860.333 + 141.667 + 83.088 + 11,071.444 = 25,156.532
+    #   c: 42,781/3 + 900/6 + 1,698.528/6 + (76,995.333 - 43,731)/3
+    #      = 14,260.333 + 150.000 + 283.088 + 11,088.111 = 25,781.532
+    # Rounded to the fen: 26,057.27 + 25,156.53 + 25,781.53 = 76,995.33 = c(N) in fen.
     split = split_bundle(hand_game(), ["c", "a", "b"], "shapley")
     s = split.shares.set_index("compound_id")
     assert s["share_unrounded_yuan"].tolist() == pytest.approx(
-        [23925.1573, 23249.4213, 23349.4213], abs=1e-3)
-    assert s["share_yuan"].tolist() == [23925.16, 23249.42, 23349.42]
-    assert yuan_to_fen(s["share_yuan"].to_numpy()).sum() == 7052400
+        [26057.2684, 25156.5325, 25781.5325], abs=1e-3)
+    assert s["share_yuan"].tolist() == [26057.27, 25156.53, 25781.53]
+    assert yuan_to_fen(s["share_yuan"].to_numpy()).sum() == 7699533
 
 
 def test_hand_game_core_is_empty() -> None:
-    # Pairs: x_a + x_b <= 40,512 + e, x_a + x_c <= 40,212 + e, x_b + x_c <= 39,860.528 + e.
-    # Adding them: 2 x 70,524 <= 120,584.528 + 3e, so e >= 20,463.472 / 3 = 6,821.157:
+    # Pairs: x_a + x_b <= 43,731 + e, x_a + x_c <= 43,781 + e, x_b + x_c <= 43,279.528 + e.
+    # Adding them: 2 x 76,995.333 <= 130,791.528 + 3e, so e >= 23,199.139 / 3 = 7,733.046:
     # the second half post of the full bundle makes every pair rather leave.
     g = hand_game()
     eps, x = least_core(coalition_costs(g, [0, 1, 2]), 3)
-    assert eps == pytest.approx(6821.1573, abs=1e-3)
-    # At that epsilon the three pair constraints bind: x = (23,842.32, 23,490.84, 23,190.84).
-    assert x.tolist() == pytest.approx([23842.3147, 23490.8427, 23190.8427], abs=1e-3)
+    assert eps == pytest.approx(7733.0462, abs=1e-3)
+    # At that epsilon the three pair constraints bind:
+    # x_a = 76,995.333 - 43,279.528 - 7,733.046 = 25,982.759,
+    # x_b = 76,995.333 - 43,781 - 7,733.046 = 25,481.287,
+    # x_c = 76,995.333 - 43,731 - 7,733.046 = 25,531.287.
+    assert x.tolist() == pytest.approx([25982.7591, 25481.2871, 25531.2871], abs=1e-3)
     split = split_bundle(g, ["a", "b", "c"], "core", key="floor_area")
     assert split.core_empty
-    assert split.least_core_epsilon_yuan == pytest.approx(6821.1573, abs=1e-3)
+    assert split.least_core_epsilon_yuan == pytest.approx(7733.0462, abs=1e-3)
     assert (split.shares["share_yuan"] <= split.shares["standalone_yuan"]).all()
 
 
@@ -150,17 +197,27 @@ def test_shapley_axioms() -> None:
     assert phi[3] == pytest.approx(5.0)  # dummy
 
 
+@functools.cache
+def _street_game(plan: str) -> BundleGame:
+    # Built once per plan, outside hypothesis's arguments (a failing example then
+    # prints the picks, not the whole game).
+    return BundleGame.from_district(pf.datasets.sanqiao_like_street(), pf.named_plan(plan))
+
+
 @pytest.fixture(scope="module")
 def street_game() -> BundleGame:
-    return BundleGame.from_district(pf.datasets.sanqiao_like_street())
+    return _street_game("xinghualing")
 
 
 METHODS = ["floor_area", "households", "standalone", "use", "scrb", "shapley", "core"]
 
 
 @given(picks=st.lists(st.integers(0, 39), min_size=1, max_size=6, unique=True),
-       method=st.sampled_from(METHODS))
-def test_every_split_sums_exactly_and_ignores_order(street_game, picks, method) -> None:
+       method=st.sampled_from(METHODS), plan=st.sampled_from(["xinghualing", "shared_staffed"]))
+def test_every_split_sums_exactly_and_ignores_order(picks, method, plan) -> None:
+    # The default plan's contract is per-use jobs with shared call-outs; the staffed plan
+    # adds standing posts, crews and travel.
+    street_game = _street_game(plan)
     members = [str(street_game.ids[i]) for i in picks]
     split = split_bundle(street_game, members, method)
     assert yuan_to_fen(split.shares["share_yuan"].to_numpy()).sum() == yuan_to_fen(

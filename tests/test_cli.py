@@ -26,7 +26,8 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
     assert "220" in result.output
     assert "street_subsidy_yuan" in result.output  # the 4+1 side
     assert "smart_devices" in result.output  # the channel credit
-    assert "xinghualing" in result.output and "shared_staffed" in result.output
+    assert "xinghualing" in result.output
+    assert "shared_staffed" in result.output
 
 
 def test_plans_lists_the_named_plans() -> None:

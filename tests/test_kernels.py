@@ -8,6 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from propfee.channels.gates import gate_running_yuan
+from propfee.channels.self_governance import SelfGovernance, supply_hours_year
+from propfee.channels.shared_property import age_factor_capped, expected_uses_per_year
 from propfee.costs import age_factor, age_years
 from propfee.fees import (
     annual_fee_billed_yuan,
@@ -16,8 +19,7 @@ from propfee.fees import (
     break_even_rate_yuan_per_m2_month,
     market_price,
 )
-from propfee.params import RoleParams
-from propfee.staffing import annual_wage_cost_yuan, round_headcount_fte, staff_demand_fte
+from propfee.staffing import annual_staff_cost_yuan, role_demand_fte, round_headcount_fte
 
 
 @pytest.mark.parametrize("wrap", [float, np.asarray, lambda v: pd.Series([v])])
@@ -43,19 +45,50 @@ def test_break_even() -> None:
     assert break_even_collection_rate(0.0, 0.0).tolist() == [0.0]
 
 
-def test_staff_demand_by_norm() -> None:
-    per_hh = RoleParams(norm="per_households", units_per_staff=140.0, monthly_wage_yuan=2000.0)
-    per_m2 = RoleParams(norm="per_floor_m2", units_per_staff=40000.0, monthly_wage_yuan=2000.0)
-    green = RoleParams(norm="per_green_m2", units_per_staff=4000.0, monthly_wage_yuan=2000.0)
-    gate = RoleParams(norm="per_gate_post", post_hours_per_day=24.0,
-                      productive_hours_per_staff_year=1736.0, monthly_wage_yuan=2000.0)
-    hh, floor, gr, gates = np.array([280.0]), np.array([10000.0]), np.array([2000.0]), [2]
-    assert staff_demand_fte(per_hh, hh, floor, gr, gates).tolist() == [2.0]  # 280 / 140
-    assert staff_demand_fte(per_m2, hh, floor, gr, gates).tolist() == [0.25]  # 10,000 / 40,000
-    assert staff_demand_fte(green, hh, floor, gr, gates).tolist() == [0.5]  # 2,000 / 4,000
-    # 2 gates x 24 h x 365 d / 1,736 h = 17,520 / 1,736 = 10.092...
-    assert staff_demand_fte(gate, hh, floor, gr, gates).tolist() == [pytest.approx(10.0922,
-                                                                                  abs=1e-4)]
+@pytest.mark.parametrize(("grade", "expected"), [
+    # 100,000 m2, 1,000 households, 10,000 m2 green, 1 gate:
+    # cleaning = 100,000 / norm, maintenance = 100,000 / norm, greening = 10,000 / norm,
+    # management = 1,000 / norm; order = 24 (or 16) x 365 / 2,920 guards a gate.
+    (1, {"cleaning": 100000 / 8000, "maintenance": 100000 / 20000,  # 12.5, 5.0
+         "greening": 10000 / 10000, "management": 1000 / 400, "order": 3.0}),  # 1.0, 2.5
+    (2, {"cleaning": 100000 / 10000, "maintenance": 100000 / 25000,  # 10.0, 4.0
+         "greening": 10000 / 12500, "management": 1000 / 500, "order": 3.0}),  # 0.8, 2.0
+    (3, {"cleaning": 100000 / 13000, "maintenance": 100000 / 32500,  # 7.69, 3.08
+         "greening": 10000 / 17500, "management": 1000 / 650, "order": 3.0}),  # 0.57, 1.54
+    # Grade 4 keeps a 16 h gate: 16 x 365 / 2,920 = 2 guards.
+    (4, {"cleaning": 100000 / 15000, "maintenance": 100000 / 35000,  # 6.67, 2.86
+         "greening": 10000 / 20000, "management": 1000 / 700, "order": 2.0}),  # 0.5, 1.43
+    # Grade 5 keeps a live-in gatekeeper: no guards.
+    (5, {"cleaning": 100000 / 16000, "maintenance": 100000 / 40000,  # 6.25, 2.5
+         "greening": 10000 / 25000, "management": 1000 / 800, "order": 0.0}),  # 0.4, 1.25
+])
+def test_demand_of_each_service_grade(params, grade, expected) -> None:
+    norms = params.grades.grade(grade)
+    got = {role: role_demand_fte(role, norms, params, households=1000, floor_area_m2=100000.0,
+                                 green_area_m2=10000.0, gates=1)[0] for role in expected}
+    assert got == pytest.approx(expected, rel=1e-12)
+    if grade == 3:
+        assert round(got["cleaning"], 2) == 7.69  # 100,000 m2 / 13,000 = 7.69 cleaners
+
+
+@pytest.mark.parametrize(("regime", "guards", "live_in", "remote"), [
+    ("staffed_24h", 6.0, 0.0, 0.0),  # 2 gates x 24 h x 365 / 2,920 = 6 guards
+    ("staffed_16h", 4.0, 0.0, 0.0),  # 2 gates x 16 h x 365 / 2,920 = 4 guards
+    ("live_in", 0.0, 36000.0, 0.0),  # 2 x 1,500 yuan x 12 months = 36,000
+    ("device_only", 0.0, 0.0, 2400.0),  # 2 gates x 1,200 yuan remote help = 2,400
+])
+def test_gate_regimes(params, regime, guards, live_in, remote) -> None:
+    order = role_demand_fte("order", params.grades.g3, params, households=100,
+                            floor_area_m2=1e4, green_area_m2=0.0, gates=2, gate_regime=regime)
+    assert order.tolist() == [guards]
+    pay, help_ = gate_running_yuan(regime, [2], params)
+    assert (pay.tolist(), help_.tolist()) == ([live_in], [remote])
+
+
+def test_unknown_role_is_refused(params) -> None:
+    with pytest.raises(ValueError, match="unknown role 'janitor'"):
+        role_demand_fte("janitor", params.grades.g3, params, households=1, floor_area_m2=1.0,
+                        green_area_m2=0.0, gates=0)
 
 
 def test_headcount_rounding() -> None:
@@ -64,9 +97,70 @@ def test_headcount_rounding() -> None:
     assert round_headcount_fte([0.7, 0.2], 0.0).tolist() == [0.7, 0.2]  # shared: fractional
 
 
-def test_wage_cost() -> None:
-    # 1.5 FTE x 2,000 yuan x 12 months x (1 + 0.30 + 0.05) = 48,600 yuan a year.
-    assert annual_wage_cost_yuan(1.5, 2000.0, 0.30, 0.05).tolist() == [pytest.approx(48600.0)]
+def test_formal_staff_cost(params) -> None:
+    # A cleaner at 2,000 yuan/month: 2,000 x 12 x 1.05 + 0.30 x 3,700 x 12 = 25,200 + 13,320
+    # = 38,520 (social insurance on the 3,700 floor, not the lower wage).
+    assert annual_staff_cost_yuan("cleaning", 1.0, params, "formal").tolist() == [38520.0]
+    # 1.5 cleaners: 1.5 x 38,520 = 57,780.
+    assert annual_staff_cost_yuan("cleaning", 1.5, params, "formal").tolist() == [
+        pytest.approx(57780.0)]
+    # A manager at 3,500: 3,500 x 12 x 1.05 + 13,320 = 44,100 + 13,320 = 57,420.
+    assert annual_staff_cost_yuan("management", 1.0, params, "formal").tolist() == [
+        pytest.approx(57420.0)]
+    # A guard of 2,920 h: 920 h over the 2,000 standard hours at 150% adds 1.5 x 920 / 2,000
+    # = 0.69: 2,000 x 12 x 1.69 x 1.05 + 13,320 = 42,588 + 13,320 = 55,908.
+    assert annual_staff_cost_yuan("order", 1.0, params, "formal").tolist() == [
+        pytest.approx(55908.0)]
+    # Above the floor the wage is the base: a manager at 4,000 yuan/month:
+    # 4,000 x 12 x 1.05 + 0.30 x 4,000 x 12 = 50,400 + 14,400 = 64,800.
+    high = params.replace({"staffing.management.monthly_wage_yuan": 4000.0})
+    assert annual_staff_cost_yuan("management", 1.0, high, "formal").tolist() == [
+        pytest.approx(64800.0)]
+
+
+def test_informal_staff_cost(params) -> None:
+    # Retired workers on a service agreement: demand x monthly wage x 12, no rounding, no
+    # social insurance, no welfare: 0.4 x 2,000 x 12 = 9,600; maintenance 0.25 x 3,200 x 12
+    # = 9,600.
+    assert annual_staff_cost_yuan("cleaning", 0.4, params, "informal").tolist() == [
+        pytest.approx(9600.0)]
+    assert annual_staff_cost_yuan("maintenance", 0.25, params, "informal").tolist() == [
+        pytest.approx(9600.0)]
+
+
+def test_guard_overtime_starts_above_the_standard_hours(params) -> None:
+    # 2,000 h a guard: no overtime, the same cost as a cleaner at the same wage, 38,520.
+    legal = params.replace({"labour.guard_hours_per_year": 2000.0})
+    assert annual_staff_cost_yuan("order", 1.0, legal, "formal").tolist() == [
+        pytest.approx(38520.0, abs=1e-9)]
+    # 2,001 h: 1 h of overtime at 150%: pay 24,000 x (1 + 1.5 x 1 / 2,000) = 24,018;
+    # 24,018 x 1.05 + 13,320 = 25,218.90 + 13,320 = 38,538.90.
+    one_more = params.replace({"labour.guard_hours_per_year": 2001.0})
+    assert annual_staff_cost_yuan("order", 1.0, one_more, "formal").tolist() == [
+        pytest.approx(38538.9, abs=1e-9)]
+    # The legal-hours case needs more guards: 24 x 365 / 2,000 = 4.38 for a 24 h gate.
+    assert role_demand_fte("order", legal.grades.g3, legal, households=1, floor_area_m2=1.0,
+                           green_area_m2=0.0, gates=1).tolist() == [pytest.approx(4.38)]
+
+
+def test_per_use_job_uses_with_age_growth_capped() -> None:
+    # 4 buildings, 1 use a building a year when new, +5% a year of age, cap 2:
+    # built 34 years ago: 1 + 0.05 x 34 = 2.7 -> capped at 2.0: 4 x 1 x 2 = 8 uses;
+    # 10 years: 1 + 0.05 x 10 = 1.5: 4 x 1.5 = 6 uses; new: 4 uses.
+    assert age_factor_capped([34.0, 10.0, 0.0], 0.05, 2.0).tolist() == pytest.approx(
+        [2.0, 1.5, 1.0])
+    assert expected_uses_per_year(4, 1.0, [34.0, 10.0, 0.0], 0.05, 2.0).tolist() == \
+        pytest.approx([8.0, 6.0, 4.0])
+    # Without a cap: 4 x 2.7 = 10.8.
+    assert expected_uses_per_year(4, 1.0, 34.0, 0.05).tolist() == pytest.approx([10.8])
+
+
+def test_volunteer_supply_hours() -> None:
+    # 40 party members x 0.25 active x 3 h + 200 households x 0.05 active x 2 h
+    # = 30 + 20 = 50 h a week x 52 = 2,600 h a year.
+    sg = SelfGovernance(party_active_rate=0.25, party_hours_per_week=3.0,
+                        resident_active_rate=0.05, resident_hours_per_week=2.0)
+    assert supply_hours_year(sg, [200, 0], [40, 0]).tolist() == pytest.approx([2600.0, 0.0])
 
 
 def test_age_factor() -> None:

@@ -27,9 +27,35 @@ def _taiyuan_text() -> str:
 
 def test_default_set_has_the_source_values(params: pf.ParameterSet) -> None:
     assert params.fees.rate_yuan_per_m2_month == 0.5  # source
-    assert params.wages.minimum_monthly_wage_yuan == 1700.0  # Shanxi class 1, Oct 2017
+    # Shanxi class 1: 1,880 yuan/month and 19.8 yuan/hour from 2021-10-01 (in force in 2024).
+    assert params.wages.minimum_monthly_wage_yuan == 1880.0
+    assert params.wages.minimum_hourly_wage_yuan == 19.8
     assert params.taxes.vat_rate == 0.06
     assert params.as_of == dt.date(2024, 7, 9)
+
+
+def test_wages_and_labour_terms_are_dated() -> None:
+    # Before 2021-10-01 the 2017 figures apply: 1,700 yuan/month, 18.5 yuan/hour.
+    p2020 = load_parameters("taiyuan", dt.date(2020, 6, 1))
+    assert p2020.wages.minimum_monthly_wage_yuan == 1700.0
+    assert p2020.wages.minimum_hourly_wage_yuan == 18.5
+    p2021 = load_parameters("taiyuan", dt.date(2021, 10, 1))
+    assert p2021.wages.minimum_monthly_wage_yuan == 1880.0
+    # The social-insurance floor: 2,800 from 2017, 3,300 from 2021-07-01, 3,700 from 2024.
+    assert p2020.labour.social_insurance_floor_yuan_per_month == 2800.0
+    assert p2021.labour.social_insurance_floor_yuan_per_month == 3300.0
+    assert load_parameters("taiyuan", dt.date(2024, 1, 1)).labour \
+        .social_insurance_floor_yuan_per_month == 3700.0
+
+
+def test_default_labour_terms(params: pf.ParameterSet) -> None:
+    lab = params.labour
+    assert (lab.standard_hours_per_year, lab.guard_hours_per_year) == (2000.0, 2920.0)
+    assert lab.overtime_pay_multiple == 1.5
+    assert lab.market_hiring == "formal"
+    # Every role's wage is at or above the minimum wage in force.
+    for role in ("cleaning", "order", "maintenance", "greening", "management"):
+        assert getattr(params.staffing, role).monthly_wage_yuan >= 1880.0
 
 
 def test_every_value_has_unit_reference_and_status() -> None:

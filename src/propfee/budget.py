@@ -33,8 +33,10 @@ Money (per compound, [yuan/year]); every line has one channel, category, payer a
 
 Channel credit (``contribution_<channel>_yuan``): ``v(S)`` is the pool balance with the
 channels in ``S`` switched on; with none on, a market company serves each compound
-alone at market prices, the street pays nothing and takes nothing, gates fall back to
-the grade's regime, and there is no public income (``channel_base_balance_yuan``). By
+alone at market prices, the street pays nothing and takes nothing (its services fall
+on the fund pool), device-only gates fall back to the grade's regime (a live-in
+gatekeeper where the grade itself is device-only), and there is no public income
+(``channel_base_balance_yuan``). By
 default each channel is credited its **Shapley value** over the five channels (all 32
 subsets; independent of any order; the credits add up exactly, in fen, to
 ``pool balance - v(none)``); ``contributions="waterfall"`` switches them on one by one
@@ -43,8 +45,9 @@ in :data:`CREDIT_CHANNELS` order instead.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from math import factorial
 from typing import Any, Final, Literal
@@ -299,11 +302,20 @@ class DistrictBudget:
         [yuan/year], rounded to the fen; every total is the sum of its rounded lines.
     lines
         Long format: one row per compound and line, with ``compound_id``, ``line``,
-        ``channel``, ``category``, ``payer`` and ``amount_yuan`` [yuan/year].
+        ``channel``, ``category``, ``payer``, ``kind`` (categorical) and ``amount_yuan``
+        [yuan/year]. Built on first use from the lines kept in fen, so a district call
+        that never looks at it does not pay for it.
     """
 
     compounds: pd.DataFrame
-    lines: pd.DataFrame
+    _line_fen: dict[LineSpec, IntArray] = field(default_factory=dict, repr=False)
+    _ids: npt.NDArray[Any] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def lines(self) -> pd.DataFrame:
+        """The long table of lines (see the class docstring). [yuan/year]"""
+        ids = self.compounds["compound_id"].to_numpy() if self._ids is None else self._ids
+        return _lines_frame(ids, self._line_fen)
 
     def totals_by(self, column: str) -> pd.DataFrame:
         """Sum every money and count column of :attr:`compounds` by ``street`` or ``zone``.
@@ -479,15 +491,15 @@ def _district_budget(
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }
     df = pd.DataFrame({**identity, **columns}, index=pd.RangeIndex(n), copy=False)
-    lines = _lines_frame(table, line_fen) if with_lines else pd.DataFrame(
-        columns=["compound_id", "line", "channel", "category", "payer", "kind", "amount_yuan"])
-    return DistrictBudget(df, lines)
+    if not with_lines:
+        line_fen = {}
+    return DistrictBudget(df, line_fen, table.frame["compound_id"].to_numpy())
 
 
-def _lines_frame(table: CompoundTable, line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
+def _lines_frame(ids: npt.NDArray[Any], line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
     """The long table of lines, its text columns categorical (one code per row)."""
     specs = list(line_fen)
-    n, k = len(table), len(specs)
+    n, k = len(ids), len(specs)
     which = np.repeat(np.arange(k, dtype=np.int32), n)
 
     def column(values: list[str]) -> Any:
@@ -495,9 +507,10 @@ def _lines_frame(table: CompoundTable, line_fen: dict[LineSpec, IntArray]) -> pd
         return pd.Categorical.from_codes(inverse[which],  # type: ignore[call-overload]
                                          categories=list(cats))
 
-    ids = pd.Categorical(table.frame["compound_id"].to_numpy(dtype=object))
+    codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
+    id_dtype = pd.CategoricalDtype(pd.Index(uniques, dtype=object))
     return pd.DataFrame({
-        "compound_id": pd.Categorical.from_codes(np.tile(ids.codes, k), dtype=ids.dtype),
+        "compound_id": pd.Categorical.from_codes(np.tile(codes, k), dtype=id_dtype),
         "line": column([s.code for s in specs]),
         "channel": column([s.channel for s in specs]),
         "category": column([s.category for s in specs]),

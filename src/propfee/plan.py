@@ -149,14 +149,14 @@ def _jobs(discount_rate: float) -> tuple[PerUseJob, ...]:
 def _volunteers() -> SelfGovernance:
     return SelfGovernance(
         tasks=(
-            VolunteerTask(name="in_building_cleaning", role="cleaning", share=0.35,
+            VolunteerTask(name="in_building_cleaning", role="cleaning", share=0.45,
                           materials_yuan_per_household_year=2.0),
-            VolunteerTask(name="greening", role="greening", share=0.15,
+            VolunteerTask(name="greening", role="greening", share=0.20,
                           materials_yuan_per_household_year=1.0),
             VolunteerTask(name="stairwell_lighting", role="maintenance", share=0.10,
                           materials_yuan_per_household_year=2.0),
             VolunteerTask(name="fire_extinguisher_checks", role="maintenance", share=0.05),
-            VolunteerTask(name="patrol", role="order", share=0.25),
+            VolunteerTask(name="patrol", role="order", share=0.10),
             VolunteerTask(name="mediation", role="management", share=0.10),
         ),
     )
@@ -482,6 +482,7 @@ def resolve_plan(
     if overrides is not None:
         overridden, labels = _apply_overrides(plan, table, overrides, values, labels)
         problems += overridden
+        problems += _task_share_problems(plan, table, values)
     if problems:
         raise InputError(problems, what="plan")
     code, unique = pd.factorize(labels)
@@ -495,6 +496,19 @@ def resolve_plan(
             if pos >= 0:
                 fee[pos] = own
     return PlanArrays(plan, values, code.astype(np.int64), unique, fee)
+
+
+def _task_share_problems(plan: Plan, table: CompoundTable, values: dict[str, FloatArray]
+                         ) -> list[Problem]:
+    """Compounds whose volunteer task shares add up to more than 1 after overrides."""
+    tasks = plan.self_governance.tasks
+    if not tasks:
+        return []
+    total = np.sum([values[f"self_governance.{t.name}.share"] for t in tasks], axis=0)
+    bad = np.flatnonzero(total > 1.0 + 1e-9)
+    ids = table.frame["compound_id"]
+    return [Problem(str(ids.iloc[i]), "self_governance.<task>.share", float(total[i]),
+                    "task shares add up to more than 1") for i in bad]
 
 
 def _apply_overrides(

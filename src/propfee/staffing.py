@@ -22,9 +22,11 @@ Cost of staff (formal hiring, an employment contract)::
                   + headcount * social_insurance_rate * max(monthly_wage, floor) * 12
 
 Informal hiring (retired workers on a service agreement) pays the hours worked at
-the agreed wage, with no rounding, no social insurance, no welfare and no premium::
+the agreed wage's hourly rate (``monthly_wage * 12 / standard_hours``), with no rounding,
+no social insurance, no welfare and no premium::
 
-    cost        = demand * monthly_wage * 12
+    cost        = demand * monthly_wage * 12 * hours / standard_hours
+                  (hours = guard_hours_per_year for order, standard_hours otherwise)
 """
 
 from __future__ import annotations
@@ -196,10 +198,10 @@ def annual_staff_cost_yuan(
     rp: RoleParams = getattr(params.staffing, role)
     staff = np.asarray(staff_fte, dtype=np.float64)
     wage_year = rp.monthly_wage_yuan * 12.0
-    if hiring == "informal":
-        return np.atleast_1d(staff * wage_year)
     lab = params.labour
     hours = lab.guard_hours_per_year if role == "order" else lab.standard_hours_per_year
+    if hiring == "informal":
+        return np.atleast_1d(staff * wage_year * hours / lab.standard_hours_per_year)
     overtime = max(hours - lab.standard_hours_per_year, 0.0) / lab.standard_hours_per_year
     pay = wage_year * (1.0 + lab.overtime_pay_multiple * overtime)
     base = max(rp.monthly_wage_yuan, lab.social_insurance_floor_yuan_per_month) * 12.0

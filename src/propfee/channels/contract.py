@@ -202,7 +202,7 @@ def contract_costs(
     b = np.asarray(bundle, dtype=np.int64)
     m = np.asarray(member, dtype=np.int64)
     members = np.bincount(b, minlength=n_bundles).astype(np.float64)
-    hh = np.bincount(b, weights=households[m], minlength=n_bundles)
+    hh = np.bincount(b, weights=households[m], minlength=n_bundles).astype(np.float64)
     needed = np.maximum.reduce([
         np.ceil(hh / shared.households_per_crew - 1e-9),
         np.ceil(members / shared.compounds_per_crew - 1e-9),

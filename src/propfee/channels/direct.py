@@ -9,9 +9,10 @@ Per compound (all money [yuan/year])::
     insurance            = insurance_yuan_per_m2_year * floor_area_m2
     other                = other_yuan_per_household_year * households
     gate_live_in         = gates * live_in_monthly_pay_yuan * 12    (live-in regime only)
-    informal_<role>      = demand left of the role * monthly_wage * 12
+    informal_<role>      = demand left of the role * monthly_wage * 12 * hours / 2,000
                            (roles in the plan's ``informal_roles``: retired workers on a
-                           service agreement, paid for the hours, no social insurance)
+                           service agreement, paid for the hours at the wage's hourly rate,
+                           no social insurance; a guard works guard_hours_per_year)
 
 Demand left of a role in neither ``informal_roles`` nor the contract's
 ``standing_roles`` is reported as unmet (``unmet_fte``), not priced.
