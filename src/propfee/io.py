@@ -33,6 +33,7 @@ __all__ = [
 
 HEADER_ALIASES: Final[dict[str, str]] = {
     **{c.name: c.name for c in COMPOUND_COLUMNS},
+    **{label(c.name, "zh").lower(): c.name for c in COMPOUND_COLUMNS},
     "id": "compound_id", "compound id": "compound_id", "小区编号": "compound_id",
     "编号": "compound_id", "小区代码": "compound_id",
     "compound": "name", "compound name": "name", "小区名称": "name", "名称": "name",
