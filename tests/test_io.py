@@ -116,7 +116,7 @@ def test_csv_and_json_outputs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_template_reads_back(tmp_path: Path, lang: str) -> None:
     path = write_template(tmp_path / "template.xlsx", labels=lang)  # type: ignore[arg-type]
-    sheet = pd.read_excel(path, sheet_name="compounds")
+    sheet = pd.read_excel(path, sheet_name=0)
     row = dict.fromkeys(sheet.columns)
     row.update({sheet.columns[0]: "k1", sheet.columns[2]: 50, sheet.columns[3]: 3000.0,
                 sheet.columns[5]: 1990})
