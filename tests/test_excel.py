@@ -110,7 +110,8 @@ def test_summary_sheet_totals_and_native_charts(tmp_path: Path, budget) -> None:
     path = write_budget(budget, tmp_path / "预算.xlsx", labels="zh")
     sheet = load_workbook(path)["汇总"]
     rows = {str(r[0].value): r for r in sheet.iter_rows() if r[0].value is not None}
-    assert "合计" in rows and "all" not in rows
+    assert "合计" in rows
+    assert "all" not in rows
     # The totals row counts every compound.
     assert rows["合计"][1].value == len(budget.compounds)
     # Channel credit rows: baseline + each channel = 4+1 pool balance (hand check).
@@ -193,8 +194,10 @@ def test_template_validation_widths_and_instructions(tmp_path: Path, lang: str) 
     area = rule("floor_area_m2")  # float, > 0
     assert (area.type, area.operator, area.formula1) == ("decimal", "greaterThan", "0")
     ident = rule("compound_id")
-    assert ident.type == "custom" and "COUNTIF" in ident.formula1
-    assert year.error and ("1900" in year.error)
+    assert ident.type == "custom"
+    assert "COUNTIF" in ident.formula1
+    assert year.error
+    assert ("1900" in year.error)
 
     notes = book.worksheets[1]
     assert notes.title == ("填写说明" if lang == "zh" else "Instructions")
