@@ -196,7 +196,7 @@ def _bars(ax: Any, names: list[str], values: list[float], bottoms: list[float],
     ax.yaxis.set_major_formatter(_money_formatter(lang, span))
     ax.set_ylabel(_money_axis(lang))
     ax.grid(axis="y", alpha=0.3)
-    ax.margins(y=0.1)
+    ax.margins(y=0.15)
     for xi, (v, b) in enumerate(zip(values, bottoms, strict=True)):
         if v:
             text = f"{v / 1e4:,.1f}" if lang == "zh" else f"{v:,.0f}"
