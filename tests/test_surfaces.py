@@ -72,6 +72,8 @@ def test_example_notebook_runs() -> None:
     NotebookClient(nb, timeout=300, kernel_name="python3").execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert any("text/html" in o.get("data", {}) for o in outputs)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4  # charts inline
+    assert any("资金池余额" in o.get("data", {}).get("text/html", "") for o in outputs)
     assert not [o for o in outputs if o.get("output_type") == "error"]
 
 
