@@ -227,11 +227,12 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
                                                           if j == 1 else 0, 6])
         head = display_width(str(header))
         inner = min(max(widest, -(-head // 3)), _MAX_WIDTH)
-        lines_needed = max(lines_needed, -(-head // inner))
+        # Wrapping breaks at spaces and brackets, so allow a little slack per line.
+        lines_needed = max(lines_needed, -(-head // max(inner - 2, 4)))
         letter = get_column_letter(j)
         sheet.column_dimensions[letter].width = max(
             sheet.column_dimensions[letter].width or 0, inner + 2)
-    sheet.row_dimensions[first_row].height = 15 * min(lines_needed, 4) + 2
+    sheet.row_dimensions[first_row].height = 15 * min(lines_needed, 5) + 3
     if freeze:
         sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
         sheet.auto_filter.ref = (f"A{first_row}:{get_column_letter(len(shown.columns))}"
