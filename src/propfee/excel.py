@@ -73,7 +73,7 @@ def display_width(text: str) -> int:
     Examples
     --------
     >>> display_width("资金池余额（元/年）"), display_width("Pool balance")
-    (20, 12)
+    (19, 12)
     """
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
