@@ -100,6 +100,8 @@ def test_chinese_pages_in_chinese(site: pathlib.Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert "zh" in index["config"]["lang"]
     assert any("快速入门" in doc["title"] for doc in index["docs"])
+    # Chinese text is cut into words for the index (zero-width spaces between them).
+    assert any("\u200b小区\u200b" in doc["text"] for doc in index["docs"])
 
 
 def test_charts_built_from_the_library(site: pathlib.Path) -> None:

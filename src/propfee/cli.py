@@ -240,10 +240,20 @@ def montecarlo(
 
     p = _params(params, as_of)
     chosen = default_plan() if plan is None else Plan.from_json(plan.read_bytes())
-    with typer.progressbar(length=draws, label=f"{draws:,} draws") as bar:
-        result = monte_carlo(_table(compounds_file), chosen, p,
-                             ProjectionSettings(horizon_years=years), draws=draws, seed=seed,
-                             progress=bar.update)
+    from propfee.progress import phases
+
+    with phases(["reading", f"{draws:,} draws"]) as advance:
+        table = _table(compounds_file)
+        advance()
+        done = [0]
+
+        def drawn(size: int) -> None:
+            done[0] += size
+            advance(done[0] / draws)
+
+        result = monte_carlo(table, chosen, p, ProjectionSettings(horizon_years=years),
+                             draws=draws, seed=seed, progress=drawn)
+        advance()
     typer.echo(_fmt(result.district.to_frame("district")))
     if out is not None:
         result.compounds.to_csv(out, index=False)
