@@ -469,7 +469,7 @@ def bundle_map(budget: DistrictBudget, compounds: pd.DataFrame, *,
     norm = colors.TwoSlopeNorm(vmin=min(float(values.min()), -span / 10), vcenter=0.0,
                                vmax=max(float(values.max()), span / 10))
     with _Context(fonts):
-        fig = _figure((8, 6.5), fonts)
+        fig = _figure((9, 6.2), fonts)
         ax = fig.subplots()
         box = pos.assign(bundle=c["bundle_id"]).groupby("bundle").agg(
             x0=("x_m", "min"), x1=("x_m", "max"), y0=("y_m", "min"), y1=("y_m", "max"),
@@ -482,10 +482,11 @@ def bundle_map(budget: DistrictBudget, compounds: pd.DataFrame, *,
                 row["y1"] - row["y0"] + 2 * pad, boxstyle=f"round,pad=0,rounding_size={pad}",
                 fill=False, linewidth=0.9, edgecolor="#555555"))
             ax.annotate(str(bundle).split(":")[-1], (row["x0"] - pad, row["y1"] + pad),
-                        fontsize="xx-small", color="#333333", va="bottom")
+                        fontsize=6, color="#333333", va="bottom")
         points = ax.scatter(pos["x_m"], pos["y_m"], c=values, cmap="RdYlGn", norm=norm, s=22,
                             edgecolors="#333333", linewidths=0.3, zorder=3)
-        bar = fig.colorbar(points, ax=ax, shrink=0.85)
+        bar = fig.colorbar(points, ax=ax, shrink=0.7, aspect=25)
+        bar.ax.set_yscale("linear")  # spacing proportional to the values on either side
         bar.set_label(_plain(value, lang) + ("（万元/年）" if lang == "zh" else " [yuan/year]"))
         bar.formatter = _money_formatter(lang, span)
         bar.update_ticks()
