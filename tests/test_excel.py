@@ -128,6 +128,13 @@ def test_summary_sheet_totals_and_native_charts(tmp_path: Path, budget) -> None:
         budget.compounds["paid_by_residents_fees_yuan"].sum())
     assert rows["街道兜底补贴"][1].value == pytest.approx(
         budget.compounds["street_subsidy_yuan"].sum())
+    # Key figures on top: district totals to the fen.
+    pool_fen = sum(round(v * 100) for v in budget.compounds["pool_balance_yuan"])
+    assert rows["资金池余额"][1].value == pytest.approx(pool_fen / 100, abs=1e-9)
+    assert rows["资金池余额"][1].number_format == "#,##0.00"
+    if "net_public_cost_yuan" in budget.compounds:
+        assert rows["公共财政净支出"][1].value == pytest.approx(
+            budget.compounds["net_public_cost_yuan"].sum())
     charts = sheet._charts
     assert len(charts) == 2
     titles = []

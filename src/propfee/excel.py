@@ -38,6 +38,7 @@ from propfee.labels import Language, label, label_table
 __all__ = [
     "SHEETS",
     "display_width",
+    "key_figures",
     "number_format",
     "payer_totals",
     "write_budget_workbook",
@@ -140,6 +141,33 @@ def _raw_tables(budget: DistrictBudget) -> dict[str, pd.DataFrame]:
         "by_street": budget.totals_by("street").reset_index(),
         "by_zone": budget.totals_by("zone").reset_index(),
     }
+
+
+_KEY_FIGURES: Final[tuple[str, ...]] = (
+    "fee_collected_yuan", "public_income_yuan", "total_cost_yuan", "compound_cash_cost_yuan",
+    "pool_balance_yuan", "street_subsidy_yuan", "street_total_yuan", "net_public_cost_yuan",
+    "baseline_balance_yuan", "deficit_reduction_yuan",
+)
+
+
+def key_figures(budget: DistrictBudget) -> pd.DataFrame:
+    """The district's key figures: fee, income, cost, pool balance, subsidy, net public cost.
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item`` (a column name of ``budget.compounds``) and ``yuan``, the
+        district's total of that column, exact to the fen [yuan/year]; items the budget
+        does not have (``net_public_cost_yuan`` in older results) are left out.
+    """
+    totals = budget.district_totals()
+    rows = [(k, float(totals[k])) for k in _KEY_FIGURES if k in totals.index]
+    return pd.DataFrame(rows, columns=["item", "yuan"])
 
 
 def payer_totals(budget: DistrictBudget) -> pd.DataFrame:
@@ -300,7 +328,7 @@ def _bar_chart(sheet: Any, *, title: str, axis: str, data_col: int, cat_col: int
     chart.x_axis.scaling.orientation = "maxMin"  # first category on top
     chart.x_axis.tickLblPos = "low"  # category names left of the bars, also below zero
     chart.legend = None
-    chart.height, chart.width = 8.5, 17.0
+    chart.height, chart.width = 8.5, 16.0
     values = Reference(sheet, min_col=data_col, min_row=first - 1, max_row=last)
     chart.add_data(values, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=cat_col, min_row=first, max_row=last))
@@ -368,14 +396,26 @@ def _summary_sheet(sheet: Any, budget: DistrictBudget, summary: pd.DataFrame,
     title = ("四管一补预算汇总（{n} 个小区，金额单位：元/年）" if lang == "zh"
              else "4+1 budget summary ({n} compounds, amounts in yuan/year)").format(n=n)
     sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    # The summary's last row is the district ("all"): show it as the totals row.
+    # Key figures of the district first: what a reader asks before anything else.
+    figures = key_figures(budget)
+    shown_figures = figures.assign(item=[
+        label(k, lang).removesuffix(" [yuan/year]").removesuffix("（元/年）") if labels else k
+        for k in figures["item"]])
+    if labels:
+        shown_figures.columns = ["关键数字" if lang == "zh" else "Key figure",
+                                 label("yuan", lang)]
+    last = _write_table(sheet, figures, shown_figures, first_row=3, total=None, freeze=False)
+    # The size-class summary; its last row is the district ("all"): the totals row.
     body, district = summary.iloc[:-1], summary.iloc[-1:]
     shown = _shown(body, labels)
-    last = _write_table(sheet, body, shown, first_row=3, total=None)
+    first = last + 3
+    sheet.cell(row=first - 1, column=1,
+               value="按户数分组" if lang == "zh" else "By household size class").font = \
+        Font(bold=True)
+    last = _write_table(sheet, body, shown, first_row=first, total=None, freeze=False)
     total_label = label("total_row", lang) if labels else "all"
     _total_from(sheet, district, row=last + 1, first_label=total_label)
     last += 1
-    sheet.print_title_rows = "3:3"
 
     # Channel credit and who pays, side by side below, each with a native chart.
     from propfee.report import channel_contributions
@@ -398,15 +438,19 @@ def _summary_sheet(sheet: Any, budget: DistrictBudget, summary: pd.DataFrame,
         Font(bold=True)
     pay_end = _write_table(sheet, payers, shown_payers, first_row=pay_start, total=None,
                            freeze=False)
-    sheet.freeze_panes = "B4"
+    sheet.freeze_panes = "A2"
     axis = label("yuan_per_year", lang)
+    # The charts stand to the right of the widest table, one above the other.
+    from openpyxl.utils import get_column_letter
+
+    right = get_column_letter(len(summary.columns) + 2)
     _bar_chart(sheet, title=label("chart_channel_credit", lang), axis=axis, data_col=2,
-               cat_col=1, first=start + 1, last=credit_end, anchor=f"D{start - 1}",
+               cat_col=1, first=start + 1, last=credit_end, anchor=f"{right}3",
                colour="4472C4")
     _bar_chart(sheet, title=label("chart_payers", lang), axis=axis, data_col=2, cat_col=1,
-               first=pay_start + 1, last=pay_end, anchor=f"D{start + 17}",
+               first=pay_start + 1, last=pay_end, anchor=f"{right}21",
                colour="ED7D31")
-    _print_setup(sheet, 3)
+    _print_setup(sheet, 1)
     sheet.page_setup.fitToHeight = 1  # the summary and its charts on one page
 
 
