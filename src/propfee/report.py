@@ -227,10 +227,12 @@ def budget_html(result: BudgetResult, *, lang: Language = "en") -> str:
     }
     title = (f"小区 {result.compound_id} 的四管一补预算（{_unit(lang)}）" if lang == "zh"
              else f"4+1 budget of compound {result.compound_id} [{_unit(lang)}]")
-    credit = [(label(k, lang), v) for k, v in result.contributions.items()]
-    payers = [(_plain(k, lang), v) for k, v in result.by_payer.items()]
+    contributions: dict[str, float] = getattr(result, "contributions", None) or {}
+    by_payer: dict[str, float] = getattr(result, "by_payer", None) or {}
+    credit = [(label(k, lang), v) for k, v in contributions.items()]
+    payers = [(_plain(k, lang), v) for k, v in by_payer.items()]
     lines = [(f"{label(line.line, lang)} · {label(line.payer, lang)}", line.amount_yuan)
-             for line in result.lines if line.amount_yuan]
+             for line in getattr(result, "lines", ()) if line.amount_yuan]
     return (
         f"<div class='propfee-report'>{_STYLE}<p><b>{html.escape(title)}</b></p>"
         + _rows_html("关键数字" if lang == "zh" else "Key figures",
