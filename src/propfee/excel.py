@@ -654,5 +654,7 @@ def _instructions(sheet: Any, headers: Sequence[str], lang: Language) -> None:
     for row in sheet.iter_rows(min_row=first + 1, max_col=6):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        needed = -(-display_width(str(row[5].value or "")) // 62)
+        sheet.row_dimensions[row[0].row].height = 15 * max(needed, 1) + 2
     sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width, 26)
     _print_setup(sheet, first)
