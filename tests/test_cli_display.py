@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -28,14 +29,15 @@ def test_evaluate_tables_in_chinese(tmp_path: Path) -> None:
 def test_phases_bar_advances_and_names_the_phase() -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=100)
-    with phases(["reading", "evaluating", "writing"], delay_s=0.0, console=console) as advance:
+    with phases(["reading", "evaluating", "writing"], delay_s=0.05, console=console) as advance:
         advance()
-        advance(0.5)
-        console.file.flush()
+        advance(0.5)  # half of "evaluating": 1.5 of 3 phases
+        time.sleep(0.4)  # the bar appears after delay_s and refreshes while a phase runs
         advance()
         advance()
     shown = buffer.getvalue()
-    assert "evaluating" in shown or "writing" in shown
+    assert "evaluating" in shown
+    assert "50%" in shown
 
 
 def test_phases_print_nothing_off_a_terminal() -> None:

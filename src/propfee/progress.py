@@ -10,6 +10,7 @@ the phase done. The bar appears only on a terminal and only once a command has r
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -61,7 +62,11 @@ def phases(names: Sequence[str], *, delay_s: float = 1.0,
     state = {"done": 0, "part": 0.0}
     with progress:
         task = progress.add_task(names[0] if names else "", total=total, visible=False)
-        started = progress.get_time()
+        # Shown by a timer, so a long phase that reports nothing still gets its bar (the
+        # spinner and the clock keep moving while it runs).
+        timer = threading.Timer(delay_s, lambda: progress.update(task, visible=True))
+        timer.daemon = True
+        timer.start()
 
         def advance(fraction: float | None = None) -> None:
             if fraction is None:
@@ -71,7 +76,9 @@ def phases(names: Sequence[str], *, delay_s: float = 1.0,
                 state["part"] = min(max(float(fraction), 0.0), 1.0)
             index = min(int(state["done"]), len(names) - 1)
             progress.update(task, completed=state["done"] + state["part"],
-                            description=names[index] if names else "",
-                            visible=progress.get_time() - started >= delay_s)
+                            description=names[index] if names else "")
 
-        yield advance
+        try:
+            yield advance
+        finally:
+            timer.cancel()
