@@ -17,6 +17,9 @@ import griffe
 _ROLE = re.compile(r":(?:func|class|data|meth|attr|mod|obj|exc|const|py:\w+):`(?P<body>[^`]+)`")
 
 
+_LITERAL = re.compile(r"(?<=\S)::(?=[ \t]*\n)")
+
+
 def _walk(obj: Any, found: set[str]) -> None:
     found.add(obj.path)
     for member in obj.members.values():
@@ -36,8 +39,9 @@ class SphinxRoles(griffe.Extension):
 
     def _rewrite(self, obj: Any, paths: set[str]) -> None:
         if obj.docstring is not None:
-            obj.docstring.value = _ROLE.sub(lambda m: self._link(m, obj, paths),
-                                            obj.docstring.value)
+            text = _ROLE.sub(lambda m: self._link(m, obj, paths), obj.docstring.value)
+            # A reST literal-block marker ("...::" before an indented block) reads as ":".
+            obj.docstring.value = _LITERAL.sub(":", text)
         for member in obj.members.values():
             if not member.is_alias:
                 self._rewrite(member, paths)
