@@ -138,7 +138,7 @@ def test_excel_in_chinese_excel_out(tmp_path: Path) -> None:
     out = tmp_path / "预算.xlsx"
     result = runner.invoke(app, ["evaluate", str(src), "--out", str(out), "--labels", "zh"])
     assert result.exit_code == 0, result.output
-    assert "街道兜底补贴（元/年）" in pd.read_excel(out, sheet_name="compounds").columns
+    assert "街道兜底补贴（元/年）" in pd.read_excel(out, sheet_name="小区明细").columns
 
 
 def test_schema_and_template(tmp_path: Path) -> None:

@@ -75,11 +75,11 @@ def test_formula_cells_are_neutralised(tmp_path: Path) -> None:
     df["name"] = ["=1+1", "+cmd", "@SUM(A1)"]
     budget = pf.evaluate_district(df)
     path = write_budget(budget, tmp_path / "b.xlsx")
-    compounds = pd.read_excel(path, sheet_name="compounds")
-    assert compounds["Compound"].tolist() == ["'=1+1", "'+cmd", "'@SUM(A1)"]
+    compounds = pd.read_excel(path, sheet_name="Compounds")
+    assert compounds["Compound"].tolist()[:3] == ["'=1+1", "'+cmd", "'@SUM(A1)"]
     from openpyxl import load_workbook
 
-    sheet = load_workbook(path)["compounds"]
+    sheet = load_workbook(path)["Compounds"]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     table = neutralise_formulas(pd.DataFrame({"x": [-1.5], "s": ["-2"]}))
     assert table["x"].tolist() == [-1.5]  # numbers are numbers
@@ -90,15 +90,14 @@ def test_excel_report_in_chinese(tmp_path: Path) -> None:
     budget = pf.evaluate_district(STREET)
     path = write_budget(budget, tmp_path / "预算.xlsx", labels="zh")
     sheets = pd.read_excel(path, sheet_name=None)
-    assert set(sheets) == {"summary", "contributions", "compounds", "lines", "by_street",
-                           "by_zone"}
-    assert "街道兜底补贴（元/年）" in sheets["compounds"].columns
-    assert "共享物业承接管" in set(sheets["lines"]["渠道"])
-    assert sheets["compounds"]["街道兜底补贴（元/年）"].sum() == pytest.approx(
+    assert set(sheets) == {"汇总", "渠道贡献", "小区明细", "项目明细", "按街道", "按片区"}
+    assert "街道兜底补贴（元/年）" in sheets["小区明细"].columns
+    assert "共享物业承接管" in set(sheets["项目明细"]["渠道"])
+    assert sheets["小区明细"]["街道兜底补贴（元/年）"].iloc[:-1].sum() == pytest.approx(
         budget.compounds["street_subsidy_yuan"].sum())
     from openpyxl import load_workbook
 
-    cell = load_workbook(path)["compounds"]["A2"]
+    cell = load_workbook(path)["小区明细"]["A2"]
     assert cell.row == 2
 
 
@@ -117,7 +116,7 @@ def test_csv_and_json_outputs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_template_reads_back(tmp_path: Path, lang: str) -> None:
     path = write_template(tmp_path / "template.xlsx", labels=lang)  # type: ignore[arg-type]
-    sheet = pd.read_excel(path, sheet_name="compounds")
+    sheet = pd.read_excel(path, sheet_name=0)
     row = dict.fromkeys(sheet.columns)
     row.update({sheet.columns[0]: "k1", sheet.columns[2]: 50, sheet.columns[3]: 3000.0,
                 sheet.columns[5]: 1990})

@@ -72,6 +72,8 @@ def test_example_notebook_runs() -> None:
     NotebookClient(nb, timeout=300, kernel_name="python3").execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert any("text/html" in o.get("data", {}) for o in outputs)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4  # charts inline
+    assert any("资金池余额" in o.get("data", {}).get("text/html", "") for o in outputs)
     assert not [o for o in outputs if o.get("output_type") == "error"]
 
 
@@ -91,17 +93,3 @@ def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(MissingExtraError, match=r"pip install 'propfee\[plot\]'"):
         require("matplotlib.figure", feature="charts", extra="plot")
-
-
-def test_chinese_chart_without_a_cjk_font_says_so() -> None:
-    import matplotlib.font_manager as fm
-
-    from propfee.plot import waterfall
-
-    one = pf.evaluate(pf.Compound(**STREET.iloc[0].to_dict()))
-    names = {f.name for f in fm.fontManager.ttflist}
-    if any("CJK" in n or "Hei" in n for n in names):
-        waterfall(one, lang="zh")
-        return
-    with pytest.warns(UserWarning, match="no CJK font"):
-        waterfall(one, lang="zh")

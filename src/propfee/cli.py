@@ -130,18 +130,23 @@ def evaluate(
 
     if labels not in ("en", "zh"):
         raise typer.BadParameter(f"{labels!r} is not en or zh", param_hint="--labels")
+    from propfee.progress import phases
+
     p = _params(params, as_of)
-    frame = read_compounds(compounds_file)
-    chosen = default_plan() if plan is None else named_plan(str(plan))
-    with typer.progressbar(length=1, label="evaluating") as bar:
-        budget = evaluate_district(frame, chosen, p)
-        bar.update(1)
     lang: Language = "zh" if labels == "zh" else "en"
+    with phases(["reading", "evaluating", "writing"]) as advance:
+        frame = read_compounds(compounds_file)
+        chosen = default_plan() if plan is None else named_plan(str(plan))
+        advance()
+        budget = evaluate_district(frame, chosen, p)
+        advance()
+        if out is not None:
+            write_budget(budget, out, labels=lang)
+        advance()
     if out is None:
         typer.echo(_fmt(label_table(summarise_budget(budget), lang)))
         typer.echo(_fmt(label_table(channel_contributions(budget), lang)))
     else:
-        write_budget(budget, out, labels=lang)
         typer.echo(f"wrote the budget of {len(budget.compounds)} compounds to {out}")
 
 
@@ -171,9 +176,13 @@ def bundle(
         "max_distance_m": max_distance, "max_members": max_members, "objective": objective,
         "time_limit_s": time_limit,
     })
-    with typer.progressbar(length=1, label="optimising bundles") as bar:
-        result = optimise_bundles(BundleGame.from_district(frame, chosen, p), problem)
-        bar.update(1)
+    from propfee.progress import phases
+
+    with phases(["building candidate bundles", "optimising bundles"]) as advance:
+        game = BundleGame.from_district(frame, chosen, p)
+        advance()
+        result = optimise_bundles(game, problem)
+        advance()
     multi = result.bundles[result.bundles["members"] > 1]
     typer.echo(f"{len(frame)} compounds -> {len(multi)} bundles, "
                f"{int((result.assignment['members'] == 1).sum())} alone; objective "
@@ -214,9 +223,13 @@ def project(
     settings = ProjectionSettings.model_validate({
         "horizon_years": years, "wage_growth_rate": wage_growth,
         "price_inflation_rate": inflation, "interest_rate": interest})
-    with typer.progressbar(length=1, label="projecting") as bar:
-        result = run_projection(_table(compounds_file), chosen, p, settings)
-        bar.update(1)
+    from propfee.progress import phases
+
+    with phases(["reading", "projecting"]) as advance:
+        table = _table(compounds_file)
+        advance()
+        result = run_projection(table, chosen, p, settings)
+        advance()
     district = result.district()[["fee_income_yuan", "net_yuan", "balance_yuan"]]
     typer.echo(_fmt(district))
     typer.echo(f"steady yearly contribution to keep every pool >= 0: "
@@ -243,10 +256,20 @@ def montecarlo(
 
     p = _params(params, as_of)
     chosen = default_plan() if plan is None else named_plan(str(plan))
-    with typer.progressbar(length=draws, label=f"{draws:,} draws") as bar:
-        result = monte_carlo(_table(compounds_file), chosen, p,
-                             ProjectionSettings(horizon_years=years), draws=draws, seed=seed,
-                             progress=bar.update)
+    from propfee.progress import phases
+
+    with phases(["reading", f"{draws:,} draws"]) as advance:
+        table = _table(compounds_file)
+        advance()
+        done = [0]
+
+        def drawn(size: int) -> None:
+            done[0] += size
+            advance(done[0] / draws)
+
+        result = monte_carlo(table, chosen, p, ProjectionSettings(horizon_years=years),
+                             draws=draws, seed=seed, progress=drawn)
+        advance()
     typer.echo(_fmt(result.district.to_frame("district")))
     if out is not None:
         result.compounds.to_csv(out, index=False)

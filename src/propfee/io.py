@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ __all__ = [
 
 HEADER_ALIASES: Final[dict[str, str]] = {
     **{c.name: c.name for c in COMPOUND_COLUMNS},
+    **{label(c.name, "zh").lower(): c.name for c in COMPOUND_COLUMNS},
     "id": "compound_id", "compound id": "compound_id", "小区编号": "compound_id",
     "编号": "compound_id", "小区代码": "compound_id",
     "compound": "name", "compound name": "name", "小区名称": "name", "名称": "name",
@@ -200,8 +201,8 @@ def write_budget(
 ) -> Path:
     """Write a district budget to CSV, Excel or JSON, labelled in English or Chinese.
 
-    - ``.xlsx``: one sheet per table (summary, contributions, compounds, lines, by street,
-      by zone), yuan columns formatted ``#,##0.00``, header row frozen;
+    - ``.xlsx``: the report of :func:`propfee.excel.write_budget_workbook` (a sheet per
+      table, formats per unit, totals rows, print setup, charts);
     - ``.csv``: the compound table, plus ``<name>_lines.csv`` with the lines;
     - ``.json``: every table as a list of records.
 
@@ -232,32 +233,13 @@ def write_budget(
             {k: json.loads(v.to_json(orient="records", force_ascii=False))
              for k, v in tables.items()}, ensure_ascii=False, indent=1), encoding="utf-8")
     elif suffix == ".xlsx":
-        _write_excel(tables, target)
+        from propfee.excel import write_budget_workbook
+
+        write_budget_workbook(budget, target, labels=labels)
     else:
         raise InputError([Problem(None, "path", str(target),
                                   "write .csv, .xlsx or .json files")], what="budget file")
     return target
-
-
-def _write_excel(tables: dict[str, pd.DataFrame], target: Path) -> None:
-    require("openpyxl", feature="writing Excel files", extra="excel")
-    from openpyxl.styles import Font
-
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for name, table in tables.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet: Any = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for j, column in enumerate(table.columns, start=1):
-                text = str(column)
-                money = "yuan" in text or "元" in text
-                letter = sheet.cell(row=1, column=j).column_letter
-                sheet.column_dimensions[letter].width = min(max(len(text) + 2, 10), 40)
-                if money:
-                    for row in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                        row[0].number_format = "#,##0.00"
 
 
 def write_template(path: str | Path, *, labels: Language = "en") -> Path:
@@ -266,7 +248,8 @@ def write_template(path: str | Path, *, labels: Language = "en") -> Path:
     Parameters
     ----------
     path
-        ``.xlsx`` (two sheets: ``compounds`` and ``columns``) or ``.csv`` (headers only).
+        ``.xlsx`` (the compound sheet with data validation and an instructions sheet, see
+        :func:`propfee.excel.write_template_workbook`) or ``.csv`` (headers only).
     labels
         Header language: ``"en"`` (propfee names) or ``"zh"`` (Chinese headers with units).
     """
@@ -276,16 +259,7 @@ def write_template(path: str | Path, *, labels: Language = "en") -> Path:
     if target.suffix.lower() == ".csv":
         empty.to_csv(target, index=False, encoding="utf-8-sig")
         return target
-    describe = pd.DataFrame({
-        "column": [c.name for c in COMPOUND_COLUMNS],
-        "header": headers,
-        "unit": [c.unit for c in COMPOUND_COLUMNS],
-        "required": [c.required for c in COMPOUND_COLUMNS],
-        "default": [c.default for c in COMPOUND_COLUMNS],
-        "description": [c.description for c in COMPOUND_COLUMNS],
-    })
-    require("openpyxl", feature="writing Excel files", extra="excel")
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        empty.to_excel(writer, sheet_name="compounds", index=False)
-        describe.to_excel(writer, sheet_name="columns", index=False)
+    from propfee.excel import write_template_workbook
+
+    write_template_workbook(target, labels=labels)
     return target

@@ -1,51 +1,209 @@
-"""Charts (optional extra ``plot``: matplotlib). Each function returns a matplotlib Figure.
+"""Charts in English or Chinese (optional extra ``plot``: matplotlib).
 
-Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state), so
-they render headless: ``fig.savefig("budget.png")``.
+Every function returns a :class:`matplotlib.figure.Figure` (a subclass) built without
+pyplot state, that renders headless (``chart.savefig("budget.png")``) and shows itself
+inline in a Jupyter notebook without ``%matplotlib inline`` (it has ``_repr_png_``).
+
+Every label, title and unit is translated (:mod:`propfee.labels`); money axes carry
+thousands separators in English and 万元 (10,000 yuan) in Chinese; diverging colour
+scales are centred on zero. Chinese text needs a CJK font: :func:`find_cjk_font` finds one
+through matplotlib's font manager (adding fonts installed after matplotlib built its
+cache) and, when the system has none, warns once naming the package to install.
+
+Charts per compound: :func:`waterfall`. Per group of compounds: :func:`who_pays`,
+:func:`bundle_map`. For a district: :func:`channel_credit`, :func:`district_payers`,
+:func:`projection_lines`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import io
+import re
+import warnings
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from propfee._optional import require
 from propfee.budget import BudgetResult, DistrictBudget
-from propfee.channels.common import PAYERS
 from propfee.labels import Language, label
 
-__all__ = ["bundle_map", "grade_curve", "projection_lines", "waterfall", "who_pays"]
+__all__ = [
+    "CJK_FONTS",
+    "bundle_map",
+    "channel_credit",
+    "district_payers",
+    "find_cjk_font",
+    "grade_curve",
+    "projection_lines",
+    "waterfall",
+    "who_pays",
+]
+
+CJK_FONTS: Final[tuple[str, ...]] = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+    "Heiti SC", "Noto Sans CJK JP", "Noto Serif CJK SC",
+)
+"""Font families a Chinese chart uses, in order of preference."""
+
+_CJK_FILES: Final = re.compile(
+    r"(notosanscjk|notoserifcjk|notosanssc|sourcehansans|wqy|wenquanyi|simhei|msyh|pingfang)",
+    re.IGNORECASE)
+
+_INSTALL: Final = ("no CJK font found: Chinese charts are labelled in English. Install one, "
+                   "e.g. `apt-get install fonts-noto-cjk` (Debian/Ubuntu), "
+                   "`dnf install google-noto-sans-cjk-fonts` (Fedora) or the Noto Sans CJK "
+                   "SC font on Windows/macOS.")
+
+_COLOURS: Final = {
+    "self_governance": "#59a14f", "shared_property": "#4e79a7", "street_fallback": "#f28e2b",
+    "smart_devices": "#76b7b2", "public_income": "#edc948", "direct": "#9c755f",
+    "residents_fees": "#4e79a7", "fund_pool": "#76b7b2", "street_office": "#f28e2b",
+    "renovation_programme": "#b07aa1", "volunteers_in_kind": "#59a14f",
+    "street_subsidy": "#e15759",
+}
 
 
-_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
-              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC")
+@functools.cache
+def find_cjk_font() -> str | None:
+    """The family name of a CJK font matplotlib can draw with, or ``None``.
 
+    Looks in matplotlib's font list for :data:`CJK_FONTS`; when none is there (a font
+    installed after matplotlib built its cache), adds the CJK font files the system has
+    (:func:`matplotlib.font_manager.findSystemFonts`) and looks again. The answer is
+    cached for the process.
 
-def _figure(size: tuple[float, float]) -> Any:
-    figure = require("matplotlib.figure", feature="charts", extra="plot")
-    return figure.Figure(figsize=size, layout="constrained")
-
-
-def _language(lang: Language) -> tuple[Language, dict[str, Any]]:
-    """The label language a chart can draw, and the font settings for it.
-
-    Chinese labels need a CJK font (e.g. Debian's fonts-noto-cjk); without one the chart
-    is labelled in English and a warning says so.
+    Returns
+    -------
+    str or None
+        A font family name, e.g. ``"Noto Sans CJK SC"``.
     """
-    if lang != "zh":
-        return lang, {}
     fm = require("matplotlib.font_manager", feature="charts", extra="plot")
-    names = {f.name for f in fm.fontManager.ttflist}
-    for font in _CJK_FONTS:
-        if font in names:
-            return "zh", {"fontfamily": font}
-    import warnings
 
-    warnings.warn("no CJK font found (install e.g. fonts-noto-cjk): chart labelled in English",
-                  UserWarning, stacklevel=3)
-    return "en", {}
+    def known() -> str | None:
+        names = {f.name for f in fm.fontManager.ttflist}
+        return next((font for font in CJK_FONTS if font in names), None)
+
+    found = known()
+    if found is None:
+        for path in fm.findSystemFonts():
+            if _CJK_FILES.search(path):
+                try:
+                    fm.fontManager.addfont(path)
+                except (OSError, RuntimeError):  # pragma: no cover - unreadable font file
+                    continue
+        found = known()
+    return found
+
+
+@functools.cache
+def _warn_no_font() -> None:
+    warnings.warn(_INSTALL, UserWarning, stacklevel=4)
+
+
+def _language(lang: Language) -> tuple[Language, list[str]]:
+    """The language a chart can be drawn in, and its font families (with fallback)."""
+    if lang != "zh":
+        return "en", ["DejaVu Sans"]
+    font = find_cjk_font()
+    if font is None:
+        _warn_no_font()
+        return "en", ["DejaVu Sans"]
+    return "zh", ["DejaVu Sans", font]  # Latin from DejaVu, the rest falls back to CJK
+
+
+@functools.cache
+def _chart_class() -> type[Any]:
+    figure = require("matplotlib.figure", feature="charts", extra="plot")
+    mpl = require("matplotlib", feature="charts", extra="plot")
+
+    class Chart(figure.Figure):  # type: ignore[misc,name-defined]
+        """A matplotlib Figure that draws with its own fonts and shows itself in Jupyter."""
+
+        propfee_fonts: list[str] = ["DejaVu Sans"]  # noqa: RUF012
+
+        def draw(self, renderer: Any) -> None:
+            with mpl.rc_context({"font.family": self.propfee_fonts,
+                                 "axes.unicode_minus": False}):
+                super().draw(renderer)
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    Chart.__module__ = __name__
+    return Chart
+
+
+class _Context:
+    """Font settings while a chart's artists are made (texts keep them when drawn)."""
+
+    def __init__(self, fonts: list[str]) -> None:
+        mpl = require("matplotlib", feature="charts", extra="plot")
+        self._rc = mpl.rc_context({"font.family": fonts, "axes.unicode_minus": False})
+
+    def __enter__(self) -> None:
+        self._rc.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._rc.__exit__(*exc)
+
+
+def _figure(size: tuple[float, float], fonts: list[str]) -> Any:
+    fig = _chart_class()(figsize=size, layout="constrained")
+    fig.propfee_fonts = fonts
+    return fig
+
+
+def _money_formatter(lang: Language, span: float) -> Any:
+    """Tick labels: ``1,234,567`` in English, ``123.5`` (万元) in Chinese."""
+    ticker = require("matplotlib.ticker", feature="charts", extra="plot")
+    if lang == "zh":
+        decimals = 0 if span >= 1e5 else (1 if span >= 1e4 else 2)
+        return ticker.FuncFormatter(lambda v, _pos: f"{v / 1e4:,.{decimals}f}")
+    return ticker.FuncFormatter(lambda v, _pos: f"{v:,.0f}")
+
+
+def _money_axis(lang: Language, per_year: bool = True) -> str:
+    if lang == "zh":
+        return "金额（万元/年）" if per_year else "余额（万元）"
+    return "Amount [yuan/year]" if per_year else "Balance [yuan]"
+
+
+def _span(values: Any) -> float:
+    array = np.abs(np.asarray(values, dtype=float))
+    return float(array.max()) if array.size else 0.0
+
+
+def _plain(code: str, lang: Language) -> str:
+    """A label without its unit (for legends and bar names)."""
+    text = label(code, lang)
+    for unit in (" [yuan/year]", "（元/年）"):
+        text = text.removesuffix(unit)
+    return text
+
+
+def _bars(ax: Any, names: list[str], values: list[float], bottoms: list[float],
+          colours: list[str], lang: Language) -> None:
+    x = np.arange(len(values))
+    ax.bar(x, values, bottom=bottoms, color=colours, edgecolor="white", linewidth=0.5)
+    ax.set_xticks(x, names, rotation=30, ha="right")
+    ax.axhline(0, color="black", linewidth=0.8)
+    span = _span(np.add(values, bottoms).tolist() + list(bottoms))
+    ax.yaxis.set_major_formatter(_money_formatter(lang, span))
+    ax.set_ylabel(_money_axis(lang))
+    ax.grid(axis="y", alpha=0.3)
+    ax.margins(y=0.15)
+    for xi, (v, b) in enumerate(zip(values, bottoms, strict=True)):
+        if v:
+            text = f"{v / 1e4:,.1f}" if lang == "zh" else f"{v:,.0f}"
+            ax.annotate(text, (xi, b + v), ha="center", va="bottom" if v >= 0 else "top",
+                        fontsize="x-small", xytext=(0, 2 if v >= 0 else -2),
+                        textcoords="offset points")
 
 
 def waterfall(result: BudgetResult, *, lang: Language = "en") -> Any:
@@ -53,33 +211,130 @@ def waterfall(result: BudgetResult, *, lang: Language = "en") -> Any:
 
     Bars rise for the fee collected and public income, fall for the cost each channel puts
     on the compound's cash (residents' fees and fund pool), and end at the pool balance;
-    the street subsidy closes a negative balance. [yuan/year]
+    a street subsidy closes a negative balance.
+
+    Parameters
+    ----------
+    result
+        Output of :func:`propfee.evaluate`.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
     """
-    lang, font = _language(lang)
+    lang, fonts = _language(lang)
     cash: dict[str, float] = {}
     for line in result.lines:
         if line.payer in ("residents_fees", "fund_pool"):
             cash[line.channel] = cash.get(line.channel, 0.0) + line.amount_yuan
-    steps = [(label("fee_collected_yuan", lang), result.fee_collected_yuan),
-             (label("public_income_yuan", lang), result.public_income_yuan)]
-    steps += [(label(ch, lang), -v) for ch, v in cash.items() if v]
-    fig = _figure((8, 4.5))
-    ax = fig.subplots()
+    steps = [("fee_collected", result.fee_collected_yuan, "#4e79a7"),
+             ("public_income", result.public_income_yuan, _COLOURS["public_income"])]
+    steps += [(ch, -v, _COLOURS.get(ch, "#bab0ac")) for ch, v in cash.items() if v]
+    names, values, bottoms, colours = [], [], [], []
     level = 0.0
-    for i, (_, value) in enumerate(steps):
-        ax.bar(i, value, bottom=level, color="tab:green" if value >= 0 else "tab:red")
+    for code, value, colour in steps:
+        names.append(_plain(f"{code}_yuan" if code in ("fee_collected", "public_income")
+                            else code, lang))
+        values.append(value)
+        bottoms.append(level)
+        colours.append(colour)
         level += value
-    ax.bar(len(steps), result.pool_balance_yuan, color="tab:blue")
+    names.append(_plain("pool_balance_yuan", lang))
+    values.append(result.pool_balance_yuan)
+    bottoms.append(0.0)
+    colours.append("#59a14f" if result.pool_balance_yuan >= 0 else "#e15759")
     if result.street_subsidy_yuan > 0:
-        ax.bar(len(steps) + 1, result.street_subsidy_yuan, bottom=result.pool_balance_yuan,
-               color="tab:orange")
-    names = [n for n, _ in steps] + [label("pool_balance_yuan", lang)]
-    if result.street_subsidy_yuan > 0:
-        names.append(label("street_subsidy_yuan", lang))
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right", **font)
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_ylabel("yuan/year")
-    ax.set_title(f"{result.compound_id}")
+        names.append(_plain("street_subsidy_yuan", lang))
+        values.append(result.street_subsidy_yuan)
+        bottoms.append(result.pool_balance_yuan)
+        colours.append(_COLOURS["street_office"])
+    with _Context(fonts):
+        fig = _figure((8, 4.8), fonts)
+        ax = fig.subplots()
+        _bars(ax, names, values, bottoms, colours, lang)
+        ax.set_title(label("chart_waterfall", lang).format(id=result.compound_id))
+    return fig
+
+
+def channel_credit(budget: DistrictBudget, *, lang: Language = "en") -> Any:
+    """What each channel did to the district's balance: from the market baseline's balance
+    to the 4+1 pool balance, one bar per channel.
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district` (with ``contributions=True``).
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
+    """
+    from propfee.report import channel_contributions
+
+    lang, fonts = _language(lang)
+    steps = channel_contributions(budget)["yuan"]
+    names, values, bottoms, colours = [], [], [], []
+    level = 0.0
+    for i, (code, value) in enumerate(steps.items()):
+        ends = i in (0, len(steps) - 1)
+        names.append(label(str(code), lang))
+        values.append(float(value))
+        bottoms.append(0.0 if ends else level)
+        colours.append(("#59a14f" if value >= 0 else "#e15759") if ends
+                       else _COLOURS.get(str(code), "#bab0ac"))
+        level = float(value) if i == 0 else level + (0.0 if ends else float(value))
+    with _Context(fonts):
+        fig = _figure((8, 4.8), fonts)
+        ax = fig.subplots()
+        _bars(ax, names, values, bottoms, colours, lang)
+        ax.set_title(label("chart_channel_credit", lang))
+    return fig
+
+
+def district_payers(budget: DistrictBudget, *, lang: Language = "en") -> Any:
+    """Who pays the district's services: each payer's total and the street subsidy.
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal bars; amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
+    """
+    from propfee.excel import payer_totals
+
+    lang, fonts = _language(lang)
+    table = payer_totals(budget)
+    codes = table["payer"].tolist()
+    names = [_plain("street_subsidy_yuan" if c == "street_subsidy" else c, lang)
+             for c in codes]
+    values = table["yuan"].to_numpy(dtype=float)
+    with _Context(fonts):
+        fig = _figure((8, 4.2), fonts)
+        ax = fig.subplots()
+        y = np.arange(len(values))
+        ax.barh(y, values, color=[_COLOURS.get(c, "#bab0ac") for c in codes])
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(_money_formatter(lang, _span(values)))
+        ax.set_xlabel(_money_axis(lang))
+        ax.grid(axis="x", alpha=0.3)
+        for yi, v in zip(y, values, strict=True):
+            text = f"{v / 1e4:,.1f}" if lang == "zh" else f"{v:,.0f}"
+            ax.annotate(text, (v, yi), va="center", fontsize="x-small", xytext=(3, 0),
+                        textcoords="offset points")
+        ax.set_title(label("chart_payers", lang))
     return fig
 
 
@@ -87,71 +342,159 @@ def who_pays(budget: DistrictBudget, *, by: str = "zone", lang: Language = "en",
              top: int = 30) -> Any:
     """Stacked bars of who pays, per group of compounds (``street``, ``zone``, ``bundle_id``).
 
-    Shows the ``top`` groups with the largest total cost. [yuan/year]
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+    by
+        The grouping column.
+    lang
+        ``"en"`` or ``"zh"``.
+    top
+        Show the ``top`` groups with the largest total cost. [groups]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One stacked bar per group: every ``paid_by_*`` column and the street subsidy;
+        amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
     """
-    lang, font = _language(lang)
+    lang, fonts = _language(lang)
     totals = budget.totals_by(by)
-    cols = [f"paid_by_{p}_yuan" for p in PAYERS]
+    cols = [c for c in totals.columns if c.startswith("paid_by_")]
     data = totals[cols].assign(_t=totals[cols].sum(axis=1)).nlargest(top, "_t")[cols]
     data = pd.concat([data, totals.loc[data.index, ["street_subsidy_yuan"]]], axis=1)
-    fig = _figure((10, 4.5))
-    ax = fig.subplots()
-    bottom = np.zeros(len(data))
-    for column in data.columns:
-        values = data[column].to_numpy()
-        ax.bar(np.arange(len(data)), values, bottom=bottom, label=label(column, lang))
-        bottom += values
-    ax.set_xticks(range(len(data)), [str(i) for i in data.index], rotation=90)
-    ax.set_ylabel("yuan/year")
-    if font:
-        ax.legend(fontsize="small", prop={"family": font["fontfamily"]})
-    else:
-        ax.legend(fontsize="small")
+    with _Context(fonts):
+        fig = _figure((10, 5), fonts)
+        ax = fig.subplots()
+        bottom = np.zeros(len(data))
+        for column in data.columns:
+            values = data[column].to_numpy(dtype=float)
+            code = column.removeprefix("paid_by_").removesuffix("_yuan")
+            name = _plain("street_subsidy_yuan" if code == "street_subsidy" else code, lang)
+            ax.bar(np.arange(len(data)), values, bottom=bottom, label=name,
+                   color=_COLOURS.get(code, "#bab0ac"))
+            bottom += values
+        ax.set_xticks(range(len(data)), [str(i) for i in data.index], rotation=90)
+        ax.set_xlabel(_plain(by, lang))
+        ax.yaxis.set_major_formatter(_money_formatter(lang, _span(bottom)))
+        ax.set_ylabel(_money_axis(lang))
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(fontsize="small", loc="upper right")
+        ax.set_title(label("chart_who_pays", lang).format(by=_plain(by, lang).lower()
+                                                          if lang == "en"
+                                                          else _plain(by, lang)))
     return fig
 
 
 def projection_lines(projection: Any, *, compounds: list[str] | None = None,
                      lang: Language = "en") -> Any:
-    """Fund-pool balance by year: the district total, and optionally some compounds. [yuan]"""
-    lang, font = _language(lang)
+    """Fund-pool balance at the end of each year: the district, and optionally compounds.
+
+    Parameters
+    ----------
+    projection
+        Output of :func:`propfee.analysis.project`.
+    compounds
+        Compound ids to draw beside the district total (right-hand axis).
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Balances in [yuan] (English) or [10,000 yuan] (Chinese) by year.
+    """
+    lang, fonts = _language(lang)
     district = projection.district()
-    fig = _figure((8, 4.5))
-    ax = fig.subplots()
-    ax.plot(district.index, district["balance_yuan"], marker="o", label="district")
-    for cid in compounds or []:
-        ax.plot(projection.balance.columns, projection.balance.loc[cid], label=cid)
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("year")
-    ax.set_ylabel(label("pool_balance_yuan", lang), **font)
-    ax.legend(fontsize="small")
+    with _Context(fonts):
+        fig = _figure((8, 4.5), fonts)
+        ax = fig.subplots()
+        years = np.asarray(district.index)
+        ax.plot(years, district["balance_yuan"], marker="o", color="#4e79a7",
+                label=label("district", lang))
+        span = _span(district["balance_yuan"])
+        for cid in compounds or []:
+            series = projection.balance.loc[cid]
+            span = max(span, _span(series))
+            ax.plot(np.asarray(projection.balance.columns), series, marker=".",
+                    linewidth=1, label=str(cid))
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_xlabel(label("year", lang))
+        ax.set_xticks(years)
+        ax.xaxis.set_major_formatter(
+            require("matplotlib.ticker", feature="charts", extra="plot").FuncFormatter(
+                lambda v, _pos: f"{v:.0f}"))
+        ax.yaxis.set_major_formatter(_money_formatter(lang, span))
+        ax.set_ylabel(_money_axis(lang, per_year=False))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small")
+        ax.set_title(label("chart_projection", lang))
     return fig
 
 
 def bundle_map(budget: DistrictBudget, compounds: pd.DataFrame, *,
                value: str = "pool_balance_yuan", lang: Language = "en") -> Any:
-    """Map of compounds (x_m, y_m) coloured by a budget column, bundles outlined by their
-    bounding boxes (the spread used by the contract cost). [m]"""
-    lang, _ = _language(lang)
+    """Map of compounds (``x_m``, ``y_m``) coloured by a budget column, with the bundles
+    of more than one compound outlined and named.
+
+    The colour scale diverges at zero (red below, green above), so a green dot is never
+    in deficit.
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+    compounds
+        The compound table with ``compound_id``, ``x_m`` and ``y_m``. [m]
+    value
+        The money column of ``budget.compounds`` to colour by. [yuan/year]
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map; axes in [m], colour in [yuan/year] (English) or [10,000 yuan/year].
+    """
+    colors = require("matplotlib.colors", feature="charts", extra="plot")
+    patches = require("matplotlib.patches", feature="charts", extra="plot")
+    lang, fonts = _language(lang)
     xy = compounds.set_index("compound_id")[["x_m", "y_m"]]
     c = budget.compounds.set_index("compound_id")
     pos = xy.loc[c.index]
-    fig = _figure((8, 6))
-    ax = fig.subplots()
-    points = ax.scatter(pos["x_m"], pos["y_m"], c=c[value], cmap="RdYlGn", s=18)
-    fig.colorbar(points, ax=ax, label=label(value, lang))
-    groups = pos.assign(bundle=c["bundle_id"]).groupby("bundle")
-    box = groups.agg(x0=("x_m", "min"), x1=("x_m", "max"), y0=("y_m", "min"),
-                     y1=("y_m", "max"), n=("x_m", "size"))
-    patches = require("matplotlib.patches", feature="charts", extra="plot")
-    multi = box[box["n"] > 1]
-    x0, x1 = multi["x0"].to_numpy(dtype=float), multi["x1"].to_numpy(dtype=float)
-    y0, y1 = multi["y0"].to_numpy(dtype=float), multi["y1"].to_numpy(dtype=float)
-    for a, b, c_, d in zip(x0, x1, y0, y1, strict=True):
-        ax.add_patch(patches.Rectangle((a - 10, c_ - 10), b - a + 20, d - c_ + 20, fill=False,
-                                       linewidth=0.8))
-    ax.set_aspect("equal")
-    ax.set_xlabel("x [m]")
-    ax.set_ylabel("y [m]")
+    values = c[value].to_numpy(dtype=float)
+    span = max(_span(values), 1.0)
+    # Centred on zero; a side with no value keeps a tenth of the scale, so the colour bar
+    # still shows where zero is.
+    norm = colors.TwoSlopeNorm(vmin=min(float(values.min()), -span / 10), vcenter=0.0,
+                               vmax=max(float(values.max()), span / 10))
+    with _Context(fonts):
+        fig = _figure((9, 6.2), fonts)
+        ax = fig.subplots()
+        box = pos.assign(bundle=c["bundle_id"]).groupby("bundle").agg(
+            x0=("x_m", "min"), x1=("x_m", "max"), y0=("y_m", "min"), y1=("y_m", "max"),
+            n=("x_m", "size"))
+        multi = box[box["n"] > 1]
+        pad = 0.02 * max(float(np.ptp(pos["x_m"])), float(np.ptp(pos["y_m"])), 1.0)
+        for bundle, row in multi.iterrows():
+            ax.add_patch(patches.FancyBboxPatch(
+                (row["x0"] - pad, row["y0"] - pad), row["x1"] - row["x0"] + 2 * pad,
+                row["y1"] - row["y0"] + 2 * pad, boxstyle=f"round,pad=0,rounding_size={pad}",
+                fill=False, linewidth=0.9, edgecolor="#555555"))
+            ax.annotate(str(bundle).split(":")[-1], (row["x0"] - pad, row["y1"] + pad),
+                        fontsize=6, color="#333333", va="bottom")
+        points = ax.scatter(pos["x_m"], pos["y_m"], c=values, cmap="RdYlGn", norm=norm, s=22,
+                            edgecolors="#333333", linewidths=0.3, zorder=3)
+        bar = fig.colorbar(points, ax=ax, shrink=0.7, aspect=25)
+        bar.ax.set_yscale("linear")  # spacing proportional to the values on either side
+        bar.set_label(_plain(value, lang) + ("（万元/年）" if lang == "zh" else " [yuan/year]"))
+        bar.formatter = _money_formatter(lang, span)
+        bar.update_ticks()
+        ax.set_aspect("equal")
+        ax.set_xlabel(label("x_axis_m", lang))
+        ax.set_ylabel(label("y_axis_m", lang))
+        ax.set_title(label("chart_bundle_map", lang).format(value=_plain(value, lang)))
     return fig
 
 
@@ -168,9 +511,15 @@ def grade_curve(curve: pd.DataFrame, *, fee_yuan_per_m2_month: float = 0.5,
     lang
         ``"en"`` or ``"zh"``.
     """
-    lang, font = _language(lang)
+    lang, fonts = _language(lang)
     zh = lang == "zh"
-    fig = _figure((8.0, 5.0))
+    with _Context(fonts):
+        return _grade_curve(curve, fee_yuan_per_m2_month, zh, fonts)
+
+
+def _grade_curve(curve: pd.DataFrame, fee_yuan_per_m2_month: float, zh: bool,
+                 fonts: list[str]) -> Any:
+    fig = _figure((8.0, 5.0), fonts)
     ax = fig.add_subplot()
     colours = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
     for k, (grade, part) in enumerate(curve.groupby("grade", sort=True)):
@@ -186,19 +535,17 @@ def grade_curve(curve: pd.DataFrame, *, fee_yuan_per_m2_month: float = 0.5,
     ax.axhline(fee_yuan_per_m2_month, color="black", linewidth=1.2)
     ax.annotate(("物业费 " if zh else "fee ") + f"{fee_yuan_per_m2_month:g}",
                 (float(curve["households"].max()), fee_yuan_per_m2_month),
-                ha="right", va="bottom", **font)
+                ha="right", va="bottom")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("户数" if zh else "households", **font)
-    ax.set_ylabel("市场化物业价格（元/平方米/月）" if zh else "market price [yuan/m2/month]",
-                  **font)
+    ax.set_xlabel("户数" if zh else "households")
+    ax.set_ylabel("市场化物业价格（元/平方米/月）" if zh else "market price [yuan/m2/month]")
     ax.set_title("小区规模与物业价格：各服务等级（阴影为指导价区间）" if zh
-                 else "Price per m2 by compound size and grade (shaded: guidance band)", **font)
+                 else "Price per m2 by compound size and grade (shaded: guidance band)")
     ticker = require("matplotlib.ticker", feature="charts", extra="plot")
     ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
     ax.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:.1f}"))
     ax.yaxis.set_minor_formatter(ticker.NullFormatter())
     ax.set_yticks([0.3, 0.5, 1.0, 2.0, 5.0, 10.0])
-    prop = {"family": font["fontfamily"], "size": 7} if font else {"size": 7}
-    ax.legend(ncols=2, prop=prop)
+    ax.legend(ncols=2, fontsize=7)
     return fig

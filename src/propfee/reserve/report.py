@@ -224,40 +224,40 @@ def fund_chart(study: ReserveStudy, compound_id: str, *, lang: Language = "en") 
     propfee.errors.InputError
         If the compound is not in the study.
     """
-    from propfee.plot import _figure, _language
+    from propfee.plot import _Context, _figure, _language
 
     where = np.flatnonzero(study.ids == compound_id)
     if len(where) == 0:
         raise InputError([Problem(compound_id, "compound_id", compound_id,
                                   "not a compound of the study")], what="fund chart")
     n = int(where[0])
-    lang, font = _language(lang)
+    lang, fonts = _language(lang)
     k = 0 if lang == "en" else 1
     text = {key: pair[k] for key, pair in _TEXT.items()}
     years = study.years
     wan = 10000.0 if lang == "zh" else 1000.0
     unit = "万元" if lang == "zh" else "thousand yuan"
-    fig = _figure((8, 6))
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
-    fund_work = study.ledger.spend[:, n] / 100.0 / wan
-    programme = study.work_fen["renovation_programme"][:, n].sum(axis=1) / 100.0 / wan
-    top.bar(years, -fund_work, color="tab:red", alpha=0.6, label=text["work"])
-    if programme.any():
-        top.bar(years, -programme, bottom=-fund_work, color="tab:orange", alpha=0.6,
-                label=text["programme"])
-    top.plot(years, study.ledger.closing[:, n] / 100.0 / wan, marker="o", markersize=3,
-             color="tab:blue", label=text["balance"])
-    top.plot(years, study.fully_funded_fen[:, n] / 100.0 / wan, linestyle="--",
-             color="tab:green", label=text["ffb"])
-    top.axhline(0, color="black", linewidth=0.8)
-    top.set_ylabel(unit, **font)
-    top.set_title(text["title"].format(cid=compound_id), **font)
-    top.legend(fontsize="small", **({"prop": {"family": font["fontfamily"], "size": 8}}
-                                    if font else {}))
-    bottom.plot(years, 100.0 * study.percent_funded[:, n], marker="o", markersize=3,
-                color="tab:purple")
-    bottom.axhline(100, color="tab:green", linestyle="--", linewidth=0.8)
-    bottom.axhline(0, color="black", linewidth=0.8)
-    bottom.set_ylabel(f"{text['pf']} [%]", **font)
-    bottom.set_xlabel(text["year"], **font)
+    with _Context(fonts):
+        fig = _figure((8, 6), fonts)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+        fund_work = study.ledger.spend[:, n] / 100.0 / wan
+        programme = study.work_fen["renovation_programme"][:, n].sum(axis=1) / 100.0 / wan
+        top.bar(years, -fund_work, color="tab:red", alpha=0.6, label=text["work"])
+        if programme.any():
+            top.bar(years, -programme, bottom=-fund_work, color="tab:orange", alpha=0.6,
+                    label=text["programme"])
+        top.plot(years, study.ledger.closing[:, n] / 100.0 / wan, marker="o", markersize=3,
+                 color="tab:blue", label=text["balance"])
+        top.plot(years, study.fully_funded_fen[:, n] / 100.0 / wan, linestyle="--",
+                 color="tab:green", label=text["ffb"])
+        top.axhline(0, color="black", linewidth=0.8)
+        top.set_ylabel(unit)
+        top.set_title(text["title"].format(cid=compound_id))
+        top.legend(fontsize="small")
+        bottom.plot(years, 100.0 * study.percent_funded[:, n], marker="o", markersize=3,
+                    color="tab:purple")
+        bottom.axhline(100, color="tab:green", linestyle="--", linewidth=0.8)
+        bottom.axhline(0, color="black", linewidth=0.8)
+        bottom.set_ylabel(f"{text['pf']} [%]")
+        bottom.set_xlabel(text["year"])
     return fig

@@ -1,0 +1,660 @@
+"""Excel workbooks a planner can hand on: the budget report and the compound template.
+
+The report (:func:`write_budget_workbook`) has one sheet per table, named in the chosen
+language (汇总, 渠道贡献, 小区明细, 项目明细, 按街道, 按片区), with:
+
+- headers and codes labelled in English or Chinese (:mod:`propfee.labels`);
+- column widths that fit the text, a CJK character counting as two;
+- a number format per unit: yuan ``#,##0.00``, staff ``0.00`` [FTE], shares ``0.0%``,
+  counts ``#,##0``; booleans written as 是/否 (Yes/No);
+- a labelled totals row (合计/Total) under every table whose rows add up;
+- the header row frozen, an auto-filter, and print setup: A4 landscape, fit to one page
+  wide, the header row repeated on every printed page;
+- native Excel charts of the channel credit and of who pays on the summary sheet.
+
+The template (:func:`write_template_workbook`) has the compound sheet with one column per
+field of :data:`propfee.compound.COMPOUND_COLUMNS`, data validation from each field's kind
+and bounds (a bad cell is refused while typing), and an instructions sheet.
+
+Text cells a spreadsheet would run as a formula are made inert
+(:func:`propfee.io.neutralise_formulas`). Both functions need the ``excel`` extra.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from propfee._optional import require
+from propfee.budget import DistrictBudget
+from propfee.compound import COMPOUND_COLUMNS, ColumnSpec
+from propfee.labels import Language, label, label_table
+
+__all__ = [
+    "SHEETS",
+    "display_width",
+    "key_figures",
+    "number_format",
+    "payer_totals",
+    "write_budget_workbook",
+    "write_template_workbook",
+]
+
+SHEETS: Final[tuple[str, ...]] = (
+    "summary", "contributions", "compounds", "lines", "by_street", "by_zone",
+)
+"""The report's tables in sheet order; sheet names are ``label("sheet_<table>", lang)``."""
+
+_TEMPLATE_ROWS: Final = 5000
+"""Rows of the template that carry data validation. [rows]"""
+
+_MAX_WIDTH: Final = 48
+_HEADER_FILL: Final = "DDEBF7"
+_TOTAL_FILL: Final = "F2F2F2"
+
+
+def display_width(text: str) -> int:
+    """Width of a text in a monospaced cell, a CJK (wide or full-width) character as two.
+
+    Parameters
+    ----------
+    text
+        The text.
+
+    Returns
+    -------
+    int
+        Width. [characters]
+
+    Examples
+    --------
+    >>> display_width("资金池余额（元/年）"), display_width("Pool balance")
+    (19, 12)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def number_format(column: str) -> str | None:
+    """The Excel number format for a propfee column name, from the unit in its name.
+
+    Parameters
+    ----------
+    column
+        A propfee column name (``*_yuan``, ``*_fte*``, ``*_share``, ``collection_rate``,
+        counts, areas).
+
+    Returns
+    -------
+    str or None
+        ``"#,##0.00"`` for yuan, ``"0.00"`` for staff [FTE] and rates per m2,
+        ``"0.0%"`` for shares, ``"#,##0"`` for counts and areas, ``None`` for text.
+
+    Examples
+    --------
+    >>> number_format("pool_balance_yuan"), number_format("residual_fte")
+    ('#,##0.00', '0.00')
+    >>> number_format("deficit_reduction_share"), number_format("households")
+    ('0.0%', '#,##0')
+    """
+    if column.endswith("_yuan_per_m2_month") or column.startswith("fee_rate_yuan"):
+        return "0.00"
+    if column.endswith("_yuan") or column == "yuan":
+        return "#,##0.00"
+    if "fte" in column:
+        return "0.00"
+    if column.endswith(("_share", "collection_rate")):
+        return "0.0%"
+    if column in ("households", "compounds", "in_deficit", "baseline_in_deficit",
+                  "fourplusone_in_deficit", "buildings", "stairwell_units", "gates",
+                  "parking_spaces", "party_members", "lifts", "storeys") or column.endswith(
+                      "_m2"):
+        return "#,##0"
+    if column in ("x_m", "y_m"):
+        return "0.0"
+    return None
+
+
+# Columns summed in a totals row: money, counts, areas, staff. Shares and per-household
+# figures are not additive and stay empty.
+def _additive(column: str) -> bool:
+    if "per_household" in column or column.endswith(("_share", "_rate")):
+        return False
+    fmt = number_format(column)
+    return fmt is not None and fmt != "0.0%" and column not in ("x_m", "y_m")
+
+
+def _raw_tables(budget: DistrictBudget) -> dict[str, pd.DataFrame]:
+    from propfee.report import channel_contributions, summarise_budget
+
+    summary = summarise_budget(budget).reset_index()
+    contributions = channel_contributions(budget).reset_index()
+    return {
+        "summary": summary,
+        "contributions": contributions,
+        "compounds": budget.compounds,
+        "lines": budget.lines,
+        "by_street": budget.totals_by("street").reset_index(),
+        "by_zone": budget.totals_by("zone").reset_index(),
+    }
+
+
+_KEY_FIGURES: Final[tuple[str, ...]] = (
+    "fee_collected_yuan", "public_income_yuan", "total_cost_yuan", "compound_cash_cost_yuan",
+    "pool_balance_yuan", "street_subsidy_yuan", "street_total_yuan", "net_public_cost_yuan",
+    "baseline_balance_yuan", "deficit_reduction_yuan",
+)
+
+
+def key_figures(budget: DistrictBudget) -> pd.DataFrame:
+    """The district's key figures: fee, income, cost, pool balance, subsidy, net public cost.
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item`` (a column name of ``budget.compounds``) and ``yuan``, the
+        district's total of that column, exact to the fen [yuan/year]; items the budget
+        does not have (``net_public_cost_yuan`` in older results) are left out.
+    """
+    totals = budget.district_totals()
+    rows = [(k, float(totals[k])) for k in _KEY_FIGURES if k in totals.index]
+    return pd.DataFrame(rows, columns=["item", "yuan"])
+
+
+def payer_totals(budget: DistrictBudget) -> pd.DataFrame:
+    """What each payer bears over the district, and the street subsidy. [yuan/year]
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``payer`` (code) and ``yuan`` [yuan/year]: one row per ``paid_by_*``
+        column, then ``street_subsidy``.
+    """
+    totals = budget.district_totals()
+    rows = [(c.removeprefix("paid_by_").removesuffix("_yuan"), float(totals[c]))
+            for c in totals.index if c.startswith("paid_by_")]
+    rows.append(("street_subsidy", float(totals.get("street_subsidy_yuan", 0.0))))
+    return pd.DataFrame(rows, columns=["payer", "yuan"])
+
+
+def _cell_text(value: Any, fmt: str | None) -> str:
+    if isinstance(value, float | int | np.number) and not isinstance(value, bool):
+        if fmt == "0.0%":
+            return f"{float(value):.1%}"
+        if fmt in ("#,##0.00", "0.00"):
+            return f"{float(value):,.2f}"
+        return f"{float(value):,.0f}"
+    return "" if value is None else str(value)
+
+
+def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_row: int,
+                 total: str | None, freeze: bool = True) -> int:
+    """Write ``shown`` (labelled) at ``first_row`` with formats from ``raw``'s names.
+
+    Returns the last row written.
+    """
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    total_fill = PatternFill("solid", fgColor=_TOTAL_FILL)
+    thin = Side(style="thin", color="808080")
+    formats = [number_format(str(c)) for c in raw.columns]
+    for j, header in enumerate(shown.columns, start=1):
+        cell = sheet.cell(row=first_row, column=j, value=str(header))
+        cell.font = bold
+        cell.fill = header_fill
+        cell.border = Border(bottom=thin)
+        cell.alignment = Alignment(wrap_text=True, vertical="center",
+                                   horizontal="left" if formats[j - 1] is None else "right")
+    values = shown.to_numpy(dtype=object)
+    for i, row in enumerate(values, start=first_row + 1):
+        for j, value in enumerate(row, start=1):
+            if isinstance(value, float) and np.isnan(value):
+                value = None
+            elif isinstance(value, np.generic):
+                value = value.item()
+            cell = sheet.cell(row=i, column=j, value=value)
+            if formats[j - 1] is not None and not isinstance(value, str):
+                cell.number_format = formats[j - 1]
+    last = first_row + len(values)
+    if total is not None and len(values):
+        last += 1
+        for j, column in enumerate(raw.columns, start=1):
+            cell = sheet.cell(row=last, column=j)
+            cell.font = bold
+            cell.fill = total_fill
+            cell.border = Border(top=thin)
+            if j == 1:
+                cell.value = total
+            elif _additive(str(column)) and pd.api.types.is_numeric_dtype(raw[column]) \
+                    and raw[column].dtype != bool:
+                cell.value = _exact_sum(raw[column])
+                cell.number_format = formats[j - 1] or "General"
+    # Widths: fit the formatted values; a longer header wraps onto at most three lines.
+    lines_needed = 1
+    for j, header in enumerate(shown.columns, start=1):
+        texts = [_cell_text(v, formats[j - 1]) for v in values[:2000, j - 1]] if len(
+            values) else []
+        widest = max([display_width(t) for t in texts] + [display_width(total or "")
+                                                          if j == 1 else 0, 6])
+        head = display_width(str(header))
+        inner = min(max(widest, -(-head // 3)), _MAX_WIDTH)
+        # Wrapping breaks at spaces and brackets, so allow a little slack per line.
+        lines_needed = max(lines_needed, -(-head // max(inner - 2, 4)))
+        letter = get_column_letter(j)
+        sheet.column_dimensions[letter].width = max(
+            sheet.column_dimensions[letter].width or 0, inner + 2)
+    sheet.row_dimensions[first_row].height = 15 * min(lines_needed, 5) + 3
+    if freeze:
+        sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
+        sheet.auto_filter.ref = (f"A{first_row}:{get_column_letter(len(shown.columns))}"
+                                 f"{first_row + len(values)}")
+    return last
+
+
+def _exact_sum(column: pd.Series) -> float | int:
+    """Sum of a money column to the fen by integer arithmetic; counts stay integers."""
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return int(column.sum())
+    name = str(column.name)
+    if name.endswith("_yuan") or name == "yuan":
+        fen = np.rint(column.fillna(0).to_numpy(dtype=float) * 100).astype(np.int64)
+        return int(fen.sum()) / 100
+    return float(column.sum())
+
+
+_PAGE_WIDTH: Final = 220
+"""Characters of column width that still print legibly across one landscape A4 page."""
+
+
+def _print_setup(sheet: Any, header_row: int, title_columns: str | None = None) -> None:
+    """Landscape A4, fit to the page width, the header row repeated on every page.
+
+    A table wider than :data:`_PAGE_WIDTH` is fitted to as many pages wide as keep its
+    text legible, with ``title_columns`` (e.g. id and name) repeated on each.
+    """
+    from openpyxl.utils import get_column_letter
+
+    width = sum(sheet.column_dimensions[get_column_letter(j)].width or 13
+                for j in range(1, sheet.max_column + 1))
+    pages = max(1, -(-int(width) // _PAGE_WIDTH))
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = pages
+    if pages > 1 and title_columns:
+        sheet.print_title_cols = title_columns
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+
+
+def _shown(raw: pd.DataFrame, lang: Language | None) -> pd.DataFrame:
+    from propfee.io import neutralise_formulas
+
+    if lang is None:
+        return neutralise_formulas(raw)
+    return neutralise_formulas(label_table(raw, lang))
+
+
+def _bar_chart(sheet: Any, *, title: str, axis: str, data_col: int, cat_col: int,
+               first: int, last: int, anchor: str, colour: str) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    chart: Any = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = title
+    chart.y_axis.title = axis
+    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first category on top
+    chart.x_axis.tickLblPos = "low"  # category names left of the bars, also below zero
+    chart.legend = None
+    chart.height, chart.width = 8.5, 16.0
+    values = Reference(sheet, min_col=data_col, min_row=first - 1, max_row=last)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=cat_col, min_row=first, max_row=last))
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = colour
+    series.invertIfNegative = False
+    # openpyxl leaves both axes hidden unless told otherwise.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    sheet.add_chart(chart, anchor)
+
+
+def write_budget_workbook(
+    budget: DistrictBudget, path: str | Path, *, labels: Language | None = "en"
+) -> Path:
+    """Write a district budget as an Excel report.
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+    path
+        The ``.xlsx`` file to write (the caller makes the write atomic).
+    labels
+        ``"en"`` or ``"zh"`` for labelled sheets, headers and codes; ``None`` for
+        propfee's names (for other programs).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    require("openpyxl", feature="writing Excel files", extra="excel")
+    from openpyxl import Workbook
+
+    target = Path(path)
+    lang: Language = labels or "en"
+    tables = _raw_tables(budget)
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    total = label("total_row", lang) if labels else "all"
+    for name in SHEETS:
+        raw = tables[name]
+        sheet = book.create_sheet(label(f"sheet_{name}", labels) if labels else name)
+        if name == "summary":
+            _summary_sheet(sheet, budget, raw, labels, lang)
+            continue
+        if name == "contributions":
+            _write_table(sheet, raw, _shown(raw, labels), first_row=1, total=None)
+        else:
+            _write_table(sheet, raw, _shown(raw, labels), first_row=1, total=total)
+        if name == "compounds":
+            sheet.freeze_panes = "C2"  # id and name stay in view
+        _print_setup(sheet, 1, "A:B" if name == "compounds" else "A:A")
+    book.save(target)
+    return target
+
+
+def _summary_sheet(sheet: Any, budget: DistrictBudget, summary: pd.DataFrame,
+                   labels: Language | None, lang: Language) -> None:
+    """Size-class table (its all-row labelled Total), channel credit, payers, two charts."""
+    from openpyxl.styles import Font
+
+    n = len(budget.compounds)
+    title = ("四管一补预算汇总（{n} 个小区，金额单位：元/年）" if lang == "zh"
+             else "4+1 budget summary ({n} compounds, amounts in yuan/year)").format(n=n)
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    # Key figures of the district first: what a reader asks before anything else.
+    figures = key_figures(budget)
+    shown_figures = figures.assign(item=[
+        label(k, lang).removesuffix(" [yuan/year]").removesuffix("（元/年）") if labels else k
+        for k in figures["item"]])
+    if labels:
+        shown_figures.columns = ["关键数字" if lang == "zh" else "Key figure",
+                                 label("yuan", lang)]
+    last = _write_table(sheet, figures, shown_figures, first_row=3, total=None, freeze=False)
+    # The size-class summary; its last row is the district ("all"): the totals row.
+    body, district = summary.iloc[:-1], summary.iloc[-1:]
+    shown = _shown(body, labels)
+    first = last + 3
+    sheet.cell(row=first - 1, column=1,
+               value="按户数分组" if lang == "zh" else "By household size class").font = \
+        Font(bold=True)
+    last = _write_table(sheet, body, shown, first_row=first, total=None, freeze=False)
+    total_label = label("total_row", lang) if labels else "all"
+    _total_from(sheet, district, row=last + 1, first_label=total_label)
+    last += 1
+
+    # Channel credit and who pays, side by side below, each with a native chart.
+    from propfee.report import channel_contributions
+
+    credit = channel_contributions(budget).reset_index()
+    start = last + 3
+    sheet.cell(row=start - 1, column=1, value=label("chart_channel_credit", lang)).font = \
+        Font(bold=True)
+    credit_end = _write_table(sheet, credit, _shown(credit, labels), first_row=start,
+                              total=None, freeze=False)
+    payers = payer_totals(budget)
+    shown_payers = payers.assign(payer=[
+        label("street_subsidy_yuan" if p == "street_subsidy" else p, lang)
+        .removesuffix(" [yuan/year]").removesuffix("（元/年）") if labels else p
+        for p in payers["payer"]])
+    if labels:
+        shown_payers.columns = [label("payer", lang), label("yuan", lang)]
+    pay_start = credit_end + 4
+    sheet.cell(row=pay_start - 1, column=1, value=label("chart_payers", lang)).font = \
+        Font(bold=True)
+    pay_end = _write_table(sheet, payers, shown_payers, first_row=pay_start, total=None,
+                           freeze=False)
+    sheet.freeze_panes = "A2"
+    axis = label("yuan_per_year", lang)
+    # The charts stand to the right of the widest table, one above the other.
+    from openpyxl.utils import get_column_letter
+
+    right = get_column_letter(len(summary.columns) + 2)
+    _bar_chart(sheet, title=label("chart_channel_credit", lang), axis=axis, data_col=2,
+               cat_col=1, first=start + 1, last=credit_end, anchor=f"{right}3",
+               colour="4472C4")
+    _bar_chart(sheet, title=label("chart_payers", lang), axis=axis, data_col=2, cat_col=1,
+               first=pay_start + 1, last=pay_end, anchor=f"{right}21",
+               colour="ED7D31")
+    _print_setup(sheet, 1)
+    sheet.page_setup.fitToHeight = 1  # the summary and its charts on one page
+
+
+def _total_from(sheet: Any, row_frame: pd.DataFrame, *, row: int, first_label: str) -> None:
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    fill = PatternFill("solid", fgColor=_TOTAL_FILL)
+    thin = Side(style="thin", color="808080")
+    for j, column in enumerate(row_frame.columns, start=1):
+        value = row_frame.iloc[0][column]
+        cell = sheet.cell(row=row, column=j)
+        cell.value = first_label if j == 1 else (
+            None if isinstance(value, float) and np.isnan(value) else
+            (value.item() if isinstance(value, np.generic) else value))
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.border = Border(top=thin)
+        fmt = number_format(str(column))
+        if fmt is not None and j > 1:
+            cell.number_format = fmt
+
+
+def _rule_text(spec: ColumnSpec, lang: Language) -> str:
+    """The field's rule in words, e.g. "integer > 0" / "整数，大于 0"."""
+    zh = lang == "zh"
+    kind = {"str": ("text", "文本"), "int": ("integer", "整数"),
+            "float": ("number", "数值")}[spec.kind][1 if zh else 0]
+    parts = [kind]
+    if spec.lower is not None:
+        op = (">" if spec.lower_open else ">=") if not zh else (
+            "大于" if spec.lower_open else "不小于")
+        parts.append(f"{op} {spec.lower:g}")
+    if spec.upper is not None:
+        parts.append(f"{'不大于' if zh else '<='} {spec.upper:g}")
+    return ("，" if zh else ", ").join(parts)
+
+
+_ZH_UNITS: Final[dict[str, str]] = {
+    "households": "户", "m2": "平方米", "m2/household": "平方米/户", "year": "年",
+    "buildings": "栋", "units": "个", "storeys": "层", "lifts": "部", "gates": "个",
+    "spaces": "个", "persons": "人", "m": "米", "degree": "度",
+    "yuan/(m2 month)": "元/（平方米·月）", "1": "比例（0-1）",
+}
+
+_ZH_HELP: Final[dict[str, str]] = {
+    "compound_id": "小区唯一编号，不可重复。",
+    "name": "小区名称。",
+    "households": "户数。",
+    "floor_area_m2": "住宅总建筑面积；也可只填户均面积。",
+    "floor_area_m2_per_household": "户均建筑面积；与总建筑面积二选一。",
+    "build_year": "建成年份。",
+    "buildings": "住宅楼栋数。",
+    "stairwell_units": "单元（楼道）数。",
+    "storeys": "典型住宅楼层数。",
+    "lifts": "客梯数，多数老旧多层住宅为 0。",
+    "gates": "需要值守方式的出入口数。",
+    "green_area_m2": "绿化面积。",
+    "parking_spaces": "公共用地上的停车位数。",
+    "party_members": "在册党员数；空白时按户数乘参数中的比例估算。",
+    "x_m": "本地平面坐标（东向，米），用于打包相邻小区。",
+    "y_m": "本地平面坐标（北向，米）。",
+    "lon": "经度（WGS84）。",
+    "lat": "纬度（WGS84）。",
+    "street": "所属街道。",
+    "zone": "所属片区，默认按片区打包签订共享物业协议。",
+    "fee_rate_yuan_per_m2_month": "本小区物业费标准；空白时用参数中的标准。",
+    "collection_rate": "本小区预计收缴率（0 到 1，如 0.8）；空白时用参数中的收缴率。",
+}
+
+
+def write_template_workbook(path: str | Path, *, labels: Language = "en") -> Path:
+    """Write an empty compound sheet with validation, and an instructions sheet.
+
+    Parameters
+    ----------
+    path
+        The ``.xlsx`` file to write (the caller makes the write atomic).
+    labels
+        ``"en"`` (propfee's column names) or ``"zh"`` (Chinese headers with units).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Notes
+    -----
+    Every column carries an Excel data validation derived from its
+    :class:`~propfee.compound.ColumnSpec`: whole numbers or decimals within the field's
+    bounds, and ``compound_id`` unique within the column. The headers are what
+    :func:`propfee.io.read_compounds` reads back.
+    """
+    require("openpyxl", feature="writing Excel files", extra="excel")
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    zh = labels == "zh"
+    target = Path(path)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = label("sheet_template", labels) if zh else "compounds"
+    headers = [label(c.name, "zh") if zh else c.name for c in COMPOUND_COLUMNS]
+    fill = PatternFill("solid", fgColor=_HEADER_FILL)
+    last = _TEMPLATE_ROWS + 1
+    for j, (spec, header) in enumerate(zip(COMPOUND_COLUMNS, headers, strict=True), start=1):
+        cell = sheet.cell(row=1, column=j, value=header)
+        cell.font = Font(bold=True, color="C00000" if spec.required else "000000")
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        letter = get_column_letter(j)
+        sheet.column_dimensions[letter].width = max(display_width(header), 10) + 3
+        rule = _validation(spec, letter, zh)
+        if rule is not None:
+            validation = DataValidation(allow_blank=not spec.required, showErrorMessage=True,
+                                        showInputMessage=True, **rule)
+            validation.errorTitle = "输入有误" if zh else "Not allowed"
+            validation.error = (f"{header}：{_rule_text(spec, 'zh')}" if zh
+                                else f"{header}: {_rule_text(spec, 'en')}")[:255]
+            validation.promptTitle = header[:32]
+            validation.prompt = (_ZH_HELP.get(spec.name, "") if zh else spec.description)[:255]
+            validation.add(f"{letter}2:{letter}{last}")
+            sheet.add_data_validation(validation)
+        fmt = number_format(spec.name)
+        if fmt is not None:
+            for row in range(2, 202):
+                sheet.cell(row=row, column=j).number_format = fmt
+        elif spec.kind == "str":
+            for row in range(2, 202):
+                sheet.cell(row=row, column=j).number_format = "@"
+    sheet.freeze_panes = "C2"
+    sheet.row_dimensions[1].height = 32 if zh else 18
+    _print_setup(sheet, 1)
+    _instructions(book.create_sheet(label("sheet_instructions", labels)), headers, labels)
+    book.save(target)
+    return target
+
+
+def _validation(spec: ColumnSpec, letter: str, zh: bool) -> dict[str, Any] | None:
+    if spec.name == "compound_id":
+        return {"type": "custom", "formula1": f"COUNTIF(${letter}:${letter},{letter}2)=1"}
+    if spec.kind == "str":
+        return None
+    kind = "whole" if spec.kind == "int" else "decimal"
+    low, high = spec.lower, spec.upper
+    if low is not None and spec.lower_open:
+        low = low + 1 if spec.kind == "int" else low
+        if spec.kind == "float":
+            op = "greaterThan" if high is None else None
+            if op is not None:
+                return {"type": kind, "operator": op, "formula1": f"{low:g}"}
+    if low is not None and high is not None:
+        return {"type": kind, "operator": "between", "formula1": f"{low:g}",
+                "formula2": f"{high:g}"}
+    if low is not None:
+        return {"type": kind, "operator": "greaterThanOrEqual", "formula1": f"{low:g}"}
+    if high is not None:
+        return {"type": kind, "operator": "lessThanOrEqual", "formula1": f"{high:g}"}
+    return {"type": kind, "operator": "between", "formula1": "-1E+15", "formula2": "1E+15"}
+
+
+def _instructions(sheet: Any, headers: Sequence[str], lang: Language) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    zh = lang == "zh"
+    lines = ([
+        "填写说明",
+        "1. 在“小区”表中每个小区填一行，第 1 行为表头，请勿修改表头。",
+        "2. 红色表头为必填项；其余可留空，留空时使用下表中的默认值或参数文件中的数值。",
+        "3. 输入超出范围或类型不符时，Excel 会拒绝该单元格并提示规则。",
+        "4. 填好后运行：propfee evaluate 小区.xlsx --out 预算.xlsx --labels zh",
+    ] if zh else [
+        "How to fill in this workbook",
+        "1. One row per compound on the 'compounds' sheet; row 1 holds the headers: keep them.",
+        "2. Headers in red are required; leave others empty to use the default below or the "
+        "parameter file's value.",
+        "3. Excel refuses a cell outside a column's rule and shows the rule.",
+        "4. Then run: propfee evaluate compounds.xlsx --out budget.xlsx",
+    ])
+    for i, text in enumerate(lines, start=1):
+        sheet.cell(row=i, column=1, value=text).font = Font(bold=i == 1, size=13 if i == 1
+                                                           else 11)
+    heads = (["表头", "单位", "必填", "默认值", "规则", "说明"] if zh else
+             ["Header", "Unit", "Required", "Default", "Rule", "Description"])
+    rows = []
+    for spec, header in zip(COMPOUND_COLUMNS, headers, strict=True):
+        rows.append([
+            header, (_ZH_UNITS.get(spec.unit, spec.unit) if zh else spec.unit)
+            if spec.unit != "-" else "",
+            label("yes" if spec.required else "no", lang),
+            "" if spec.default is None else str(spec.default),
+            _rule_text(spec, lang),
+            _ZH_HELP.get(spec.name, "") if zh else spec.description,
+        ])
+    table = pd.DataFrame(rows, columns=heads)
+    first = len(lines) + 2
+    _write_table(sheet, table, table, first_row=first, total=None, freeze=False)
+    sheet.column_dimensions["F"].width = 60
+    for row in sheet.iter_rows(min_row=first + 1, max_col=6):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        needed = -(-display_width(str(row[5].value or "")) // 62)
+        sheet.row_dimensions[row[0].row].height = 15 * max(needed, 1) + 2
+    sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width, 26)
+    _print_setup(sheet, first)

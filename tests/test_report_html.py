@@ -1,0 +1,66 @@
+"""Notebook display of results: key figures with units and formatted numbers."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+import propfee as pf
+from propfee.labels import label
+from propfee.report import budget_html, district_html
+
+STREET = pf.datasets.sanqiao_like_street().head(12)
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}".replace("-", "\u2212")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_district_html_shows_totals_with_units(lang: str) -> None:
+    budget = pf.evaluate_district(STREET)
+    text = district_html(budget, lang=lang, rows=5)  # type: ignore[arg-type]
+    c = budget.compounds
+    # Pool balance and street subsidy summed to the fen, with thousands separators.
+    pool = sum(round(v * 100) for v in c["pool_balance_yuan"]) / 100
+    subsidy = sum(round(v * 100) for v in c["street_subsidy_yuan"]) / 100
+    assert _money(pool) in text
+    assert _money(subsidy) in text
+    assert html.escape(label("street_subsidy_yuan", lang).removesuffix(" [yuan/year]")
+                       .removesuffix("（元/年）")) in text
+    assert ("元/年" if lang == "zh" else "yuan/year") in text
+    # Channel credit, labelled.
+    assert html.escape(label("shared_property", lang)) in text
+    assert _money(c["contribution_shared_property_yuan"].sum()) in text
+    # Only the first 5 compounds in the table, and a count of the rest.
+    assert "SQ005" in text
+    assert "SQ006" not in text
+    assert "7" in text
+    assert "street_subsidy_yuan" not in text  # no snake_case headers
+    if "net_public_cost_yuan" in c:
+        assert html.escape(label("net_public_cost_yuan", lang).split(" [")[0]
+                           .split("（")[0]) in text
+
+
+def test_budget_html_shows_pool_subsidy_and_lines() -> None:
+    one = pf.evaluate(pf.Compound(**STREET.iloc[0].to_dict()))
+    text = budget_html(one)
+    assert _money(one.pool_balance_yuan) in text
+    assert _money(one.street_subsidy_yuan) in text
+    assert "Fund pool balance" in text
+    assert "Street subsidy" in text
+    assert "[yuan/year]" in text
+    first = next(line for line in one.lines if line.amount_yuan)
+    assert html.escape(label(first.line)) in text
+    zh = budget_html(one, lang="zh")
+    assert "资金池余额" in zh
+    assert "街道兜底补贴" in zh
+
+
+def test_names_are_escaped() -> None:
+    frame = STREET.head(2).copy()
+    frame["name"] = ["<script>x</script>", "A & B"]
+    text = district_html(pf.evaluate_district(frame))
+    assert "<script>x" not in text
+    assert "A &amp; B" in text
