@@ -347,8 +347,9 @@ class DistrictBudget:
         return pd.Series({c: int(yuan_to_fen(df[c].to_numpy()).sum()) / 100.0 for c in money})
 
     def _repr_html_(self) -> str:
-        head = self.compounds.head(20)
-        return f"<p>4+1 budget of {len(self.compounds)} compounds</p>" + head.to_html()
+        from propfee.report import district_html
+
+        return district_html(self)
 
 
 def _report_columns(
@@ -694,8 +695,9 @@ class BudgetResult(BaseModel):
         )
 
     def _repr_html_(self) -> str:
-        table = pd.DataFrame([line.model_dump() for line in self.lines])
-        return f"<p>4+1 budget of compound {self.compound_id}</p>" + table.to_html(index=False)
+        from propfee.report import budget_html
+
+        return budget_html(self)
 
 
 def evaluate(
