@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import propfee as pf
-from propfee.errors import InputError
+from propfee.errors import InputError, UsageError
 from propfee.io import neutralise_formulas, read_compounds, write_budget, write_template
 from propfee.labels import LABELS, label_table
 
@@ -110,7 +110,7 @@ def test_csv_and_json_outputs(tmp_path: Path) -> None:
     write_budget(budget, tmp_path / "b.json")
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert len(data["compounds"]) == 12
-    with pytest.raises(InputError, match=r"write \.csv, \.xlsx or \.json"):
+    with pytest.raises(UsageError, match=r"write \.csv, \.xlsx or \.json"):
         write_budget(budget, tmp_path / "b.txt")
 
 

@@ -449,6 +449,14 @@ def validate_compounds(
     """
     if not isinstance(data, pd.DataFrame):
         data = compounds_frame(data)
+    lines = None if first_line is None else np.arange(len(data)) + first_line
+    return _validate(data, lines=lines, source=source)
+
+
+def _validate(
+    data: pd.DataFrame, *, lines: npt.NDArray[np.int64] | None, source: str | None
+) -> CompoundTable:
+    """:func:`validate_compounds` with the spreadsheet row of every row (or ``None``)."""
     what = "compound table" if source is None else f"compound file {source}"
     problems: list[Problem] = []
     unknown = [c for c in data.columns if c not in _SPECS]
@@ -457,6 +465,9 @@ def validate_compounds(
     problems += [Problem(None, m, None, "missing column") for m in missing]
     if problems:
         raise InputError(problems, what=what)
+    if len(data) == 0:
+        raise InputError([Problem(None, "compound_id", None, "the table has no rows")],
+                         what=what)
 
     n = len(data)
     raw_ids = _text(data["compound_id"].reset_index(drop=True))
@@ -501,7 +512,7 @@ def validate_compounds(
                          f"x households = {derived[i]:g} m2, must be <= {_AREA_MAX:g}", line=int(i))
                  for i in np.flatnonzero(too_big)]
     if problems:
-        raise InputError(_lines(problems, first_line), what=what)
+        raise InputError(_lines(problems, lines), what=what)
     out["floor_area_m2"] = np.where(np.isnan(total), derived, total)
     out["floor_area_m2_per_household"] = out["floor_area_m2"] / households
     out["compound_id"] = ids
@@ -511,10 +522,10 @@ def validate_compounds(
     return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(n), copy=False))
 
 
-def _lines(problems: list[Problem], first_line: int | None) -> list[Problem]:
+def _lines(problems: list[Problem], lines: npt.NDArray[np.int64] | None) -> list[Problem]:
     """Problems with ``line`` (a position while checking) turned into spreadsheet rows."""
     return [p if p.line is None else
-            replace(p, line=None if first_line is None else p.line + first_line)
+            replace(p, line=None if lines is None else int(lines[p.line]))
             for p in problems]
 
 
