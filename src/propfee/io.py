@@ -47,6 +47,7 @@ __all__ = [
     "neutralise_formulas",
     "read_compounds",
     "write_budget",
+    "write_table",
     "write_template",
 ]
 
@@ -506,4 +507,33 @@ def write_template(path: str | Path, *, labels: Language = "en") -> Path:
     with atomic_path(target) as temp, pd.ExcelWriter(temp, engine="openpyxl") as writer:
         empty.to_excel(writer, sheet_name="compounds", index=False)
         describe.to_excel(writer, sheet_name="columns", index=False)
+    return target
+
+
+def write_table(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write one result table to CSV for spreadsheets, atomically, formulas neutralised.
+
+    Parameters
+    ----------
+    table
+        Any result table (e.g. a bundling assignment or a funding table).
+    path
+        Target ``.csv`` file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    propfee.errors.UsageError
+        For another format or a missing folder.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".csv":
+        raise UsageError(f"cannot write {target}: write a .csv file")
+    check_target(target)
+    with atomic_path(target) as temp:
+        _write_csv(neutralise_formulas(table), temp)
     return target
