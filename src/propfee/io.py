@@ -21,6 +21,7 @@ import difflib
 import io
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -136,8 +137,12 @@ def _read_text_table(path: Path, data: bytes, encoding: str | None) -> tuple[pd.
     header = text.lstrip("\ufeff").split("\n", 1)[0]
     sep = max((",", "\t", ";"), key=lambda c: (header.count(c), c == ","))
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=object, sep=sep, keep_default_na=False,
-                            na_values=[""], skip_blank_lines=False)
+        with warnings.catch_warnings():  # more cells than headers: an error, never data lost
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=object, sep=sep, keep_default_na=False,
+                                na_values=[""], skip_blank_lines=False, index_col=False)
+    except pd.errors.ParserWarning:
+        raise _problem(path, "the rows have more cells than the header has names") from None
     except pd.errors.ParserError as exc:
         message = _first_line(exc)
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
@@ -195,6 +200,7 @@ def read_compounds(
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.append(Problem(None, "mapping", f"{header}={column}",
                                     f"{column!r} is not a compound column{hint}"))
+            continue
         extra[str(header).strip().lower()] = column
     aliases = {**HEADER_ALIASES, **extra}
     columns: dict[str, pd.Series] = {}
