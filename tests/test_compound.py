@@ -172,7 +172,8 @@ def test_largest_amounts_stay_inside_exact_fen() -> None:
     from propfee.compound import _SPECS
 
     area, rate = _SPECS["floor_area_m2"].upper, _SPECS["fee_rate_yuan_per_m2_month"].upper
-    assert area is not None and rate is not None
+    assert area is not None
+    assert rate is not None
     fee_fen = area * rate * 12 * 100  # 1e7 m2 x 100 yuan x 12 months x 100 fen = 1.2e12
     assert fee_fen == 1.2e12
     assert fee_fen * 1_000_000 < 2**63  # a million such compounds still fit int64 fen

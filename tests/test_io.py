@@ -152,7 +152,8 @@ def test_repr_html() -> None:
 
 # --- Reading what planners really have -------------------------------------------------
 
-ROWS = "小区编号,小区名称,户数,建筑面积,建成年份\nA1,机械厂宿舍,64,4200,1986\nA2,纺织厂小区,88,5900,1991\n"
+ROWS = ("小区编号,小区名称,户数,建筑面积,建成年份\n"
+        "A1,机械厂宿舍,64,4200,1986\nA2,纺织厂小区,88,5900,1991\n")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
@@ -185,7 +186,8 @@ def test_utf16_tab_separated_and_explicit_encoding(tmp_path: Path) -> None:
         ("header.csv", b"compound_id,households,floor_area_m2,build_year\n", "has no rows"),
         ("ragged.csv", b"compound_id,households,floor_area_m2,build_year\na,1,2,1990,9\n",
          "more cells than the header"),
-        ("ragged2.csv", b"compound_id,households,floor_area_m2,build_year\na,1,2,1990\nb,1,2,1990,9\n",
+        ("ragged2.csv",
+         b"compound_id,households,floor_area_m2,build_year\na,1,2,1990\nb,1,2,1990,9\n",
          "row 3 has 5 cells but the header has 4"),
         ("fake.xlsx", b"compound_id,households\na,1\n", "not an Excel workbook"),
         ("corrupt.xlsx", b"PK\x03\x04garbage", "cannot read the workbook"),
@@ -318,7 +320,7 @@ def test_output_checks_before_the_work(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="input file"):
         check_budget_target(tmp_path / "r.csv", inputs=(lines,))
     assert budget_paths(tmp_path / "r.csv") == (tmp_path / "r.csv", lines)
-    with pytest.raises(UsageError, match="folder .* does not exist"):
+    with pytest.raises(UsageError, match=r"folder .* does not exist"):
         check_budget_target(tmp_path / "no" / "r.xlsx")
     with pytest.raises(UsageError, match=r"1,048,576 rows .* write \.csv or \.json"):
         check_budget_target(tmp_path / "r.xlsx", rows={"lines": EXCEL_MAX_ROWS})

@@ -85,7 +85,7 @@ def test_an_incompatible_unit_names_the_path(tmp_path: Path) -> None:
                                              r"'h/day' .* does not convert to 'yuan/month'"):
         load_parameter_file(path)
     path.write_text(_with_unit("fees.rate_yuan_per_m2_month", "parsecs"), encoding="utf-8")
-    with pytest.raises(ParameterError, match="fees.rate_yuan_per_m2_month: cannot read the unit"):
+    with pytest.raises(ParameterError, match=r"fees\.rate_yuan_per_m2_month: cannot read the unit"):
         load_parameters(path)
 
 

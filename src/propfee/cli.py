@@ -414,3 +414,7 @@ def template(
 def main() -> None:
     """Run the command line: bad input exits with status 1, usage errors with 2."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -10,6 +10,7 @@ so one compound and a million go through the same validation and the same kernel
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -175,6 +176,10 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
 
 _SPECS = {spec.name: spec for spec in COMPOUND_COLUMNS}
 
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+"""Control characters no text field may hold (a spreadsheet cannot store them)."""
+_CONTROL_RE = re.compile(_CONTROL)
+
 
 def _field(name: str) -> Any:
     """The pydantic ``Field`` of a compound field, from its declaration."""
@@ -302,6 +307,13 @@ class Compound(BaseModel):
     def _name_the_compound(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         if isinstance(data, Mapping) and isinstance(data.get("compound_id"), str):
             data = {**data, "compound_id": normalise_id(data["compound_id"])}
+        if isinstance(data, Mapping):
+            control = [Problem(str(data.get("compound_id"))[:40], name, str(value)[:100],
+                               "holds a control character")
+                       for name, value in data.items()
+                       if isinstance(value, str) and _CONTROL_RE.search(value)]
+            if control:
+                raise InputError(control, what="compound")
         try:
             model = handler(data)
         except ValidationError as exc:
@@ -572,6 +584,11 @@ def _check_column(
             problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i],
                                  f"longer than {spec.upper:g} characters", line=int(i))
                          for i in np.flatnonzero(long)]
+        if len(text) and bool(text.str.contains(_CONTROL, regex=True).any()):
+            bad = text.str.contains(_CONTROL, regex=True).to_numpy(dtype=bool)
+            problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i][:100],
+                                 "holds a control character", line=int(i))
+                         for i in np.flatnonzero(bad)]
         return text, problems
     if _all_valid(spec, col):
         return col.to_numpy(dtype=np.float64), problems
