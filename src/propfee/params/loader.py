@@ -136,13 +136,13 @@ class ParameterFile(BaseModel):
     def at(self, when: dt.date) -> ParameterSet:
         """The :class:`ParameterSet` in force on a date.
 
+        Values given in another unit than the built-in file's for the same path are
+        converted to it.
+
         Parameters
         ----------
         when
             Evaluation date; building ages are counted to its year.
-
-        Values given in another unit than the built-in file's for the same path are
-        converted to it.
 
         Raises
         ------
