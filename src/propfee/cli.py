@@ -109,9 +109,15 @@ def _params(params: str, as_of: str) -> ParameterSet:
 
 
 def _plan(plan: Path | None) -> Plan:
+    from propfee.errors import InputError
     from propfee.plan import Plan, default_plan
 
-    return default_plan() if plan is None else Plan.from_json(plan.read_bytes())
+    if plan is None:
+        return default_plan()
+    try:
+        return Plan.from_json(plan.read_bytes())
+    except InputError as exc:
+        raise InputError(exc.problems, what=f"plan file {plan}") from None
 
 
 def _mapping(columns: list[str] | None) -> dict[str, str]:

@@ -584,7 +584,8 @@ def _check_column(
             problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i],
                                  f"longer than {spec.upper:g} characters", line=int(i))
                          for i in np.flatnonzero(long)]
-        if len(text) and bool(text.str.contains(_CONTROL, regex=True).any()):
+        if len(text) and _may_hold_control(text) and bool(
+                text.str.contains(_CONTROL, regex=True).any()):
             bad = text.str.contains(_CONTROL, regex=True).to_numpy(dtype=bool)
             problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i][:100],
                                  "holds a control character", line=int(i))
@@ -636,6 +637,33 @@ def _check_column(
     if spec.default is not None:
         numeric = np.where(missing, float(spec.default), numeric)
     return numeric, problems
+
+
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(9), 11, 12, *range(14, 32)]] = True
+
+
+def _may_hold_control(text: pd.Series) -> bool:
+    """Whether a text column may hold a control character (False is certain).
+
+    Arrow-backed strings are checked on their UTF-8 bytes at once (a control character
+    is a byte below 0x20, which UTF-8 uses for nothing else); other columns say maybe.
+    """
+    arrow = getattr(text.array, "__arrow_array__", None)
+    if arrow is None:
+        return True
+    try:
+        chunks = arrow().chunks
+    except (TypeError, ValueError, AttributeError):
+        return True
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        if len(buffers) < 3 or buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        if _CONTROL_BYTES[data].any():
+            return True
+    return False
 
 
 def _all_valid(spec: ColumnSpec, col: pd.Series) -> bool:
