@@ -341,3 +341,13 @@ def test_template_headers_come_from_the_declaration(tmp_path: Path) -> None:
 
 def read_compounds_headers(path: Path) -> list[str]:
     return pd.read_csv(path, encoding="utf-8-sig").columns.tolist()
+
+
+def test_unit_conversion_gives_the_decimal_value(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text("compound_id,households,建筑面积（万平方米）,build_year,收缴率(%)\n"
+                    "a,10,0.42,1990,65\nb,10,0.59,1990,7.1\n", encoding="utf-8")
+    frame = read_compounds(path)
+    # 0.42 x 10,000 = 4,200 exactly (not 4200.000000000001); 7.1 / 100 = 0.071.
+    assert frame["floor_area_m2"].tolist() == [4200.0, 5900.0]
+    assert frame["collection_rate"].tolist() == [0.65, 0.071]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from propfee._atomic import atomic_path, atomic_paths, check_target
@@ -265,12 +266,30 @@ def _scaled(values: pd.Series, factor: float, *, percent: bool) -> pd.Series:
         numeric = numeric.astype(np.float64)
         numeric[shares.index] = shares / factor
         text = values.notna() & numeric.isna()
+    if factor != 1.0:
+        numeric = pd.Series(_decimal_round(numeric.to_numpy(dtype=np.float64) * factor),
+                            index=numeric.index)
     if not text.any():
-        return numeric * factor if factor != 1.0 else numeric
+        return numeric
     out = values.astype(object).copy()
     good = ~text & values.notna()
-    out[good] = numeric[good] * factor
+    out[good] = numeric[good]
     return out
+
+
+def _decimal_round(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Values rounded to 12 significant digits: 0.42 x 10,000 is 4200.0, not 4200.000000000001.
+
+    Examples
+    --------
+    >>> _decimal_round(np.array([0.42 * 1e4, 65 * 0.01, 0.0, np.nan])).tolist()
+    [4200.0, 0.65, 0.0, nan]
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        magnitude = np.floor(np.log10(np.abs(values)))
+        scale = np.where(np.isfinite(magnitude), 10.0 ** (11 - magnitude), 1.0)
+        rounded = np.round(values * scale) / scale
+    return np.where(np.isfinite(rounded), rounded, values)
 
 
 def _percent(value: Any) -> float:
