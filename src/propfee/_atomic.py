@@ -84,13 +84,16 @@ def check_target(target: Path, *, inputs: Iterable[Path] = ()) -> None:
     Raises
     ------
     propfee.errors.UsageError
-        If the folder does not exist, the target is a folder, or it is an input file.
+        If the folder does not exist or is not writable, the target is a folder, or it
+        is an input file.
     """
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
     if target.is_dir():
         raise UsageError(f"cannot write {target}: it is a folder")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write {target}: the folder {folder} is not writable")
     if not target.exists():
         return
     for source in inputs:

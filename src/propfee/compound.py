@@ -5,6 +5,15 @@ of :data:`COMPOUND_COLUMNS`. :func:`validate_compounds` checks the whole table a
 once (vectorised) and reports every bad row in one :class:`~propfee.errors.InputError`.
 A single :class:`Compound` is turned into a one-row table by :func:`compounds_frame`,
 so one compound and a million go through the same validation and the same kernels.
+
+Every field is declared once in :data:`COMPOUND_COLUMNS` (type, unit, bounds, English
+and Chinese label, header aliases); the :class:`Compound` model, the table validation,
+the JSON Schema, the Excel template, the headers a file may use and the report labels
+are derived from it. The bounds keep every amount far inside the exact range of fen:
+the largest fee they allow is 10^7 m2 x 100 yuan/(m2 month) x 12 = 1.2 x 10^10
+yuan/year = 1.2 x 10^12 fen for one compound, while fen are exact integers up to
+2^53 ~ 9.0 x 10^15 in float64 and 2^63 ~ 9.2 x 10^18 in int64, so a district of a
+million compounds at the limits still sums exactly.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +41,6 @@ from propfee.errors import InputError, Problem
 
 __all__ = [
     "COMPOUND_COLUMNS",
-    "MAX_YUAN_PER_COMPOUND_YEAR",
     "ColumnSpec",
     "Compound",
     "CompoundTable",
@@ -42,16 +50,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-MAX_YUAN_PER_COMPOUND_YEAR: Final = 10**10
-"""Upper limit of any yearly amount of one compound the bounds allow [yuan/year].
-
-The largest fee the bounds allow is 10^7 m2 x 100 yuan/(m2 month) x 12 = 1.2 x 10^10
-yuan/year; with every bound below, every amount of one compound stays under about
-10^12 fen, far inside float64's exact integers (2^53 ~ 9.0 x 10^15 fen) and int64
-(2^63 ~ 9.2 x 10^18 fen): a district of a million such compounds still sums exactly.
-"""
 
 
 @dataclass(frozen=True, slots=True)
