@@ -233,3 +233,33 @@ def test_a_killed_write_leaves_the_previous_report(tmp_path: Path) -> None:
     process.stdout.close()
     assert process.returncode == -signal.SIGKILL
     assert target.read_bytes() == b"the previous report"
+
+
+BASE = {"compound_id": ["a"], "households": [10], "floor_area_m2": [100.0], "build_year": [1990]}
+FRAMES = {
+    "zero rows": pd.DataFrame({k: [] for k in BASE}),
+    "two households columns": pd.DataFrame(
+        [["a", 10, 100.0, 1990, 5]],
+        columns=["compound_id", "households", "floor_area_m2", "build_year", "households"]),
+    "a list as households": pd.DataFrame({**BASE, "households": [[1, 2]]}),
+    "a dict as name": pd.DataFrame({**BASE, "name": [{"a": 1}]}),
+    "complex area": pd.DataFrame({**BASE, "floor_area_m2": [1 + 2j]}),
+    "complex among objects": pd.DataFrame({**BASE, "floor_area_m2": pd.Series([1 + 2j],
+                                                                              dtype=object)}),
+    "uint64 past int64": pd.DataFrame({**BASE, "households": np.array([2**63 + 5],
+                                                                      dtype=np.uint64)}),
+    "10^30 households": pd.DataFrame({**BASE, "households": [10**30]}),
+    "a date as build year": pd.DataFrame({**BASE, "build_year": [pd.Timestamp("1990-01-01")]}),
+    "NA households": pd.DataFrame({**BASE, "households": pd.array([pd.NA], dtype="Int64")}),
+    "True as households": pd.DataFrame({**BASE, "households": pd.Series([True], dtype=object)}),
+    "no id": pd.DataFrame({**BASE, "compound_id": [None]}),
+    "NUL in the street": pd.DataFrame({**BASE, "street": ["a\x00b"]}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FRAMES))
+def test_hostile_frames_are_typed_errors(name: str) -> None:
+    with pytest.raises(InputError):
+        pf.validate_compounds(FRAMES[name])
+    with pytest.raises(InputError):
+        pf.market_baseline_district(FRAMES[name])

@@ -473,6 +473,8 @@ def _validate(
     problems += [Problem(None, str(c), None, _unknown_message(str(c))) for c in unknown]
     missing = [s.name for s in COMPOUND_COLUMNS if s.required and s.name not in data.columns]
     problems += [Problem(None, m, None, "missing column") for m in missing]
+    twice = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+    problems += [Problem(None, c, None, "a second column of this name") for c in twice]
     if problems:
         raise InputError(problems, what=what)
     if len(data) == 0:
@@ -576,6 +578,11 @@ def _check_column(
     if spec.kind == "str":
         if not spec.required and spec.default not in (None, "") and col.hasnans:
             col = col.where(col.notna(), spec.default)
+        if col.dtype == object:  # a container is not text (str() would invent some)
+            nested = col.map(lambda v: isinstance(v, dict | list | set | tuple | bytes))
+            problems += [Problem(ids.iloc[i][:40], spec.name, type(col.iloc[i]).__name__,
+                                 "not text", line=int(i))
+                         for i in np.flatnonzero(nested.to_numpy(dtype=bool))]
         text = ids if spec.name == "compound_id" else _text(col)
         if spec.upper is not None and len(text) and int(text.str.len().max()) > spec.upper:
             long = (text.str.len() > spec.upper).to_numpy(dtype=bool)
@@ -592,15 +599,16 @@ def _check_column(
     if _all_valid(spec, col):
         return col.to_numpy(dtype=np.float64), problems
     missing = col.isna().to_numpy(dtype=bool)
-    if pd.api.types.is_bool_dtype(col.dtype):
+    if pd.api.types.is_bool_dtype(col.dtype) or col.dtype.kind == "c":
         numeric = np.full(len(col), np.nan)
         bools = ~missing
     else:
-        numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
         bools = np.zeros(len(col), dtype=bool)
-        if col.dtype == object:  # mixed cells: a True/False among numbers is not a number
-            bools = np.fromiter((isinstance(v, bool | np.bool_) for v in col.to_numpy()),
-                                dtype=bool, count=len(col))
+        if col.dtype == object:  # mixed cells: True/False or 1+2j among numbers is not a number
+            bools = np.fromiter((isinstance(v, bool | np.bool_ | complex)
+                                 for v in col.to_numpy()), dtype=bool, count=len(col))
+        numeric = pd.to_numeric(col.where(~bools) if bools.any() else col,
+                                errors="coerce").to_numpy(dtype=np.float64)
     not_number = (~missing & np.isnan(numeric)) | bools
     problems += [Problem(ids.iloc[i], spec.name, col.iloc[i], "not a number", line=int(i))
                  for i in np.flatnonzero(not_number)]
@@ -672,7 +680,7 @@ def _all_valid(spec: ColumnSpec, col: pd.Series) -> bool:
     if len(col) == 0 or col.dtype.kind not in "iuf":
         return False
     values = col.to_numpy()
-    low, high = values.min(), values.max()
+    low, high = float(values.min()), float(values.max())
     if not (np.isfinite(low) and np.isfinite(high)):  # NaN (missing) or infinite cells
         return False
     if spec.lower is not None and (low <= spec.lower if spec.lower_open else low < spec.lower):
