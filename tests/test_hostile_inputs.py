@@ -263,3 +263,22 @@ def test_hostile_frames_are_typed_errors(name: str) -> None:
         pf.validate_compounds(FRAMES[name])
     with pytest.raises(InputError):
         pf.market_baseline_district(FRAMES[name])
+
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                   st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5))
+
+
+@given(households=VALUES, area=VALUES, name=VALUES, rate=VALUES)
+def test_generated_compounds_are_kept_exactly_or_refused(households, area, name, rate) -> None:
+    data = {"compound_id": "c", "households": households, "floor_area_m2": area,
+            "build_year": 1990, "name": name, "fee_rate_yuan_per_m2_month": rate}
+    try:
+        compound = pf.Compound(**data)
+    except InputError:
+        return
+    assert (compound.households, compound.floor_area_m2, compound.name,
+            compound.fee_rate_yuan_per_m2_month) == (households, area, name, rate)
+    result = pf.market_baseline(compound)
+    assert np.isfinite(result.fee_billed_yuan)
+    assert abs(result.fee_billed_yuan) < 2**53 / 100  # exact in fen
