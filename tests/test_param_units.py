@@ -116,3 +116,14 @@ def test_loading_the_built_in_file_needs_no_unit_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out[0] == "False"
+
+
+def test_an_absurd_value_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    text = _taiyuan_text()
+    start = text.index('[values."fees.rate_yuan_per_m2_month"]')
+    end = text.index("\n[", start)
+    path.write_text(text[:start] + re.sub(r"value = [0-9.]+", "value = 1e300", text[start:end])
+                    + text[end:], encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"fees\.rate_yuan_per_m2_month: 1e\+300 is beyond"):
+        load_parameters(path)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "MAX_PARAMETER_MAGNITUDE",
     "SOURCE_DATE",
     "DatedValue",
     "ParameterFile",
@@ -53,6 +54,14 @@ __all__ = [
 
 SOURCE_DATE = dt.date(2024, 7, 9)
 """Publication date of the Xinghualing District report; the default evaluation date."""
+
+MAX_PARAMETER_MAGNITUDE = 1e8
+"""Largest magnitude of any parameter value, in the unit its path expects.
+
+Every built-in value is far below it (the largest is tens of thousands); with the
+compound bounds (at most 10^7 m2) a fee rate at this limit still gives under 10^18 fen
+a year, inside int64. A value beyond it (a fee rate of 1e300) is a typo, refused.
+"""
 
 Status = Literal["source", "rule", "norm", "illustrative"]
 
@@ -165,6 +174,10 @@ class ParameterFile(BaseModel):
                     value = convert(value, dated.unit, expected)
                 except UnitError:
                     continue  # named by unit_problems
+            if isinstance(value, float) and abs(value) > MAX_PARAMETER_MAGNITUDE:
+                problems.append(f"{path}: {value:g} is beyond {MAX_PARAMETER_MAGNITUDE:g}, "
+                                "the largest value propfee computes with exactly")
+                continue
             node = tree
             *parents, leaf = path.split(".")
             for part in parents:
