@@ -351,3 +351,27 @@ def test_unit_conversion_gives_the_decimal_value(tmp_path: Path) -> None:
     # 0.42 x 10,000 = 4,200 exactly (not 4200.000000000001); 7.1 / 100 = 0.071.
     assert frame["floor_area_m2"].tolist() == [4200.0, 5900.0]
     assert frame["collection_rate"].tolist() == [0.65, 0.071]
+
+
+def test_a_mapped_header_keeps_its_unit(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("compound_id,households,面积（万平方米）,build_year\na,10,0.42,1990\n",
+                    encoding="utf-8")
+    frame = read_compounds(path, mapping={"面积（万平方米）": "floor_area_m2"})
+    assert frame["floor_area_m2"].tolist() == [4200.0]  # 0.42 x 10,000
+    frame = read_compounds(path, mapping={"面积": "floor_area_m2"})
+    assert frame["floor_area_m2"].tolist() == [4200.0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_labelled_headers_read_back(tmp_path: Path, lang: str) -> None:
+    """A compound table with report headers (labels from the declaration) reads back."""
+    from propfee.compound import COMPOUND_COLUMNS
+
+    expected = pf.validate_compounds(STREET).frame
+    labelled = label_table(expected, lang)  # type: ignore[arg-type]
+    assert list(labelled.columns) == [
+        c.label_en if lang == "en" else c.label_zh for c in COMPOUND_COLUMNS]
+    labelled.to_csv(tmp_path / "labelled.csv", index=False)
+    pd.testing.assert_frame_equal(read_compounds(tmp_path / "labelled.csv"), expected,
+                                  check_dtype=False)

@@ -56,11 +56,25 @@ __all__ = [
 EXCEL_MAX_ROWS: Final = 1_048_576
 """Rows of one Excel sheet, the header row included."""
 
+_UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)\s*[\(（\[]\s*(?P<unit>[^\)）\]]*)\s*[\)）\]]\s*$")
+
+
+def _label_base(label: str) -> str:
+    found = _UNIT_IN_HEADER.match(label)
+    return (found.group("base") if found else label).strip().lower()
+
+
 HEADER_ALIASES: Final[dict[str, str]] = {
-    **{c.name: c.name for c in COMPOUND_COLUMNS},
+    **{_label_base(label): c.name for c in COMPOUND_COLUMNS
+       for label in (c.label_zh, c.label_en)},
     **{alias: c.name for c in COMPOUND_COLUMNS for alias in c.aliases},
+    **{c.name: c.name for c in COMPOUND_COLUMNS},
 }
-"""Header (lower case, unit removed) -> propfee column name (from :data:`COMPOUND_COLUMNS`)."""
+"""Header (lower case, unit removed) -> propfee column name.
+
+Derived from :data:`COMPOUND_COLUMNS`: each column's name, its aliases and its English
+and Chinese labels, so a template or a report reads back.
+"""
 
 # Units a header may carry, per unit of a column: unit text -> factor to propfee's unit.
 _UNITS: Final[dict[str, dict[str, float]]] = {
@@ -72,7 +86,6 @@ _UNITS: Final[dict[str, dict[str, float]]] = {
 }
 _UNITS["m2/household"] = _UNITS["m2"]
 _UNIT_OF = {c.name: c.unit for c in COMPOUND_COLUMNS}
-_UNIT_IN_HEADER = re.compile(r"^(?P<base>.*?)\s*[\(（\[]\s*(?P<unit>[^\)）\]]*)\s*[\)）\]]\s*$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PERCENT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*[%％]\s*$")
 
@@ -211,10 +224,11 @@ def read_compounds(
         if text.startswith("Unnamed: ") and bool(values.isna().all()):
             continue  # an empty column without a header (trailing separators)
         unit = None
-        m = _UNIT_IN_HEADER.match(text)
-        if m and text.lower() not in aliases:
-            text, unit = m.group("base").strip(), m.group("unit").strip().lower()
         name = aliases.get(text.lower())
+        m = _UNIT_IN_HEADER.match(text)
+        if m:  # a unit in the header counts, also when the whole header is mapped
+            unit = m.group("unit").strip().lower()
+            name = name or aliases.get(m.group("base").strip().lower())
         if name is None:
             problems.append(Problem(None, str(header), None, _unknown_header(str(header))))
             continue
@@ -222,7 +236,8 @@ def read_compounds(
             problems.append(Problem(None, str(header), None, f"a second column for {name!r}"))
             continue
         if unit is not None:
-            factor = _UNITS.get(_UNIT_OF[name], {}).get(unit)
+            own = {_UNIT_OF[name].lower(): 1.0}  # the column's own unit, e.g. x [m]
+            factor = {**own, **_UNITS.get(_UNIT_OF[name], {})}.get(unit)
             if factor is None:
                 known = ", ".join(_UNITS.get(_UNIT_OF[name], {})) or _UNIT_OF[name]
                 problems.append(Problem(None, str(header), unit,
