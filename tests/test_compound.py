@@ -147,11 +147,11 @@ def test_report_labels_come_from_the_declaration() -> None:
         assert LABELS[spec.name] == (spec.label_en, spec.label_zh)
 
 
-@pytest.mark.parametrize("spec", COMPOUND_COLUMNS, ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "spec", [c for c in COMPOUND_COLUMNS if c.kind != "str" and c.upper is not None],
+    ids=lambda s: s.name)
 def test_model_and_table_share_the_bounds(spec) -> None:
     """Just past each bound, the model and the table both refuse; at the bound both accept."""
-    if spec.kind == "str" or spec.upper is None:
-        pytest.skip("no numeric upper bound")
     base = dict(GOOD)
     if spec.name == "floor_area_m2_per_household":
         base.pop("floor_area_m2")

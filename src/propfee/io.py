@@ -22,7 +22,6 @@ import io
 import json
 import re
 import warnings
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -121,7 +120,7 @@ def _read_any(
         try:
             frame = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet is None else sheet,
                                   dtype=object)
-        except (ValueError, KeyError, zipfile.BadZipFile, OSError, TypeError) as exc:
+        except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
             raise _problem(path, f"cannot read the workbook: {_first_line(exc)}") from None
         return frame, "Excel"
     require("pyarrow", feature="reading Parquet files", extra="parquet")
