@@ -151,3 +151,107 @@ def test_schema_and_template(tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
     assert runner.invoke(app, ["template", str(out), "--labels", "zh"]).exit_code == 0
     assert "户数" in pd.read_excel(out).columns
+
+
+# --- Options, outputs and errors ----------------------------------------------------------
+
+ONE = "compound_id,households,floor_area_m2,build_year\na,100,10000,1990\n"
+
+
+@pytest.mark.parametrize("args", [
+    ["montecarlo", "--draws", "0"], ["montecarlo", "--seed", "-1"], ["montecarlo", "--years", "0"],
+    ["project", "--years", "0"], ["project", "--years", "101"], ["project", "--interest", "2"],
+    ["project", "--wage-growth", "5"], ["bundle", "x.csv", "--max-members", "0"],
+    ["bundle", "x.csv", "--time-limit", "-1"], ["demo", "--as-of", "2024-13-01"],
+    ["evaluate", "missing.csv"], ["evaluate", "x.csv", "--plan", "missing.json"],
+    ["evaluate", "x.csv", "--labels", "fr"], ["evaluate", "x.csv", "--column", "nonsense"],
+    ["evaluate", "x.csv", "--out", "no/such/folder/r.xlsx"],
+    ["evaluate", "x.csv", "--out", "r.txt"], ["montecarlo", "--out", "r.xlsx"],
+])
+def test_bad_options_exit_2_without_a_traceback(tmp_path: Path, monkeypatch, args) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text(ONE, encoding="utf-8")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (args, result.output)
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception,
+                                                                     SystemExit)
+
+
+def test_help_keeps_units() -> None:
+    result = runner.invoke(app, ["bundle", "--help"])
+    assert "[m]" in result.output
+    assert "[s]" in result.output
+    assert "[years]" in runner.invoke(app, ["project", "--help"]).output
+
+
+def test_out_equal_to_the_input_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    src.write_text(ONE, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(src)])
+    assert result.exit_code == 2
+    assert "refusing to write over the input file" in result.output
+    assert src.read_text(encoding="utf-8") == ONE
+
+
+def test_out_names_every_file_written(tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    src.write_text(ONE, encoding="utf-8")
+    out = tmp_path / "r.csv"
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert str(out) in result.output
+    assert str(tmp_path / "r_lines.csv") in result.output
+    assert (tmp_path / "r_lines.csv").exists()
+
+
+def test_xlsx_row_limit_is_checked_before_the_evaluation(tmp_path: Path, monkeypatch) -> None:
+    import propfee.io
+
+    src = tmp_path / "c.csv"
+    src.write_text(ONE, encoding="utf-8")
+    monkeypatch.setattr(propfee.io, "EXCEL_MAX_ROWS", 2)  # a sheet of one row below its header
+    calls: list[int] = []
+    import propfee.budget
+
+    real = propfee.budget.evaluate_district
+    monkeypatch.setattr(propfee.budget, "evaluate_district",
+                        lambda frame, *a, **k: calls.append(len(frame)) or real(frame, *a, **k))
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2
+    assert "write .csv or .json instead" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
+    assert calls == [1]  # only the one-compound sample that sizes the lines table
+
+
+def test_encoding_and_column_options(tmp_path: Path) -> None:
+    src = tmp_path / "c.csv"
+    src.write_bytes("编号,住户,建筑面积,建成年份\na,100,10000,1990\n".encode("gbk"))
+    result = runner.invoke(app, ["evaluate", str(src)])
+    assert result.exit_code == 1
+    assert "map it with --column '住户=COLUMN'" in result.output
+    result = runner.invoke(app, ["evaluate", str(src), "--column", "住户=households",
+                                 "--encoding", "gbk"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["evaluate", str(src), "--column", "住户=households",
+                                 "--encoding", "utf-8"])
+    assert result.exit_code == 1
+    assert "cannot decode" in result.output
+
+
+def test_the_command_line_starts_without_the_heavy_imports() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from propfee.cli import app; import propfee; "
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'scipy', 'numpy', 'pydantic') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+    import propfee
+
+    assert propfee.Compound is propfee.compound.Compound
+    assert sorted(propfee.__all__) == sorted(set(propfee.__all__))
+    for name in propfee.__all__:
+        assert getattr(propfee, name) is not None

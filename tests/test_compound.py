@@ -119,3 +119,102 @@ def test_model_and_table_agree(source_compound) -> None:
     from_model = validate_compounds(source_compound).frame
     from_frame = validate_compounds(compounds_frame([source_compound])).frame
     pd.testing.assert_frame_equal(from_model, from_frame)
+
+
+# --- One declaration per field ------------------------------------------------------------
+
+def test_the_model_is_derived_from_the_declaration() -> None:
+    fields = pf.Compound.model_fields
+    assert list(fields) == [c.name for c in COMPOUND_COLUMNS]
+    kinds = {"str": str, "int": int, "float": float}
+    schema = pf.Compound.model_json_schema()["properties"]
+    for spec in COMPOUND_COLUMNS:
+        annotation = fields[spec.name].annotation
+        assert kinds[spec.kind] in (annotation, *getattr(annotation, "__args__", ())), spec.name
+        prop = schema[spec.name]
+        assert (prop["unit"], prop["title"], prop["label_zh"]) == (
+            spec.unit, spec.label_en, spec.label_zh)
+        if spec.required:
+            assert fields[spec.name].is_required()
+        else:
+            assert fields[spec.name].default == spec.default
+
+
+def test_report_labels_come_from_the_declaration() -> None:
+    from propfee.labels import LABELS
+
+    for spec in COMPOUND_COLUMNS:
+        assert LABELS[spec.name] == (spec.label_en, spec.label_zh)
+
+
+@pytest.mark.parametrize(
+    "spec", [c for c in COMPOUND_COLUMNS if c.kind != "str" and c.upper is not None],
+    ids=lambda s: s.name)
+def test_model_and_table_share_the_bounds(spec) -> None:
+    """Just past each bound, the model and the table both refuse; at the bound both accept."""
+    base = dict(GOOD)
+    if spec.name == "floor_area_m2_per_household":
+        base.pop("floor_area_m2")
+    over = spec.upper + 1 if spec.kind == "int" else spec.upper * 1.5
+    value: Any = int(over) if spec.kind == "int" else over
+    with pytest.raises(InputError, match=spec.name):
+        pf.Compound(**{**base, spec.name: value})
+    with pytest.raises(InputError, match=spec.name):
+        validate_compounds(pd.DataFrame([{**base, spec.name: value}]))
+    at = int(spec.upper) if spec.kind == "int" else spec.upper
+    if spec.name == "floor_area_m2_per_household":
+        base["households"] = 1  # 1 x 10,000 m2 stays within the floor-area bound
+    assert validate_compounds(pd.DataFrame([{**base, spec.name: at}])).frame[spec.name][0] == at
+
+
+def test_largest_amounts_stay_inside_exact_fen() -> None:
+    """The largest fee the bounds allow, in fen, is far inside float64's exact integers."""
+    from propfee.compound import _SPECS
+
+    area, rate = _SPECS["floor_area_m2"].upper, _SPECS["fee_rate_yuan_per_m2_month"].upper
+    assert area is not None
+    assert rate is not None
+    fee_fen = area * rate * 12 * 100  # 1e7 m2 x 100 yuan x 12 months x 100 fen = 1.2e12
+    assert fee_fen == 1.2e12
+    assert fee_fen * 1_000_000 < 2**63  # a million such compounds still fit int64 fen
+    assert fee_fen < 2**53 / 1000
+
+
+def test_derived_floor_area_is_bounded() -> None:
+    # 1,000,000 households x 10,000 m2 each = 1e10 m2 > 1e7 m2: refused, not computed.
+    with pytest.raises(InputError, match="floor_area_m2_per_household"):
+        pf.Compound(compound_id="c", households=1_000_000, floor_area_m2_per_household=1e4,
+                    build_year=1990)
+    with pytest.raises(InputError, match="floor_area_m2_per_household"):
+        validate_compounds(pd.DataFrame({"compound_id": ["c"], "households": [1_000_000],
+                                         "floor_area_m2_per_household": [1e4],
+                                         "build_year": [1990]}))
+
+
+def test_ids_are_normalised_once() -> None:
+    c = pf.Compound(**{**GOOD, "compound_id": "  Ａ1\u3000"})
+    assert c.compound_id == "A1"
+    frame = pd.DataFrame({**{k: [v, v] for k, v in GOOD.items()},
+                          "compound_id": ["A1", "A1 "]})
+    with pytest.raises(InputError, match="duplicate id") as info:
+        validate_compounds(frame)
+    assert [p.row for p in info.value.problems] == ["A1", "A1"]
+    with pytest.raises(InputError, match="compound_id"):
+        pf.Compound(**{**GOOD, "compound_id": "   "})
+
+
+def test_zero_rows_and_lines() -> None:
+    with pytest.raises(InputError, match="the table has no rows"):
+        validate_compounds(pd.DataFrame({k: [] for k in GOOD}))
+    bad = pd.DataFrame({**{k: [v, v] for k, v in GOOD.items()}, "compound_id": ["a", "b"],
+                        "households": [5, -5]})
+    with pytest.raises(InputError) as info:
+        validate_compounds(bad, first_line=2, source="x.csv")
+    assert [(p.line, p.row) for p in info.value.problems] == [(3, "b")]
+    assert "compound file x.csv" in str(info.value)
+
+
+def test_huge_values_are_not_echoed_whole() -> None:
+    with pytest.raises(InputError) as info:
+        pf.Compound(**{**GOOD, "name": "x" * 100_000})
+    assert len(str(info.value)) < 400

@@ -189,9 +189,9 @@ def test_template_validation_widths_and_instructions(tmp_path: Path, lang: str) 
         assert len(found) == 1, name
         return found[0]
 
-    households = rule("households")  # int, > 0: whole numbers >= 1
-    assert (households.type, households.operator, households.formula1) == (
-        "whole", "greaterThanOrEqual", "1")
+    households = rule("households")  # int, > 0 and <= 1,000,000: whole numbers 1 to 10^6
+    assert (households.type, households.operator, households.formula1,
+            households.formula2) == ("whole", "between", "1", "1000000")
     assert households.allow_blank is False  # required
     year = rule("build_year")
     assert (year.type, year.operator, year.formula1, year.formula2) == (
@@ -199,8 +199,10 @@ def test_template_validation_widths_and_instructions(tmp_path: Path, lang: str) 
     rate = rule("collection_rate")
     assert (rate.type, rate.operator, rate.formula1, rate.formula2) == (
         "decimal", "between", "0", "1")
-    area = rule("floor_area_m2")  # float, > 0
-    assert (area.type, area.operator, area.formula1) == ("decimal", "greaterThan", "0")
+    area = rule("floor_area_m2")  # float, > 0 and <= 10^7: an open bound needs a formula
+    letter = str(area.sqref).split(":")[0].rstrip("0123456789")
+    assert area.type == "custom"
+    assert area.formula1 == (f"AND(ISNUMBER({letter}2),{letter}2>0,{letter}2<=10000000)")
     ident = rule("compound_id")
     assert ident.type == "custom"
     assert "COUNTIF" in ident.formula1

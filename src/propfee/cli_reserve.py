@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from propfee.labels import Language
-from propfee.params import SOURCE_DATE
+if TYPE_CHECKING:
+    from propfee.labels import Language
+
+_SOURCE_DATE_ISO = "2024-07-09"
+"""``propfee.params.SOURCE_DATE`` (kept as text so the help needs no import)."""
 
 __all__ = ["reserve"]
 
@@ -21,7 +23,7 @@ def reserve(
     catalogue: Annotated[str, typer.Option(
         help="Component catalogue (TOML) or built-in region name.")] = "taiyuan",
     as_of: Annotated[str, typer.Option("--as-of", help="Catalogue date, YYYY-MM-DD.")]
-    = SOURCE_DATE.isoformat(),
+    = _SOURCE_DATE_ISO,
     years: Annotated[int, typer.Option(help="Horizon [years], at most 30.")] = 30,
     inflation: Annotated[float, typer.Option(help="Cost inflation [1/year].")] = 0.02,
     overrides: Annotated[Path | None, typer.Option(
@@ -35,6 +37,8 @@ def reserve(
     labels: Annotated[str, typer.Option(help="Header language: en or zh.")] = "en",
 ) -> None:
     """Reserve study: component work, special maintenance fund, priorities for renovation."""
+    import pandas as pd
+
     from propfee.io import read_compounds
     from propfee.reserve import RenovationEvent, ReserveSettings, load_catalogue, reserve_study
     from propfee.reserve.priorities import priority_table

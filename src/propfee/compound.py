@@ -5,13 +5,25 @@ of :data:`COMPOUND_COLUMNS`. :func:`validate_compounds` checks the whole table a
 once (vectorised) and reports every bad row in one :class:`~propfee.errors.InputError`.
 A single :class:`Compound` is turned into a one-row table by :func:`compounds_frame`,
 so one compound and a million go through the same validation and the same kernels.
+
+Every field is declared once in :data:`COMPOUND_COLUMNS` (type, unit, bounds, English
+and Chinese label, header aliases); the :class:`Compound` model, the table validation,
+the JSON Schema, the Excel template, the headers a file may use and the report labels
+are derived from it. The bounds keep every amount far inside the exact range of fen:
+the largest fee they allow is 10^7 m2 x 100 yuan/(m2 month) x 12 = 1.2 x 10^10
+yuan/year = 1.2 x 10^12 fen for one compound, while fen are exact integers up to
+2^53 ~ 9.0 x 10^15 in float64 and 2^63 ~ 9.2 x 10^18 in int64, so a district of a
+million compounds at the limits still sums exactly.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +45,7 @@ __all__ = [
     "Compound",
     "CompoundTable",
     "compounds_frame",
+    "normalise_id",
     "validate_compounds",
 ]
 
@@ -41,7 +54,11 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class ColumnSpec:
-    """One column of the compound table.
+    """The one declaration of a compound field.
+
+    The :class:`Compound` model, the table validation (:func:`validate_compounds`),
+    the JSON Schema, the Excel template, the headers a file may use and the report
+    labels are all derived from these declarations.
 
     Attributes
     ----------
@@ -53,83 +70,168 @@ class ColumnSpec:
         Unit of the values, ``"-"`` for identifiers and names.
     description
         What the column holds.
+    label_en, label_zh
+        Report headers in English and Chinese (with the unit).
     required
         Whether every row must give a value.
     default
         Value used where an optional column is absent or empty (``None``: stays empty).
     lower, upper
-        Inclusive bounds; ``lower_open`` makes the lower bound strict.
+        Inclusive bounds; ``lower_open`` makes the lower bound strict. Text fields use
+        ``upper`` as their longest length [characters].
+    lower_open
+        Whether ``lower`` itself is excluded.
+    aliases
+        Other headers a file may use for the column (compared in lower case).
     """
 
     name: str
     kind: Literal["str", "int", "float"]
     unit: str
     description: str
+    label_en: str
+    label_zh: str
     required: bool = False
     default: float | str | None = None
     lower: float | None = None
     upper: float | None = None
     lower_open: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @staticmethod
+    def bound_text(value: float) -> str:
+        """A bound as people write it: ``2100``, ``1,000,000``, ``0.5``, ``-1e+08``."""
+        if value == int(value) and 1e4 <= abs(value) < 1e7:
+            return f"{int(value):,}"
+        return f"{value:g}"
+
+    def bounds_text(self) -> str:
+        """The bounds in words, e.g. ``"> 0 and <= 1e+06"`` (empty when unbounded)."""
+        if self.kind == "str":
+            return "" if self.upper is None else f"at most {self.bound_text(self.upper)} characters"
+        parts = []
+        if self.lower is not None:
+            parts.append(f"{'>' if self.lower_open else '>='} {self.bound_text(self.lower)}")
+        if self.upper is not None:
+            parts.append(f"<= {self.bound_text(self.upper)}")
+        return " and ".join(parts)
 
 
+_C = ColumnSpec
 COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("compound_id", "str", "-", "Unique compound identifier.", required=True),
-    ColumnSpec("name", "str", "-", "Compound name (小区名称).", default=""),
-    ColumnSpec("households", "int", "households", "Number of households (户数).",
-               required=True, lower=0, lower_open=True),
-    ColumnSpec("floor_area_m2", "float", "m2", "Total residential floor area (建筑面积).",
-               lower=0, lower_open=True),
-    ColumnSpec("floor_area_m2_per_household", "float", "m2/household",
-               "Average floor area per household; alternative to floor_area_m2.",
-               lower=0, lower_open=True),
-    ColumnSpec("build_year", "int", "year", "Year the compound was built (建成年份).",
-               required=True, lower=1900, upper=2100),
-    ColumnSpec("buildings", "int", "buildings", "Number of residential buildings.",
-               default=1, lower=1),
-    ColumnSpec("stairwell_units", "int", "units", "Number of stairwell units (单元).",
-               default=1, lower=1),
-    ColumnSpec("storeys", "int", "storeys", "Storeys of a typical residential building (层数).",
-               default=6, lower=1, upper=100),
-    ColumnSpec("lifts", "int", "lifts", "Passenger lifts (电梯); 0 in most old housing.",
-               default=0, lower=0),
-    ColumnSpec("gates", "int", "gates", "Number of gates (出入口) that need a gate regime.",
-               default=1, lower=0),
-    ColumnSpec("green_area_m2", "float", "m2", "Green area (绿化面积).", default=0.0, lower=0),
-    ColumnSpec("parking_spaces", "int", "spaces", "Parking spaces on common land.",
-               default=0, lower=0),
-    ColumnSpec("party_members", "int", "persons",
-               "Registered party members living in the compound (在册党员); empty: "
-               "households x the parameter set's share.", lower=0),
-    ColumnSpec("x_m", "float", "m", "Easting in a local metric grid."),
-    ColumnSpec("y_m", "float", "m", "Northing in a local metric grid."),
-    ColumnSpec("lon", "float", "degree", "Longitude (WGS84).", lower=-180, upper=180),
-    ColumnSpec("lat", "float", "degree", "Latitude (WGS84).", lower=-90, upper=90),
-    ColumnSpec("street", "str", "-", "Street office (街道) the compound belongs to.", default=""),
-    ColumnSpec("zone", "str", "-", "Compound zone (片区) the compound belongs to.", default=""),
-    ColumnSpec("fee_rate_yuan_per_m2_month", "float", "yuan/(m2 month)",
-               "The compound's own fee rate; empty: the parameter set's rate.", lower=0),
-    ColumnSpec("collection_rate", "float", "1",
-               "The compound's own expected collection rate; empty: the parameter set's.",
-               lower=0, upper=1),
+    _C("compound_id", "str", "-", "Unique compound identifier (spaces around it are removed).",
+       "Compound id", "小区编号", required=True, upper=100,
+       aliases=("id", "compound id", "小区编号", "编号", "小区代码")),
+    _C("name", "str", "-", "Compound name (小区名称).", "Compound", "小区名称", default="",
+       upper=200, aliases=("compound", "compound name", "小区名称", "名称", "小区")),
+    _C("households", "int", "households", "Number of households (户数).", "Households", "户数",
+       required=True, lower=0, lower_open=True, upper=1_000_000,
+       aliases=("household", "户数", "住户数")),
+    _C("floor_area_m2", "float", "m2", "Total residential floor area (建筑面积).",
+       "Floor area [m2]", "建筑面积（平方米）", lower=0, lower_open=True, upper=1e7,
+       aliases=("floor area", "floor_area", "建筑面积", "总建筑面积")),
+    _C("floor_area_m2_per_household", "float", "m2/household",
+       "Average floor area per household; alternative to floor_area_m2.",
+       "Floor area per household [m2]", "户均面积（平方米）", lower=0, lower_open=True,
+       upper=1e4, aliases=("floor area per household", "户均面积", "户均建筑面积")),
+    _C("build_year", "int", "year", "Year the compound was built (建成年份).", "Build year",
+       "建成年份", required=True, lower=1900, upper=2100,
+       aliases=("build year", "year built", "建成年份", "建成年代", "建成时间")),
+    _C("buildings", "int", "buildings", "Number of residential buildings.", "Buildings",
+       "楼栋数", default=1, lower=1, upper=10_000, aliases=("楼栋数", "楼栋")),
+    _C("stairwell_units", "int", "units", "Number of stairwell units (单元).",
+       "Stairwell units", "单元数", default=1, lower=1, upper=100_000, aliases=("单元数",)),
+    _C("storeys", "int", "storeys", "Storeys of a typical residential building (层数).",
+       "Storeys", "层数", default=6, lower=1, upper=100, aliases=("层数", "楼层数")),
+    _C("lifts", "int", "lifts", "Passenger lifts (电梯), 0 in most old multi-storey housing.",
+       "Lifts", "电梯数", default=0, lower=0, upper=10_000, aliases=("电梯数", "电梯")),
+    _C("gates", "int", "gates", "Number of gates (出入口) that need a gate regime.", "Gates",
+       "出入口数", default=1, lower=0, upper=1_000, aliases=("出入口数", "大门数", "门岗数")),
+    _C("green_area_m2", "float", "m2", "Green area (绿化面积).", "Green area [m2]",
+       "绿化面积（平方米）", default=0.0, lower=0, upper=1e7,
+       aliases=("green area", "green_area", "绿化面积")),
+    _C("parking_spaces", "int", "spaces", "Parking spaces on common land.", "Parking spaces",
+       "停车位数", default=0, lower=0, upper=1_000_000,
+       aliases=("parking", "停车位", "车位数", "停车位数")),
+    _C("party_members", "int", "persons",
+       "Registered party members living in the compound (在册党员); empty: "
+       "households x the parameter set's share.", "Party members", "在册党员数", lower=0,
+       upper=1_000_000, aliases=("党员数", "在册党员数", "在册党员")),
+    _C("x_m", "float", "m", "Easting in a local metric grid.", "x [m]", "x_m", lower=-1e8,
+       upper=1e8, aliases=("x",)),
+    _C("y_m", "float", "m", "Northing in a local metric grid.", "y [m]", "y_m", lower=-1e8,
+       upper=1e8, aliases=("y",)),
+    _C("lon", "float", "degree", "Longitude (WGS84).", "Longitude", "经度", lower=-180,
+       upper=180, aliases=("经度", "longitude")),
+    _C("lat", "float", "degree", "Latitude (WGS84).", "Latitude", "纬度", lower=-90, upper=90,
+       aliases=("纬度", "latitude")),
+    _C("street", "str", "-", "Street office (街道) the compound belongs to.", "Street", "街道",
+       default="", upper=200, aliases=("街道",)),
+    _C("zone", "str", "-", "Compound zone (片区) the compound belongs to.", "Zone", "片区",
+       default="", upper=200, aliases=("片区",)),
+    _C("fee_rate_yuan_per_m2_month", "float", "yuan/(m2 month)",
+       "The compound's own fee rate; empty: the parameter set's rate.",
+       "Fee rate [yuan/m2/month]", "物业费标准（元/平方米/月）", lower=0, upper=100,
+       aliases=("fee rate", "物业费标准", "物业费")),
+    _C("collection_rate", "float", "1",
+       "The compound's own expected collection rate; empty: the parameter set's.",
+       "Collection rate", "收缴率", lower=0, upper=1, aliases=("collection rate", "收缴率")),
 )
-"""The columns of a compound table, with units and bounds."""
+"""The columns of a compound table, with units, bounds and labels (the one declaration)."""
 
 _SPECS = {spec.name: spec for spec in COMPOUND_COLUMNS}
 
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+"""Control characters no text field may hold (a spreadsheet cannot store them)."""
+_CONTROL_RE = re.compile(_CONTROL)
+
+
+def _field(name: str) -> Any:
+    """The pydantic ``Field`` of a compound field, from its declaration."""
+    spec = _SPECS[name]
+    limits: dict[str, Any] = {}
+    if spec.kind == "str":
+        limits["max_length"] = None if spec.upper is None else int(spec.upper)
+        if spec.required:
+            limits["min_length"] = 1
+    else:
+        if spec.lower is not None:
+            limits["gt" if spec.lower_open else "ge"] = spec.lower
+        if spec.upper is not None:
+            limits["le"] = spec.upper
+        if spec.kind == "float":
+            limits["allow_inf_nan"] = False
+    extra: dict[str, Any] = {"unit": spec.unit, "label_zh": spec.label_zh}
+    if spec.required:
+        return Field(title=spec.label_en, description=spec.description,
+                     json_schema_extra=extra, **limits)
+    return Field(default=spec.default if spec.kind != "int" or spec.default is None
+                 else int(spec.default), title=spec.label_en, description=spec.description,
+                 json_schema_extra=extra, **limits)
+
+
+def normalise_id(value: str) -> str:
+    """A compound id as propfee keeps it: Unicode NFKC (full-width ``Ａ１`` is ``A1``), trimmed.
+
+    Examples
+    --------
+    >>> normalise_id(" Ａ1\u3000")
+    'A1'
+    """
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 class Compound(BaseModel):
     """One residential compound (小区).
 
     Give the floor area either in total (``floor_area_m2``) or per household
-    (``floor_area_m2_per_household``); the other is derived.
+    (``floor_area_m2_per_household``); the other is derived. Every field, its unit and
+    its bounds are declared once in :data:`COMPOUND_COLUMNS`.
 
     Attributes
     ----------
     compound_id
-        Unique identifier.
+        Unique identifier, trimmed and NFKC-normalised.
     name
         Compound name.
     households
@@ -174,46 +276,55 @@ class Compound(BaseModel):
 
     Examples
     --------
-    >>> c = Compound(compound_id="c1", households=100, floor_area_m2_per_household=100.0,
+    >>> c = Compound(compound_id=" c1 ", households=100, floor_area_m2_per_household=100.0,
     ...              build_year=1990)
-    >>> c.floor_area_m2
-    10000.0
+    >>> c.compound_id, c.floor_area_m2
+    ('c1', 10000.0)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    compound_id: Annotated[str, Field(min_length=1)]
-    name: str = ""
-    households: Annotated[int, Field(gt=0)]
-    floor_area_m2: PositiveFloat | None = None
-    floor_area_m2_per_household: PositiveFloat | None = None
-    build_year: Annotated[int, Field(ge=1900, le=2100)]
-    buildings: Annotated[int, Field(ge=1)] = 1
-    stairwell_units: Annotated[int, Field(ge=1)] = 1
-    storeys: Annotated[int, Field(ge=1, le=100)] = 6
-    lifts: Annotated[int, Field(ge=0)] = 0
-    gates: Annotated[int, Field(ge=0)] = 1
-    green_area_m2: NonNegFloat = 0.0
-    parking_spaces: Annotated[int, Field(ge=0)] = 0
-    party_members: Annotated[int, Field(ge=0)] | None = None
-    x_m: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    y_m: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    street: str = ""
-    zone: str = ""
-    fee_rate_yuan_per_m2_month: NonNegFloat | None = None
-    collection_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    compound_id: str = _field("compound_id")
+    name: str = _field("name")
+    households: int = _field("households")
+    floor_area_m2: float | None = _field("floor_area_m2")
+    floor_area_m2_per_household: float | None = _field("floor_area_m2_per_household")
+    build_year: int = _field("build_year")
+    buildings: int = _field("buildings")
+    stairwell_units: int = _field("stairwell_units")
+    storeys: int = _field("storeys")
+    lifts: int = _field("lifts")
+    gates: int = _field("gates")
+    green_area_m2: float = _field("green_area_m2")
+    parking_spaces: int = _field("parking_spaces")
+    party_members: int | None = _field("party_members")
+    x_m: float | None = _field("x_m")
+    y_m: float | None = _field("y_m")
+    lon: float | None = _field("lon")
+    lat: float | None = _field("lat")
+    street: str = _field("street")
+    zone: str = _field("zone")
+    fee_rate_yuan_per_m2_month: float | None = _field("fee_rate_yuan_per_m2_month")
+    collection_rate: float | None = _field("collection_rate")
 
     @model_validator(mode="wrap")
     @classmethod
     def _name_the_compound(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("compound_id"), str):
+            data = {**data, "compound_id": normalise_id(data["compound_id"])}
+        if isinstance(data, Mapping):
+            control = [Problem(str(data.get("compound_id"))[:40], name, str(value)[:100],
+                               "holds a control character")
+                       for name, value in data.items()
+                       if isinstance(value, str) and _CONTROL_RE.search(value)]
+            if control:
+                raise InputError(control, what="compound")
         try:
             model = handler(data)
         except ValidationError as exc:
             row = data.get("compound_id") if isinstance(data, Mapping) else None
             raise InputError.from_pydantic(
-                exc, row=None if row is None else str(row), what="compound"
+                exc, row=None if row is None else str(row)[:100], what="compound"
             ) from None
         return _complete_area(model)
 
@@ -231,6 +342,9 @@ def _complete_area(model: Compound) -> Compound:
     return model
 
 
+_AREA_MAX = _SPECS["floor_area_m2"].upper
+
+
 def _area_problem(
     total: float | None, per: float | None, households: int
 ) -> tuple[str, Any, str] | None:
@@ -239,6 +353,10 @@ def _area_problem(
     if total is not None and per is not None and not np.isclose(total, per * households):
         return ("floor_area_m2", total,
                 f"disagrees with floor_area_m2_per_household x households = {per * households}")
+    if total is None and per is not None and _AREA_MAX is not None and (
+            per * households > _AREA_MAX):
+        return ("floor_area_m2_per_household", per,
+                f"x households = {per * households:g} m2, must be <= {_AREA_MAX:g}")
     return None
 
 
@@ -311,18 +429,30 @@ def compounds_frame(compounds: Compound | Iterable[Compound]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=[s.name for s in COMPOUND_COLUMNS])
 
 
-def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> CompoundTable:
+def validate_compounds(
+    data: pd.DataFrame | Compound | Iterable[Compound],
+    *,
+    first_line: int | None = None,
+    source: str | None = None,
+) -> CompoundTable:
     """Check a compound table and fill defaults, reporting every problem at once.
 
     Checks: required columns present and non-empty in every row; no unknown
-    columns; numbers are numbers, finite, within bounds, whole where they count
-    things; compound ids unique; floor area given (in total or per household) and
-    consistent where both are given.
+    columns; numbers are numbers, finite, within the bounds of
+    :data:`COMPOUND_COLUMNS`, whole where they count things; text not longer than
+    its limit; compound ids (trimmed and NFKC-normalised, see :func:`normalise_id`)
+    unique; floor area given (in total or per household), consistent where both are
+    given and within bounds where derived.
 
     Parameters
     ----------
     data
         A DataFrame with the columns of :data:`COMPOUND_COLUMNS`, or compound models.
+    first_line
+        The spreadsheet row of the table's first row (2 for a file with one header
+        row); problems then name that row. ``None``: rows are named by compound id only.
+    source
+        What the table came from (a file name), for the message.
 
     Returns
     -------
@@ -332,20 +462,35 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
     Raises
     ------
     propfee.errors.InputError
-        Listing every problem with its compound id, column and value.
+        Listing every problem with its row, compound id, column and value.
     """
     if not isinstance(data, pd.DataFrame):
         data = compounds_frame(data)
+    lines = None if first_line is None else np.arange(len(data)) + first_line
+    return _validate(data, lines=lines, source=source)
+
+
+def _validate(
+    data: pd.DataFrame, *, lines: npt.NDArray[np.int64] | None, source: str | None
+) -> CompoundTable:
+    """:func:`validate_compounds` with the spreadsheet row of every row (or ``None``)."""
+    what = "compound table" if source is None else f"compound file {source}"
     problems: list[Problem] = []
     unknown = [c for c in data.columns if c not in _SPECS]
-    problems += [Problem(None, str(c), None, "unknown column") for c in unknown]
+    problems += [Problem(None, str(c), None, _unknown_message(str(c))) for c in unknown]
     missing = [s.name for s in COMPOUND_COLUMNS if s.required and s.name not in data.columns]
     problems += [Problem(None, m, None, "missing column") for m in missing]
+    twice = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+    problems += [Problem(None, c, None, "a second column of this name") for c in twice]
     if problems:
-        raise InputError(problems, what="compound table")
+        raise InputError(problems, what=what)
+    if len(data) == 0:
+        raise InputError([Problem(None, "compound_id", None, "the table has no rows")],
+                         what=what)
 
     n = len(data)
-    ids = _text(data["compound_id"].reset_index(drop=True))
+    raw_ids = _text(data["compound_id"].reset_index(drop=True))
+    ids = _normalise_ids(raw_ids)
     out: dict[str, Any] = {}
     for spec in COMPOUND_COLUMNS:
         if spec.name not in data.columns:  # an absent optional column takes its default
@@ -356,11 +501,12 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
         out[spec.name] = values
 
     empty_id = np.flatnonzero((ids == "").to_numpy(dtype=bool))
-    problems += [Problem(None, "compound_id", data["compound_id"].iloc[i], f"empty in row {i}")
+    problems += [Problem(None, "compound_id", raw_ids.iloc[i], "missing value", line=int(i))
                  for i in empty_id]
     if not _unique(ids):
         dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & (ids != "").to_numpy(dtype=bool)
-        problems += [Problem(ids.iloc[i], "compound_id", ids.iloc[i], f"duplicate id (row {i})")
+        problems += [Problem(ids.iloc[i], "compound_id", raw_ids.iloc[i],
+                             "duplicate id (after trimming spaces)", line=int(i))
                      for i in np.flatnonzero(dup)]
 
     total = out["floor_area_m2"]
@@ -369,24 +515,52 @@ def validate_compounds(data: pd.DataFrame | Compound | Iterable[Compound]) -> Co
     neither = np.isnan(total) & np.isnan(per)
     both = ~np.isnan(total) & ~np.isnan(per)
     disagree = np.zeros(n, dtype=bool)
-    if both.any():
-        disagree = both & ~np.isclose(total, per * households)
+    with np.errstate(invalid="ignore", over="ignore"):
+        derived = per * households
+        if both.any():
+            disagree = both & ~np.isclose(total, derived)
+        too_big = np.isnan(total) & (derived > float(_AREA_MAX or np.inf))
     problems += [Problem(ids.iloc[i], "floor_area_m2", None,
-                         "give floor_area_m2 or floor_area_m2_per_household")
+                         "give floor_area_m2 or floor_area_m2_per_household", line=int(i))
                  for i in np.flatnonzero(neither)]
     problems += [Problem(ids.iloc[i], "floor_area_m2", float(total[i]),
                          f"disagrees with floor_area_m2_per_household x households "
-                         f"= {per[i] * households[i]}")
+                         f"= {derived[i]}", line=int(i))
                  for i in np.flatnonzero(disagree)]
+    problems += [Problem(ids.iloc[i], "floor_area_m2_per_household", float(per[i]),
+                         f"x households = {derived[i]:g} m2, must be <= {_AREA_MAX:g}", line=int(i))
+                 for i in np.flatnonzero(too_big)]
     if problems:
-        raise InputError(problems, what="compound table")
-    out["floor_area_m2"] = np.where(np.isnan(total), per * households, total)
+        raise InputError(_lines(problems, lines), what=what)
+    out["floor_area_m2"] = np.where(np.isnan(total), derived, total)
     out["floor_area_m2_per_household"] = out["floor_area_m2"] / households
     out["compound_id"] = ids
     for spec in COMPOUND_COLUMNS:
         if spec.kind == "int" and (spec.required or spec.default is not None):  # else NaN stays
             out[spec.name] = out[spec.name].astype(np.int64)
     return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(n), copy=False))
+
+
+def _lines(problems: list[Problem], lines: npt.NDArray[np.int64] | None) -> list[Problem]:
+    """Problems with ``line`` (a position while checking) turned into spreadsheet rows."""
+    return [p if p.line is None else
+            replace(p, line=None if lines is None else int(lines[p.line]))
+            for p in problems]
+
+
+def _unknown_message(column: str) -> str:
+    close = difflib.get_close_matches(column, list(_SPECS), n=1, cutoff=0.6)
+    return "unknown column" + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+def _normalise_ids(ids: pd.Series) -> pd.Series:
+    """Ids trimmed and NFKC-normalised, vectorised; already clean ids are kept as they are."""
+    if len(ids) == 0:
+        return ids
+    clean = ids.str.strip()
+    if not bool(clean.str.isascii().all()):
+        clean = clean.str.normalize("NFKC").str.strip()
+    return clean
 
 
 def _absent(spec: ColumnSpec, n: int) -> Any:
@@ -411,29 +585,47 @@ def _check_column(
     if spec.kind == "str":
         if not spec.required and spec.default not in (None, "") and col.hasnans:
             col = col.where(col.notna(), spec.default)
-        return _text(col), problems
+        if col.dtype == object:  # a container is not text (str() would invent some)
+            nested = col.map(lambda v: isinstance(v, dict | list | set | tuple | bytes))
+            problems += [Problem(ids.iloc[i][:40], spec.name, type(col.iloc[i]).__name__,
+                                 "not text", line=int(i))
+                         for i in np.flatnonzero(nested.to_numpy(dtype=bool))]
+        text = ids if spec.name == "compound_id" else _text(col)
+        if spec.upper is not None and len(text) and int(text.str.len().max()) > spec.upper:
+            long = (text.str.len() > spec.upper).to_numpy(dtype=bool)
+            problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i],
+                                 f"longer than {spec.upper:g} characters", line=int(i))
+                         for i in np.flatnonzero(long)]
+        if len(text) and _may_hold_control(text) and bool(
+                text.str.contains(_CONTROL, regex=True).any()):
+            bad = text.str.contains(_CONTROL, regex=True).to_numpy(dtype=bool)
+            problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i][:100],
+                                 "holds a control character", line=int(i))
+                         for i in np.flatnonzero(bad)]
+        return text, problems
     if _all_valid(spec, col):
         return col.to_numpy(dtype=np.float64), problems
     missing = col.isna().to_numpy(dtype=bool)
-    if pd.api.types.is_bool_dtype(col.dtype):
+    if pd.api.types.is_bool_dtype(col.dtype) or col.dtype.kind == "c":
         numeric = np.full(len(col), np.nan)
         bools = ~missing
     else:
-        numeric = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
         bools = np.zeros(len(col), dtype=bool)
-        if col.dtype == object:  # mixed cells: a True/False among numbers is not a number
-            bools = np.fromiter((isinstance(v, bool | np.bool_) for v in col.to_numpy()),
-                                dtype=bool, count=len(col))
+        if col.dtype == object:  # mixed cells: True/False or 1+2j among numbers is not a number
+            bools = np.fromiter((isinstance(v, bool | np.bool_ | complex)
+                                 for v in col.to_numpy()), dtype=bool, count=len(col))
+        numeric = pd.to_numeric(col.where(~bools) if bools.any() else col,
+                                errors="coerce").to_numpy(dtype=np.float64)
     not_number = (~missing & np.isnan(numeric)) | bools
-    problems += [Problem(ids.iloc[i], spec.name, col.iloc[i], "not a number")
+    problems += [Problem(ids.iloc[i], spec.name, col.iloc[i], "not a number", line=int(i))
                  for i in np.flatnonzero(not_number)]
     if spec.required:
-        problems += [Problem(ids.iloc[i], spec.name, None, "missing value")
+        problems += [Problem(ids.iloc[i], spec.name, None, "missing value", line=int(i))
                      for i in np.flatnonzero(missing)]
     ok = ~missing & ~not_number
     inf = ok & np.isinf(numeric)
-    problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]), "must be finite")
-                 for i in np.flatnonzero(inf)]
+    problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]), "must be finite",
+                         line=int(i)) for i in np.flatnonzero(inf)]
     ok &= ~inf
     with np.errstate(invalid="ignore"):
         if spec.lower is not None:
@@ -441,20 +633,50 @@ def _check_column(
             bad = ok & low
             rel = ">" if spec.lower_open else ">="
             problems += [
-                Problem(ids.iloc[i], spec.name, float(numeric[i]), f"must be {rel} {spec.lower:g}")
+                Problem(ids.iloc[i], spec.name, float(numeric[i]), f"must be {rel} {spec.lower:g}",
+                        line=int(i))
                 for i in np.flatnonzero(bad)
             ]
         if spec.upper is not None:
             bad = ok & (numeric > spec.upper)
             problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]),
-                                 f"must be <= {spec.upper:g}") for i in np.flatnonzero(bad)]
+                                 f"must be <= {spec.upper:g}", line=int(i))
+                         for i in np.flatnonzero(bad)]
         if spec.kind == "int":
             bad = ok & (numeric != np.floor(numeric))
             problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]),
-                                 "must be a whole number") for i in np.flatnonzero(bad)]
+                                 "must be a whole number", line=int(i))
+                         for i in np.flatnonzero(bad)]
     if spec.default is not None:
         numeric = np.where(missing, float(spec.default), numeric)
     return numeric, problems
+
+
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(9), 11, 12, *range(14, 32)]] = True
+
+
+def _may_hold_control(text: pd.Series) -> bool:
+    """Whether a text column may hold a control character (False is certain).
+
+    Arrow-backed strings are checked on their UTF-8 bytes at once (a control character
+    is a byte below 0x20, which UTF-8 uses for nothing else); other columns say maybe.
+    """
+    arrow = getattr(text.array, "__arrow_array__", None)
+    if arrow is None:
+        return True
+    try:
+        chunks = arrow().chunks
+    except (TypeError, ValueError, AttributeError):
+        return True
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        if len(buffers) < 3 or buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        if _CONTROL_BYTES[data].any():
+            return True
+    return False
 
 
 def _all_valid(spec: ColumnSpec, col: pd.Series) -> bool:
@@ -465,7 +687,7 @@ def _all_valid(spec: ColumnSpec, col: pd.Series) -> bool:
     if len(col) == 0 or col.dtype.kind not in "iuf":
         return False
     values = col.to_numpy()
-    low, high = values.min(), values.max()
+    low, high = float(values.min()), float(values.max())
     if not (np.isfinite(low) and np.isfinite(high)):  # NaN (missing) or infinite cells
         return False
     if spec.lower is not None and (low <= spec.lower if spec.lower_open else low < spec.lower):

@@ -17,6 +17,7 @@ __all__ = [
     "ParameterError",
     "Problem",
     "PropfeeError",
+    "UsageError",
 ]
 
 
@@ -39,17 +40,28 @@ class Problem:
         The offending value, as given.
     message
         What is wrong with it, in plain words.
+    line
+        The row as a spreadsheet shows it (the header is row 1, the first data row
+        is row 2), when the input came from a file; ``None`` otherwise.
     """
 
     row: str | None
     field: str
     value: Any
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        where = f"compound {self.row!r}, " if self.row is not None else ""
-        got = "" if self.value is None else f" (got {self.value!r})"
+        where = f"row {self.line}, " if self.line is not None else ""
+        where += f"compound {self.row!r}, " if self.row is not None else ""
+        got = "" if self.value is None else f" (got {_short(self.value)})"
         return f"{where}field {self.field!r}: {self.message}{got}"
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a huge input is never echoed whole."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 15]}... ({len(text):,} chars)"
 
 
 class InputError(PropfeeError):
@@ -100,6 +112,13 @@ class ParameterError(PropfeeError):
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems: tuple[str, ...] = tuple(problems)
         super().__init__("\n".join(["bad parameters:", *(f"  - {p}" for p in self.problems)]))
+
+
+class UsageError(PropfeeError):
+    """A request the library cannot carry out as asked (an output path, a format limit).
+
+    The command line exits with status 2 on it; the message says the way out.
+    """
 
 
 class MissingExtraError(PropfeeError, ImportError):

@@ -482,9 +482,9 @@ def _rule_text(spec: ColumnSpec, lang: Language) -> str:
     if spec.lower is not None:
         op = (">" if spec.lower_open else ">=") if not zh else (
             "大于" if spec.lower_open else "不小于")
-        parts.append(f"{op} {spec.lower:g}")
+        parts.append(f"{op} {spec.bound_text(spec.lower)}")
     if spec.upper is not None:
-        parts.append(f"{'不大于' if zh else '<='} {spec.upper:g}")
+        parts.append(f"{'不大于' if zh else '<='} {spec.bound_text(spec.upper)}")
     return ("，" if zh else ", ").join(parts)
 
 
@@ -598,19 +598,26 @@ def _validation(spec: ColumnSpec, letter: str, zh: bool) -> dict[str, Any] | Non
         return None
     kind = "whole" if spec.kind == "int" else "decimal"
     low, high = spec.lower, spec.upper
+
+    def num(v: float) -> str:
+        return f"{v:.15g}"
+
     if low is not None and spec.lower_open:
-        low = low + 1 if spec.kind == "int" else low
-        if spec.kind == "float":
-            op = "greaterThan" if high is None else None
-            if op is not None:
-                return {"type": kind, "operator": op, "formula1": f"{low:g}"}
+        if spec.kind == "int":
+            low = low + 1
+        elif high is None:
+            return {"type": kind, "operator": "greaterThan", "formula1": num(low)}
+        else:  # an open lower bound and an upper bound: a formula
+            cell = f"{letter}2"
+            return {"type": "custom",
+                    "formula1": f"AND(ISNUMBER({cell}),{cell}>{num(low)},{cell}<={num(high)})"}
     if low is not None and high is not None:
-        return {"type": kind, "operator": "between", "formula1": f"{low:g}",
-                "formula2": f"{high:g}"}
+        return {"type": kind, "operator": "between", "formula1": num(low),
+                "formula2": num(high)}
     if low is not None:
-        return {"type": kind, "operator": "greaterThanOrEqual", "formula1": f"{low:g}"}
+        return {"type": kind, "operator": "greaterThanOrEqual", "formula1": num(low)}
     if high is not None:
-        return {"type": kind, "operator": "lessThanOrEqual", "formula1": f"{high:g}"}
+        return {"type": kind, "operator": "lessThanOrEqual", "formula1": num(high)}
     return {"type": kind, "operator": "between", "formula1": "-1E+15", "formula2": "1E+15"}
 
 

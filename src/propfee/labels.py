@@ -18,6 +18,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from propfee.compound import COMPOUND_COLUMNS
 from propfee.costs import COST_CATEGORIES
 from propfee.staffing import ROLES
 
@@ -29,31 +30,10 @@ _ROLE_ZH = {"cleaning": "保洁", "order": "秩序维护", "maintenance": "维�
             "management": "管理/客服"}
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
-    # Compound columns.
-    "compound_id": ("Compound id", "小区编号"),
-    "name": ("Compound", "小区名称"),
-    "households": ("Households", "户数"),
-    "floor_area_m2": ("Floor area [m2]", "建筑面积（平方米）"),
-    "floor_area_m2_per_household": ("Floor area per household [m2]", "户均面积（平方米）"),
-    "build_year": ("Build year", "建成年份"),
-    "buildings": ("Buildings", "楼栋数"),
-    "stairwell_units": ("Stairwell units", "单元数"),
-    "storeys": ("Storeys", "层数"),
-    "lifts": ("Lifts", "电梯数"),
-    "gates": ("Gates", "出入口数"),
-    "green_area_m2": ("Green area [m2]", "绿化面积（平方米）"),
-    "parking_spaces": ("Parking spaces", "停车位数"),
-    "party_members": ("Party members", "在册党员数"),
-    "street": ("Street", "街道"),
-    "x_m": ("x [m]", "横坐标x（米）"),
-    "y_m": ("y [m]", "纵坐标y（米）"),
-    "lon": ("Longitude", "经度"),
-    "lat": ("Latitude", "纬度"),
-    "zone": ("Zone", "片区"),
+    # Compound columns: from their declaration.
+    **{c.name: (c.label_en, c.label_zh) for c in COMPOUND_COLUMNS},
     "bundle_id": ("Shared-property contract", "共享物业协议"),
-    "fee_rate_yuan_per_m2_month": ("Fee rate [yuan/m2/month]", "物业费标准（元/平方米/月）"),
     "rate_yuan_per_m2_month": ("Fee rate [yuan/m2/month]", "物业费标准（元/平方米/月）"),
-    "collection_rate": ("Collection rate", "收缴率"),
     # Baseline.
     "headcount_fte_total": ("Staff [FTE]", "人员（人）"),
     "service_cost_yuan": ("Service cost [yuan/year]", "物业服务成本（元/年）"),

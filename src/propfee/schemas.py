@@ -1,4 +1,9 @@
-"""JSON Schemas of every input and result model, for services and validation elsewhere."""
+"""JSON Schemas of every input and result model, for services and validation elsewhere.
+
+The compound schema is derived from :data:`propfee.compound.COMPOUND_COLUMNS`: each
+property carries its bounds, its English label as ``title``, and ``unit`` and
+``label_zh`` keys.
+"""
 
 from __future__ import annotations
 
@@ -25,10 +30,18 @@ def _models() -> dict[str, type[BaseModel]]:
     }
 
 
-MODELS = tuple(_models())
-"""Names of the models with a schema."""
+MODELS: tuple[str, ...] = (
+    "compound", "plan", "params", "projection", "bundling", "baseline-result", "budget-result",
+)
+"""Names of the models with a schema (importing this module imports no model)."""
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    """Model name -> its JSON Schema (pydantic, validation mode)."""
+    """Model name -> its JSON Schema (pydantic, validation mode).
+
+    Returns
+    -------
+    dict
+        One JSON Schema per name of :data:`MODELS`.
+    """
     return {name: model.model_json_schema() for name, model in _models().items()}

@@ -14,6 +14,12 @@ effect::
     history = [{ since = 2000-01-01, value = 0.5 }]
 
 The value in force on a date is the last one whose ``since`` is on or before it.
+
+Units are checked (see :mod:`propfee.params.units`): the unit a path expects is its
+unit in the built-in file; a value in another compatible unit is converted (a wage in
+``yuan/year`` becomes ``yuan/month``), an incompatible unit is an error naming the
+path. A file may be saved in UTF-8 (the TOML standard), or in GB18030/GBK or UTF-16
+as some Windows editors do; it is read either way.
 """
 
 from __future__ import annotations
@@ -23,25 +29,39 @@ import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from propfee._encoding import decode
 from propfee.errors import ParameterError
 from propfee.params.model import ParameterSet, validate_parameter_set
+from propfee.params.units import UnitError, convert, dimensionality, same_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
+    "MAX_PARAMETER_MAGNITUDE",
     "SOURCE_DATE",
     "DatedValue",
     "ParameterFile",
     "default_parameters",
     "load_parameter_file",
     "load_parameters",
+    "unit_problems",
 ]
 
 SOURCE_DATE = dt.date(2024, 7, 9)
 """Publication date of the Xinghualing District report; the default evaluation date."""
+
+MAX_PARAMETER_MAGNITUDE = 1e8
+"""Largest magnitude of any parameter value, in the unit its path expects.
+
+Every built-in value is far below it (the largest is tens of thousands); with the
+compound bounds (at most 10^7 m2) a fee rate at this limit still gives under 10^18 fen
+a year, inside int64. A value beyond it (a fee rate of 1e300) is a typo, refused.
+"""
 
 Status = Literal["source", "rule", "norm", "illustrative"]
 
@@ -125,6 +145,9 @@ class ParameterFile(BaseModel):
     def at(self, when: dt.date) -> ParameterSet:
         """The :class:`ParameterSet` in force on a date.
 
+        Values given in another unit than the built-in file's for the same path are
+        converted to it.
+
         Parameters
         ----------
         when
@@ -133,21 +156,37 @@ class ParameterFile(BaseModel):
         Raises
         ------
         propfee.errors.ParameterError
-            Naming every path with no value in force, unknown or out of range.
+            Naming every path with no value in force, an incompatible unit, a path
+            below another path's value, unknown or out of range.
         """
         tree: dict[str, Any] = {"region": self.region, "as_of": when}
-        problems: list[str] = []
+        problems = unit_problems(self)
         for path, dated in self.values.items():
             try:
                 value = dated.at(when)
             except KeyError as exc:
                 problems.append(f"{path}: {exc.args[0]}")
                 continue
+            expected = _expected_units().get(path)
+            if isinstance(value, float) and expected is not None and not same_unit(
+                    dated.unit, expected):
+                try:
+                    value = convert(value, dated.unit, expected)
+                except UnitError:
+                    continue  # named by unit_problems
+            if isinstance(value, float) and abs(value) > MAX_PARAMETER_MAGNITUDE:
+                problems.append(f"{path}: {value:g} is beyond {MAX_PARAMETER_MAGNITUDE:g}, "
+                                "the largest value propfee computes with exactly")
+                continue
             node = tree
             *parents, leaf = path.split(".")
             for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
+                child = node.setdefault(part, {})
+                if not isinstance(child, dict):
+                    break
+                node = child
+            else:
+                node[leaf] = value
         if problems:
             raise ParameterError(problems)
         return validate_parameter_set(tree)
@@ -160,6 +199,8 @@ class ParameterFile(BaseModel):
         when
             The date to show values for; defaults to :data:`SOURCE_DATE`.
         """
+        import pandas as pd
+
         when = when or SOURCE_DATE
         rows = []
         for path, dated in sorted(self.values.items()):
@@ -189,7 +230,9 @@ def load_parameter_file(path: str | Path) -> ParameterFile:
     Raises
     ------
     propfee.errors.ParameterError
-        If the file cannot be parsed or an entry is malformed.
+        If the file cannot be read or parsed, an entry is malformed, a unit cannot be
+        read or does not convert to the unit the path expects, or a path lies below
+        another path's value.
     """
     text = _read_text(path)
     try:
@@ -197,11 +240,69 @@ def load_parameter_file(path: str | Path) -> ParameterFile:
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError([f"{path}: not valid TOML: {exc}"]) from None
     try:
-        return ParameterFile.model_validate(raw)
+        parsed = ParameterFile.model_validate(raw)
     except ValidationError as exc:
         raise ParameterError(
             f"{path}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         ) from None
+    problems = unit_problems(parsed)
+    if problems:
+        raise ParameterError(f"{path}: {p}" for p in problems)
+    return parsed
+
+
+def unit_problems(parameters: ParameterFile) -> list[str]:
+    """Every unit and path problem of a parameter file, one message per path.
+
+    Checks that every unit can be read, that it converts to the unit the path has in
+    the built-in file (text values: ``"-"``), and that no path lies below another
+    path's value (``fees.rate_yuan_per_m2_month.extra``).
+
+    Parameters
+    ----------
+    parameters
+        The parsed file.
+
+    Returns
+    -------
+    list of str
+        ``"path: what is wrong"`` messages; empty when all is well.
+    """
+    problems: list[str] = []
+    expected_units = _expected_units()
+    leaves = set(parameters.values) | set(expected_units)
+    for path, dated in parameters.values.items():  # noqa: PD011 (a dict field)
+        parts = path.split(".")
+        above = next((".".join(parts[:k]) for k in range(1, len(parts))
+                      if ".".join(parts[:k]) in leaves), None)
+        if above is not None:
+            problems.append(f"{path}: lies below {above!r}, which holds a value; "
+                            "remove one of the two")
+            continue
+        expected = expected_units.get(path)
+        text = any(isinstance(h.value, str) for h in dated.history)
+        if text or expected is None or same_unit(dated.unit, expected):
+            if expected is None and dated.unit.strip() != "-" and not text:
+                try:
+                    dimensionality(dated.unit)  # a path the built-in file lacks: readable?
+                except UnitError as exc:
+                    problems.append(f"{path}: {exc}")
+            continue
+        try:
+            convert(1.0, dated.unit, expected)
+        except UnitError as exc:
+            problems.append(f"{path}: {exc}; the value must be in {expected!r} or a unit "
+                            "that converts to it")
+    return problems
+
+
+@functools.lru_cache(maxsize=1)
+def _expected_units() -> dict[str, str]:
+    """Path -> unit in the built-in Taiyuan file (the units the model expects)."""
+    text = resources.files("propfee.params").joinpath("data", "taiyuan.toml").read_text(
+        encoding="utf-8")
+    values = tomllib.loads(text).get("values", {})
+    return {path: str(entry.get("unit", "")) for path, entry in values.items()}
 
 
 def load_parameters(path: str | Path = "taiyuan", as_of: dt.date = SOURCE_DATE) -> ParameterSet:
@@ -237,6 +338,11 @@ def _read_text(path: str | Path) -> str:
             raise ParameterError([f"{path}: no such parameter file or built-in region"])
         return resource.read_text(encoding="utf-8")
     try:
-        return p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except OSError as exc:
-        raise ParameterError([f"{path}: cannot read: {exc}"]) from None
+        raise ParameterError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        return decode(data)[0]
+    except UnicodeDecodeError:
+        raise ParameterError([f"{path}: cannot decode the text as UTF-8, UTF-16 or GB18030; "
+                              "save the file as UTF-8"]) from None

@@ -1,0 +1,129 @@
+"""The service example under hostile requests and a bounded mixed load on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+uvicorn = pytest.importorskip("uvicorn")
+
+import runpy  # noqa: E402
+
+SERVICE = runpy.run_path(str(Path(__file__).resolve().parent.parent / "examples" / "service.py"))
+app = SERVICE["app"]
+MAX_BODY = SERVICE["MAX_BODY_BYTES"]
+
+COMPOUND = {"compound_id": "c1", "households": 100, "floor_area_m2": 10000.0,
+            "build_year": 1990}
+
+
+def _body(compound: dict[str, Any] | str) -> bytes:
+    text = compound if isinstance(compound, str) else json.dumps({"compound": compound})
+    return text.encode()
+
+
+HOSTILE: list[tuple[str, bytes]] = [
+    ("/budget", b'{"compound": {"compound_id": "c", "households": NaN, "floor_area_m2": 1e4, '
+                b'"build_year": 1990}}'),
+    ("/budget", b'{"compound": {"compound_id": "c", "households": 100, '
+                b'"floor_area_m2": Infinity, "build_year": 1990}}'),
+    ("/budget", b'{"compound": {"compound_id": "c", "households": 100, '
+                b'"floor_area_m2": -Infinity, "build_year": 1990}}'),
+    ("/budget", _body({**COMPOUND, "floor_area_m2": 1e308})),
+    ("/budget", _body('{"compound": {"compound_id": "c", "households": 100, '
+                      '"floor_area_m2": 1e999, "build_year": 1990}}')),
+    ("/budget", _body({**COMPOUND, "households": 10**15})),
+    ("/budget", _body({**COMPOUND, "households": 10**400})),
+    ("/budget", _body({**COMPOUND, "fee_rate_yuan_per_m2_month": 1e300})),
+    ("/budget", _body({**COMPOUND, "name": "x" * 100_000})),
+    ("/budget", _body({**COMPOUND, "name": "\x00"})),
+    ("/budget", _body({**COMPOUND, "compound_id": "   "})),
+    ("/budget", b"{"),
+    ("/budget", b"[]"),
+    ("/budget", b"null"),
+    ("/budget", b"\xff\xfe\x00"),
+    ("/budget", b"[" * 100_000),
+    ("/budget", json.dumps({"compound": COMPOUND, "plan": {"nonsense": 1}}).encode()),
+    ("/budget", json.dumps({"compound": COMPOUND, "extra": 1}).encode()),
+    ("/baseline", json.dumps({**COMPOUND, "collection_rate": 2}).encode()),
+    ("/baseline", json.dumps({**COMPOUND, "households": "many"}).encode()),
+    ("/baseline", b'{"compound_id": "c", "households": 100, "floor_area_m2": NaN, '
+                  b'"build_year": 1990}'),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_requests_answer_422_and_do_not_echo(path: str, body: bytes) -> None:
+    from fastapi.testclient import TestClient
+
+    reply = TestClient(app).post(path, content=body,
+                                 headers={"content-type": "application/json"})
+    assert reply.status_code == 422, reply.text[:300]
+    assert len(reply.content) < 5000  # a 100 kB input is not sent back
+
+
+def test_size_limit() -> None:
+    from fastapi.testclient import TestClient
+
+    big = json.dumps({"compound": {**COMPOUND, "name": "x" * MAX_BODY}}).encode()
+    reply = TestClient(app).post("/budget", content=big)
+    assert reply.status_code == 413
+    assert len(reply.content) < 500
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[int]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="error", lifespan="off", backlog=256)
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not instance.started:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    yield port
+    instance.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+def _post(port: int, path: str, body: bytes) -> int | str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers={"content-type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected) as exc:
+        return type(exc).__name__
+    finally:
+        connection.close()
+
+
+def test_mixed_load_has_no_500_and_no_reset(server: int) -> None:
+    """240 requests, 8 at a time: valid bodies get 200, hostile ones 422/413; none fail."""
+    valid = [("/budget", _body({**COMPOUND, "compound_id": f"c{i}", "households": 50 + i}))
+             for i in range(10)]
+    oversized = [("/budget", b'{"compound": "' + b"x" * (MAX_BODY + 10) + b'"}')]
+    requests = [(valid + HOSTILE + oversized)[i % (len(valid) + len(HOSTILE) + 1)]
+                for i in range(240)]
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda r: _post(server, *r), requests))
+    counts = Counter(statuses)
+    assert set(counts) <= {200, 413, 422}, counts
+    expected_ok = sum(1 for r in requests if r in valid)
+    assert counts[200] == expected_ok
