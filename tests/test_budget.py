@@ -419,7 +419,7 @@ def test_evaluate_equals_the_district_row() -> None:
         "buildings": [2, 2, 5], "stairwell_units": [4, 6, 15], "parking_spaces": [10, 20, 60],
         "party_members": [5, 9, 20], "zone": ["z1", "z2", "z3"],
     })
-    district = pf.evaluate_district(df)
+    district = pf.evaluate_district(df, contributions=True)
     single = pf.evaluate(pf.Compound(
         compound_id="q", households=100, floor_area_m2=10000.0, build_year=1990, gates=1,
         green_area_m2=1000.0, buildings=2, stairwell_units=6, parking_spaces=20,
@@ -442,7 +442,7 @@ def _fen(s: pd.Series) -> np.ndarray:
 
 @given(districts())
 def test_money_is_conserved(df) -> None:
-    out = pf.evaluate_district(df)
+    out = pf.evaluate_district(df, contributions=True)
     c = out.compounds
     lines_total = out.lines.assign(fen=_fen(out.lines["amount_yuan"])).groupby(
         "compound_id", sort=False)["fen"].sum().reindex(c["compound_id"]).to_numpy()
@@ -488,7 +488,7 @@ def test_contributions_sum_exactly_to_the_change_of_balance(df, mode) -> None:
 def test_single_and_district_agree(df) -> None:
     plan = default_plan().model_copy(update={"shared_property": default_plan(
     ).shared_property.model_copy(update={"bundle_by": "none"})})
-    district = pf.evaluate_district(df, plan)
+    district = pf.evaluate_district(df, plan, contributions=True)
     for i, record in enumerate(df.to_dict("records")):
         single = pf.evaluate(pf.Compound(**record), plan)
         row = district.compounds.iloc[i]
@@ -562,7 +562,7 @@ def test_column_wise_override_changes_only_the_named_compounds() -> None:
 
 
 def test_source_story_on_the_example_street() -> None:
-    out = pf.evaluate_district(pf.datasets.sanqiao_like_street())
+    out = pf.evaluate_district(pf.datasets.sanqiao_like_street(), contributions=True)
     c = out.compounds
     small = c[c["households"] < 100]
     # Under the market baseline most small compounds run a deficit ...

@@ -116,7 +116,7 @@ def test_summary_sheet_totals_and_native_charts(tmp_path: Path, budget) -> None:
     assert rows["合计"][1].value == len(budget.compounds)
     # Channel credit rows: no channel + each channel = 4+1 pool balance (hand check).
     totals = budget.district_totals()
-    start = totals["channel_base_balance_yuan"]
+    start = pf.report.channel_contributions(budget).loc["no channel", "yuan"]
     assert rows[label("no channel", "zh")][1].value == pytest.approx(start)
     assert rows["四管一补资金池余额"][1].value == pytest.approx(totals["pool_balance_yuan"])
     credit = [rows[label(c, "zh")][1].value for c in (

@@ -19,7 +19,7 @@ def _money(value: float) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_district_html_shows_totals_with_units(lang: str) -> None:
-    budget = pf.evaluate_district(STREET)
+    budget = pf.evaluate_district(STREET, contributions=True)
     text = district_html(budget, lang=lang, rows=5)  # type: ignore[arg-type]
     c = budget.compounds
     # Pool balance and street subsidy summed to the fen, with thousands separators.

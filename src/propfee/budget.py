@@ -73,6 +73,7 @@ from propfee.staffing import ROLES
 __all__ = [
     "CREDIT_CHANNELS",
     "OPTIONAL_CHANNELS",
+    "SUBSETS",
     "BudgetLine",
     "BudgetResult",
     "DistrictBudget",
@@ -82,6 +83,7 @@ __all__ = [
     "evaluate",
     "evaluate_district",
     "shapley_fen",
+    "subset_balances_fen",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -176,6 +178,7 @@ def budget_arrays(
     channels: Iterable[str] = CREDIT_CHANNELS,
     *,
     volunteer_multiplier: FloatArray | float = 1.0,
+    masks: dict[str, FloatArray] | None = None,
 ) -> KernelOutput:
     """The 4+1 kernel: every cost line of every compound, unrounded.
 
@@ -192,12 +195,23 @@ def budget_arrays(
         always are.
     volunteer_multiplier
         Multiplies each compound's volunteer supply (what-if analyses). [1]
+    masks
+        Instead of ``channels``: channel -> per-compound 1.0 (on) or 0.0 (off), so that
+        one run evaluates different channel sets on different rows. Rows whose
+        shared-property channel is off must be bundles of their own in ``plan``
+        (:meth:`propfee.plan.PlanArrays.alone`).
 
     Returns
     -------
     KernelOutput
     """
-    ctx = ChannelInputs.start(table, plan, params, frozenset(channels))
+    n = len(table)
+    if masks is None:
+        chosen = frozenset(channels)
+        masks = {ch: np.full(n, 1.0 if ch in chosen else 0.0) for ch in CREDIT_CHANNELS}
+        if "shared_property" not in chosen:
+            plan = plan.alone(table.frame["compound_id"])
+    ctx = ChannelInputs.start(table, plan, params, masks)
     ctx.volunteer_multiplier = volunteer_multiplier
     for channel in (street_fallback, devices, self_governance, shared_property, direct,
                     public_income):
@@ -266,24 +280,55 @@ def shapley_fen(values_fen: dict[frozenset[str], IntArray], players: tuple[str, 
     return {player: shares[k] for k, player in enumerate(players)}
 
 
+SUBSETS: Final[tuple[frozenset[str], ...]] = tuple(
+    frozenset(s) for size in range(len(CREDIT_CHANNELS) + 1)
+    for s in combinations(CREDIT_CHANNELS, size))
+"""Every subset of :data:`CREDIT_CHANNELS` (32), the empty one first, the full one last."""
+
+
+def subset_balances_fen(
+    table: CompoundTable, plan: PlanArrays, params: ParameterSet,
+    subsets: tuple[frozenset[str], ...], fee_collected_fen: IntArray,
+) -> dict[frozenset[str], IntArray]:
+    """The pool balance of every compound under each channel subset, in one kernel run.
+
+    The table is stacked once per subset and each copy evaluated with its own channels
+    switched on (per-row channel masks), so the cost is one kernel run over
+    ``len(subsets) x len(table)`` rows rather than ``len(subsets)`` runs. Each copy gets
+    exactly the numbers a separate run would (a test compares them).
+
+    Returns
+    -------
+    dict
+        Subset -> pool balance per compound. [fen/year]
+    """
+    n = len(table)
+    k = len(subsets)
+    rows = np.tile(np.arange(n), k)
+    stacked = table.take(rows)
+    alone = plan.alone(table.frame["compound_id"])
+    plans = [plan if "shared_property" in s else alone for s in subsets]
+    masks: dict[str, FloatArray] = {
+        ch: np.repeat(np.array([1.0 if ch in s else 0.0 for s in subsets]), n)
+        for ch in CREDIT_CHANNELS}
+    out = budget_arrays(stacked, PlanArrays.stack(plans), params, masks=masks)
+    balance = _pool_balance_fen(out, np.tile(fee_collected_fen, k)).reshape(k, n)
+    return {s: balance[i] for i, s in enumerate(subsets)}
+
+
 def _credit_fen(
     table: CompoundTable, plan: PlanArrays, params: ParameterSet, mode: str,
     fee_collected_fen: IntArray, full_balance: IntArray,
 ) -> tuple[dict[str, IntArray], IntArray]:
     """Channel credit in fen and the balance with no channel on."""
-    def value(on: Iterable[str]) -> IntArray:
-        on = frozenset(on)
-        if on == frozenset(CREDIT_CHANNELS):
-            return full_balance
-        return _pool_balance_fen(budget_arrays(table, plan, params, on), fee_collected_fen)
-
     if mode == "waterfall":
-        balances = [value(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS) + 1)]
+        steps = tuple(frozenset(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS)))
+        values = subset_balances_fen(table, plan, params, steps, fee_collected_fen)
+        balances = [values[s] for s in steps] + [full_balance]
         return ({ch: balances[k + 1] - balances[k] for k, ch in enumerate(CREDIT_CHANNELS)},
                 balances[0])
-    values: dict[frozenset[str], IntArray] = {
-        frozenset(s): value(s) for size in range(len(CREDIT_CHANNELS) + 1)
-        for s in combinations(CREDIT_CHANNELS, size)}
+    values = subset_balances_fen(table, plan, params, SUBSETS[:-1], fee_collected_fen)
+    values[SUBSETS[-1]] = full_balance
     return shapley_fen(values, CREDIT_CHANNELS), values[frozenset()]
 
 
@@ -297,9 +342,10 @@ class DistrictBudget:
         One row per compound (input order): identity, cost by channel
         (``cost_<channel>_yuan``), by payer (``paid_by_<payer>_yuan``), totals, fee and
         public income, pool balance, street subsidy, the comparison baseline, saving,
-        deficit reduction, channel contributions (``contribution_<channel>_yuan``) and
-        staff taken over by each channel (``replaced_fte_<channel>``). Money in
-        [yuan/year], rounded to the fen; every total is the sum of its rounded lines.
+        deficit reduction, channel contributions (``contribution_<channel>_yuan``, when
+        asked for at evaluation) and staff taken over by each channel
+        (``replaced_fte_<channel>``). Money in [yuan/year], rounded to the fen; every
+        total is the sum of its rounded lines.
     lines
         Long format: one row per compound and line, with ``compound_id``, ``line``,
         ``channel``, ``category``, ``payer``, ``kind`` (categorical) and ``amount_yuan``
@@ -310,6 +356,61 @@ class DistrictBudget:
     compounds: pd.DataFrame
     _line_fen: dict[LineSpec, IntArray] = field(default_factory=dict, repr=False)
     _ids: npt.NDArray[Any] | None = field(default=None, repr=False)
+    _inputs: tuple[CompoundTable, PlanArrays, ParameterSet] | None = field(
+        default=None, repr=False, compare=False)
+
+    def channel_credit(self, mode: Literal["shapley", "waterfall"] = "shapley"
+                       ) -> pd.DataFrame:
+        """Each compound's channel credit, computed on first use (see the module docstring).
+
+        Where the evaluation already computed it (``contributions=...``) those columns
+        are returned; otherwise the kernel runs on every channel subset now: 31 subsets
+        in one stacked run for ``"shapley"``, 5 for ``"waterfall"``.
+
+        Parameters
+        ----------
+        mode
+            ``"shapley"`` (the Shapley value over the five channels) or ``"waterfall"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per compound (as :attr:`compounds`): ``compound_id``,
+            ``channel_base_balance_yuan`` and ``contribution_<channel>_yuan``. [yuan/year]
+        """
+        names = ["channel_base_balance_yuan",
+                 *(f"contribution_{ch}_yuan" for ch in CREDIT_CHANNELS)]
+        df = self.compounds
+        if names[0] in df.columns and mode == self._credit_mode:
+            return df[["compound_id", *names]]
+        cached = self._credit_cache.get(mode)
+        if cached is not None:
+            return cached
+        if self._inputs is None:
+            raise ValueError("this budget keeps no inputs: evaluate it with "
+                             "contributions=True to have its channel credit")
+        table, resolved, params = self._inputs
+        fee = yuan_to_fen(df["fee_collected_yuan"].to_numpy())
+        balance = yuan_to_fen(df["pool_balance_yuan"].to_numpy())
+        columns = {name: np.empty(len(df)) for name in names}
+        for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids),
+                                     CREDIT_CHUNK_ROWS):
+            credit, none_on = _credit_fen(table.take(rows), resolved.take(rows, bundles),
+                                          params, mode, fee[rows], balance[rows])
+            columns[names[0]][rows] = fen_to_yuan(none_on)
+            for ch in CREDIT_CHANNELS:
+                columns[f"contribution_{ch}_yuan"][rows] = fen_to_yuan(credit[ch])
+        out = pd.DataFrame({"compound_id": df["compound_id"], **columns})
+        self._credit_cache[mode] = out
+        return out
+
+    @functools.cached_property
+    def _credit_cache(self) -> dict[str, pd.DataFrame]:
+        return {}
+
+    @property
+    def _credit_mode(self) -> str | None:
+        return self.compounds.attrs.get("contributions")
 
     @functools.cached_property
     def lines(self) -> pd.DataFrame:
@@ -457,6 +558,9 @@ def _chunks(
 CHUNK_ROWS: Final = 32_768
 """Compounds evaluated together: small enough for the CPU cache, large enough to vectorise."""
 
+CREDIT_CHUNK_ROWS: Final = CHUNK_ROWS // 32
+"""Compounds whose channel credit is computed together (stacked 31 or 5 times)."""
+
 
 def _district_budget(
     table: CompoundTable,
@@ -470,6 +574,8 @@ def _district_budget(
     n = len(table)
     columns: dict[str, npt.NDArray[Any]] = {}
     line_fen: dict[LineSpec, npt.NDArray[np.int64]] = {}
+    if contributions is not None:
+        chunk_rows = max(chunk_rows // 32, 1)
     for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
         part = table.take(rows)
         plan = resolved.take(rows, bundles)
@@ -492,9 +598,11 @@ def _district_budget(
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }
     df = pd.DataFrame({**identity, **columns}, index=pd.RangeIndex(n), copy=False)
+    df.attrs["contributions"] = contributions
     if not with_lines:
         line_fen = {}
-    return DistrictBudget(df, line_fen, table.frame["compound_id"].to_numpy())
+    return DistrictBudget(df, line_fen, table.frame["compound_id"].to_numpy(),
+                          (table, resolved, params))
 
 
 def _lines_frame(ids: npt.NDArray[Any], line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
@@ -528,7 +636,7 @@ def evaluate_district(
     params: ParameterSet | None = None,
     *,
     overrides: pd.DataFrame | None = None,
-    contributions: Contributions = True,
+    contributions: Contributions = False,
     with_lines: bool = True,
 ) -> DistrictBudget:
     """The 4+1 budget of every compound of a table.
@@ -548,9 +656,11 @@ def evaluate_district(
     overrides
         Per-compound plan overrides (see :func:`propfee.plan.resolve_plan`).
     contributions
-        Channel credit: ``True`` or ``"shapley"`` (the Shapley value over the five
-        channels: the kernel runs on all 32 subsets), ``"waterfall"`` (channels switched
-        on in :data:`CREDIT_CHANNELS` order: 6 runs), ``False`` (none: 1 run).
+        Channel credit as columns of :attr:`DistrictBudget.compounds`: ``True`` or
+        ``"shapley"`` (the Shapley value over the five channels: the kernel runs on 32
+        copies of the table, stacked), ``"waterfall"`` (6 copies), ``False`` (the
+        default: one run; :meth:`DistrictBudget.channel_credit` and
+        :func:`propfee.report.channel_contributions` compute the credit when asked).
     with_lines
         Build the long table of lines.
 
@@ -704,6 +814,8 @@ def evaluate(
     compound: Compound,
     plan: Plan | None = None,
     params: ParameterSet | None = None,
+    *,
+    contributions: Contributions = True,
 ) -> BudgetResult:
     """The 4+1 budget of one compound, by the same kernel as :func:`evaluate_district`.
 
@@ -718,10 +830,13 @@ def evaluate(
         The 4+1 plan; defaults to :func:`propfee.plan.default_plan`.
     params
         Parameter set; defaults to :func:`propfee.params.default_parameters`.
+    contributions
+        Channel credit (see :func:`evaluate_district`); on by default for one compound.
 
     Returns
     -------
     BudgetResult
     """
-    result = evaluate_district(validate_compounds(compound), plan, params)
+    result = evaluate_district(validate_compounds(compound), plan, params,
+                               contributions=contributions)
     return BudgetResult.from_tables(result.compounds.iloc[0], result.lines)

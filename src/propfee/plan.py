@@ -391,6 +391,14 @@ class PlanArrays:
     bundle_ids: pd.Index
     bundle_fixed_fee_yuan: FloatArray
 
+    def value_of(self, path: str) -> FloatArray:
+        """Per-compound values of one override path (see :func:`override_paths`)."""
+        return self.values[path]
+
+    def value_items(self) -> list[tuple[str, FloatArray]]:
+        """Every override path and its per-compound values."""
+        return list(self.values.items())
+
     def value(self, section: str, name: str, field: str) -> FloatArray:
         """Per-compound value of one item field (units as the field's docstring)."""
         return self.values[f"{section}.{name}.{field}"]
@@ -399,6 +407,47 @@ class PlanArrays:
         """Every numeric field of one item: field -> per-compound values."""
         prefix = f"{section}.{name}."
         return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
+
+    def alone(self, ids: pd.Series | npt.NDArray[np.str_]) -> PlanArrays:
+        """The same plan with every compound in a bundle of its own.
+
+        The bundle ids are ``alone:<compound id>``; each bundle pays the plan's default
+        fixed fee. This is how a market company serves the compounds (the shared-property
+        channel switched off).
+
+        Parameters
+        ----------
+        ids
+            Compound ids, in row order.
+        """
+        n = len(self.bundle_code)
+        fee = np.full(n, self.plan.shared_property.fixed_fee_yuan_per_bundle_year)
+        labels = pd.Index(["alone:" + str(i) for i in np.asarray(ids)], dtype="str")
+        return PlanArrays(self.plan, self.values, np.arange(n, dtype=np.int64), labels, fee)
+
+    @staticmethod
+    def stack(parts: list[PlanArrays]) -> PlanArrays:
+        """Plans of several copies of a table, one after the other (bundles renumbered).
+
+        Parameters
+        ----------
+        parts
+            Plans of the same plan resolved against tables of the same length.
+        """
+        first = parts[0]
+        offsets = np.cumsum([0] + [len(p.bundle_ids) for p in parts[:-1]])
+        code = np.concatenate([p.bundle_code + off for p, off in zip(parts, offsets,
+                                                                     strict=True)])
+        n = len(code)
+        values = {
+            path: (np.broadcast_to(v[:1], (n,)) if v.strides == (0,) and len(v)
+                   else np.concatenate([p.value_of(path) for p in parts]))
+            for path, v in first.value_items()
+        }
+        ids = pd.Index(np.concatenate([p.bundle_ids.to_numpy(dtype=object) for p in parts]),
+                       dtype="str")
+        fee = np.concatenate([p.bundle_fixed_fee_yuan for p in parts])
+        return PlanArrays(first.plan, values, code.astype(np.int64), ids, fee)
 
     def take(self, rows: slice | npt.NDArray[np.int64], bundles: slice) -> PlanArrays:
         """The plan for the compounds at ``rows``, which must hold exactly ``bundles``.

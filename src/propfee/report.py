@@ -14,6 +14,7 @@ from pandas.core.groupby import DataFrameGroupBy
 
 from propfee.budget import BudgetResult, DistrictBudget
 from propfee.labels import Language, label
+from propfee.money import yuan_to_fen
 
 __all__ = [
     "SIZE_CLASS_EDGES",
@@ -134,16 +135,20 @@ def channel_contributions(budget: DistrictBudget) -> pd.DataFrame:
         One row per step: ``no channel`` (the balance with every channel off: a market
         company alone for each compound, see :mod:`propfee.budget`), each channel,
         ``4+1 pool balance``; column ``yuan`` [yuan/year] (the channel rows add up
-        exactly to the change).
+        exactly to the change). The credit is the budget's
+        :meth:`~propfee.budget.DistrictBudget.channel_credit`, computed now if the
+        evaluation did not.
     """
-    totals = budget.district_totals()
+    credit = budget.channel_credit()
     steps = ["shared_property", "self_governance", "street_fallback", "smart_devices",
              "public_income"]
-    start = totals.get("channel_base_balance_yuan", totals["baseline_balance_yuan"])
-    rows = [("no channel", start)]
-    rows += [(s, totals[f"contribution_{s}_yuan"]) for s in steps
-             if f"contribution_{s}_yuan" in totals]
-    rows.append(("4+1 pool balance", totals["pool_balance_yuan"]))
+
+    def total(column: str) -> float:
+        return int(yuan_to_fen(credit[column].to_numpy()).sum()) / 100.0
+
+    rows = [("no channel", total("channel_base_balance_yuan"))]
+    rows += [(s, total(f"contribution_{s}_yuan")) for s in steps]
+    rows.append(("4+1 pool balance", budget.district_totals()["pool_balance_yuan"]))
     return pd.DataFrame(rows, columns=["step", "yuan"]).set_index("step")
 
 

@@ -41,11 +41,16 @@ class ChannelInputs:
     params
         Parameter set.
     on
-        Channels switched on (``shared_property`` off: a market company, each compound
-        alone, market prices).
+        Channel -> 1.0 where the channel is switched on for a compound, 0.0 where it is
+        off (``shared_property`` off: a market company, each compound alone, market
+        prices). One run can evaluate different channel sets on different rows, which is
+        how the channel credit evaluates all 32 subsets at once.
     gate_regime
-        The regime the gates are kept in (a device-only gate without the smart-devices
-        channel falls back to the grade's regime).
+        The plan's gate regime.
+    fallback_regime
+        The regime a device-only gate falls back to without the smart-devices channel.
+    fallback
+        Where (per compound) the gates are in the fallback regime.
     demand
         Role -> demand at the plan's grade and gate regime. [FTE]
     remaining
@@ -70,8 +75,10 @@ class ChannelInputs:
     table: CompoundTable
     plan: PlanArrays
     params: ParameterSet
-    on: frozenset[str]
+    on: dict[str, FloatArray]
     gate_regime: GateRegime = "staffed_24h"
+    fallback_regime: GateRegime = "staffed_24h"
+    fallback: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     demand: dict[str, FloatArray] = field(default_factory=dict)
     remaining: dict[str, FloatArray] = field(default_factory=dict)
     replaced: dict[tuple[str, str], FloatArray] = field(default_factory=dict)
@@ -84,32 +91,64 @@ class ChannelInputs:
 
     @classmethod
     def start(cls, table: CompoundTable, plan: PlanArrays, params: ParameterSet,
-              on: frozenset[str]) -> ChannelInputs:
-        """The state before any channel: full demand, no lines."""
+              on: dict[str, FloatArray]) -> ChannelInputs:
+        """The state before any channel: full demand, no lines.
+
+        Parameters
+        ----------
+        table, plan, params
+            As :func:`propfee.budget.budget_arrays`.
+        on
+            Channel -> per-compound 1.0 (on) or 0.0 (off).
+        """
         p = plan.plan
         grade = params.grades.grade(p.service_grade)
         regime = p.gate_regime or grade.gate_regime
-        if regime == "device_only" and "smart_devices" not in on:
-            regime = grade.gate_regime if grade.gate_regime != "device_only" else "live_in"
-        ctx = cls(table, plan, params, on, regime)
+        fallback_regime = grade.gate_regime if grade.gate_regime != "device_only" else "live_in"
         n = len(table)
+        fallback = np.zeros(n, dtype=bool)
+        if regime == "device_only":
+            fallback = on["smart_devices"] == 0.0
+        ctx = cls(table, plan, params, on, regime, fallback_regime, fallback)
         ctx.demand = {role: ctx.role_demand(role, grade) for role in ROLES}
         ctx.remaining = dict(ctx.demand)
         ctx.income_yuan = np.zeros(n)
         ctx.jobs_at_market_yuan = np.zeros(n)
         return ctx
 
+    def regime_rows(self, regime: GateRegime) -> npt.NDArray[np.bool_]:
+        """Where (per compound) the gates are kept in ``regime``."""
+        here = self.fallback if regime == self.fallback_regime else np.zeros(len(self), bool)
+        if regime == self.gate_regime:
+            here = here | ~self.fallback
+        return here
+
+    def all_on(self, channel: str) -> bool:
+        """Whether the channel is on for every compound."""
+        return bool(np.all(self.on[channel] == 1.0))
+
+    def any_on(self, channel: str) -> bool:
+        """Whether the channel is on for any compound."""
+        return bool(np.any(self.on[channel] == 1.0))
+
     def __len__(self) -> int:
         return len(self.table)
 
     def role_demand(self, role: str, grade: GradeNorms | None = None) -> FloatArray:
-        """Demand of one role at the plan's grade and this run's gate regime. [FTE]"""
+        """Demand of one role at the plan's grade and each compound's gate regime. [FTE]"""
         t = self.table
         g = grade or self.params.grades.grade(self.plan.plan.service_grade)
-        return role_demand_fte(role, g, self.params, households=t.array("households"),
-                               floor_area_m2=t.array("floor_area_m2"),
-                               green_area_m2=t.array("green_area_m2"), gates=t.array("gates"),
-                               gate_regime=self.gate_regime)
+
+        def at(regime: GateRegime) -> FloatArray:
+            return role_demand_fte(role, g, self.params, households=t.array("households"),
+                                   floor_area_m2=t.array("floor_area_m2"),
+                                   green_area_m2=t.array("green_area_m2"),
+                                   gates=t.array("gates"), gate_regime=regime)
+
+        demand = at(self.gate_regime)
+        if role == "order" and self.fallback.any():
+            demand = np.where(self.fallback, at(self.fallback_regime), demand)
+        return demand
 
     @property
     def age_years(self) -> FloatArray:

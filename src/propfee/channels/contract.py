@@ -164,7 +164,7 @@ def contract_costs(
     params: ParameterSet,
     jobs_yuan: FloatArray | None = None,
     callout_yuan: FloatArray | None = None,
-    market: bool = False,
+    market: bool | npt.NDArray[np.bool_] = False,
 ) -> ContractCosts:
     """Price many bundles at once (vectorised; no loop over bundles or compounds).
 
@@ -193,7 +193,8 @@ def contract_costs(
         Each compound's call-outs at the contract's discount, before sharing (default
         none). [yuan/year]
     market
-        A market company, each bundle alone: the market's margin and taxes, no travel.
+        A market company, each bundle alone: the market's margin and taxes, no travel,
+        no call-out sharing; one flag for all bundles or one per bundle.
 
     Returns
     -------
@@ -224,16 +225,17 @@ def contract_costs(
     crews: FloatArray = np.where(any_staff, crews_if_staffed, 0.0)
     staff_total = sum_arrays((staff[r] for r in ROLES), like=hh)
     spread = spread_m(b, x_m[m], y_m[m], n_bundles)
-    rate = market_margin_rate(params) if market else shared.contract_margin_rate
+    is_market = np.broadcast_to(np.asarray(market, dtype=bool), (n_bundles,))
+    rate = np.where(is_market, market_margin_rate(params), shared.contract_margin_rate)
     margin = np.asarray(rate * staff_total, dtype=np.float64)
     fixed: FloatArray = np.asarray(fixed_fee_yuan, dtype=np.float64) * crews
-    travel = np.asarray((0.0 if market else shared.travel_yuan_per_m_year)
+    travel = np.asarray(np.where(is_market, 0.0, shared.travel_yuan_per_m_year)
                         * np.maximum(members - 1, 0) * spread * any_staff, dtype=np.float64)
     zero = np.zeros(len(households))
     jobs = np.bincount(b, weights=(zero if jobs_yuan is None else jobs_yuan)[m],
                        minlength=n_bundles).astype(np.float64)
-    visit_share = 1.0 if market else np.minimum(np.maximum(members, 1.0),
-                                                shared.compounds_per_visit)
+    visit_share = np.where(is_market, 1.0, np.minimum(np.maximum(members, 1.0),
+                                                      shared.compounds_per_visit))
     callout: FloatArray = np.bincount(
         b, weights=(zero if callout_yuan is None else callout_yuan)[m], minlength=n_bundles
     ) / visit_share

@@ -139,12 +139,13 @@ class SmartDevices(PlanModel):
 
 def apply(ctx: ChannelInputs) -> None:
     """Add every device's capital and running lines and the staff it replaces."""
-    if "smart_devices" not in ctx.on:
+    if not ctx.any_on("smart_devices"):
         return
+    on = ctx.on["smart_devices"]
     sd = ctx.plan.plan.smart_devices
     for dev in sd.devices:
         v = ctx.plan.item("smart_devices", dev.name)
-        units = v["units_per_basis"] * basis_quantity(ctx.table, dev.basis, ctx.params)
+        units = v["units_per_basis"] * basis_quantity(ctx.table, dev.basis, ctx.params) * on
         crf = capital_recovery_factor(sd.discount_rate, compact(v["service_life_years"]))
         capital = units * v["capital_cost_yuan_per_unit"]
         ctx.details[f"device_capital:{dev.name}"] = capital
@@ -155,7 +156,8 @@ def apply(ctx: ChannelInputs) -> None:
                          "running"), units * v["running_cost_yuan_per_unit_year"])
         if dev.replaces_role is not None:
             ctx.take("smart_devices", dev.replaces_role, units * v["replaced_fte_per_unit"])
-    if ctx.gate_regime == "device_only":
+    device_only = ctx.regime_rows("device_only")
+    if device_only.any():
         _, remote = gate_running_yuan("device_only", ctx.table.array("gates"), ctx.params)
         ctx.add(LineSpec("gate_remote_help", "smart_devices", "order", "fund_pool", "running"),
-                remote)
+                remote * device_only)

@@ -50,9 +50,11 @@ def apply(ctx: ChannelInputs) -> None:
             c.insurance_yuan_per_m2_year * floor)
     ctx.add(LineSpec("other", "direct", "other", "residents_fees", "running"),
             c.other_yuan_per_household_year * households)
-    if ctx.gate_regime == "live_in":
+    live_in = ctx.regime_rows("live_in")
+    if live_in.any():
         pay, _ = gate_running_yuan("live_in", t.array("gates"), ctx.params)
-        ctx.add(LineSpec("gate_live_in", "direct", "order", "fund_pool", "informal"), pay)
+        ctx.add(LineSpec("gate_live_in", "direct", "order", "fund_pool", "informal"),
+                pay * live_in)
     for role in ctx.plan.plan.informal_roles:
         hours = ctx.take("direct", role, ctx.remaining[role])
         ctx.add(LineSpec(f"informal_{role}", "direct", "staff", "fund_pool", "informal"),

@@ -78,12 +78,13 @@ class PublicIncome(PlanModel):
 
 def apply(ctx: ChannelInputs) -> None:
     """Add every source's net income to the compound's income (see the module formula)."""
-    if "public_income" not in ctx.on:
+    if not ctx.any_on("public_income"):
         return
+    on = ctx.on["public_income"]
     for src in ctx.plan.plan.public_income.sources:
         v = ctx.plan.item("public_income", src.name)
         net = (v["units_per_basis"] * basis_quantity(ctx.table, src.basis, ctx.params)
                * v["price_yuan_per_unit_year"] * v["occupancy_rate"]
-               * (1.0 - v["cost_share_rate"]))
+               * (1.0 - v["cost_share_rate"])) * on
         ctx.details[f"income:{src.name}"] = net
         ctx.income_yuan = ctx.income_yuan + net

@@ -156,15 +156,16 @@ def supply_hours_year(
 
 def apply(ctx: ChannelInputs) -> None:
     """Let the volunteer teams take demand; add their in-kind time and materials."""
-    if "self_governance" not in ctx.on:
+    if not ctx.any_on("self_governance"):
         return
+    on = ctx.on["self_governance"]
     sg = ctx.plan.plan.self_governance
     n = len(ctx)
     households = ctx.table.array("households")
     party = ctx.table.array("party_members")
     party = np.where(np.isnan(party),
                      households * ctx.params.quantities.party_members_per_household, party)
-    supply = supply_hours_year(sg, households, party) * ctx.volunteer_multiplier
+    supply = supply_hours_year(sg, households, party) * ctx.volunteer_multiplier * on
     lab = ctx.params.labour
     hours: dict[str, FloatArray] = {}
     offered = {role: np.zeros(n) for role in ROLES}
@@ -186,6 +187,6 @@ def apply(ctx: ChannelInputs) -> None:
                          "volunteers_in_kind", "in_kind"),
                 hours[task.name] * scale[task.role] * wage)
         materials = ctx.plan.value("self_governance", task.name,
-                                   "materials_yuan_per_household_year") * households
+                                   "materials_yuan_per_household_year") * households * on
         ctx.add(LineSpec(f"volunteer_{task.name}_materials", "self_governance",
                          ROLE_MATERIAL_CATEGORY[task.role], "fund_pool", "running"), materials)

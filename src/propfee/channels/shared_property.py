@@ -250,18 +250,17 @@ def apply(ctx: ChannelInputs) -> None:
     left of the ``standing_roles``. Where the contract has jobs and no standing
     maintenance posts, the jobs meet what is left of the maintenance demand.
     """
-    shared_on = "shared_property" in ctx.on
+    on = ctx.on["shared_property"] == 1.0
     sp = ctx.plan.plan.shared_property
     n = len(ctx)
     age = ctx.age_years
-    if shared_on:
-        code, n_bundles, fixed = ctx.plan.bundle_code, len(ctx.plan.bundle_ids), \
-            ctx.plan.bundle_fixed_fee_yuan
-    else:  # a market company serves each compound alone
-        code, n_bundles = np.arange(n, dtype=np.int64), n
-        fixed = np.full(n, sp.fixed_fee_yuan_per_bundle_year)
+    # Compounds whose channel is off are each their own bundle in the resolved plan
+    # (PlanArrays.alone): a market company serves them alone at market prices.
+    code, n_bundles = ctx.plan.bundle_code, len(ctx.plan.bundle_ids)
+    fixed = ctx.plan.bundle_fixed_fee_yuan
     members = np.bincount(code, minlength=n_bundles)[code].astype(np.float64)
-    sharing = np.minimum(members, sp.compounds_per_visit) if shared_on else np.ones(n)
+    sharing = np.where(on, np.minimum(members, sp.compounds_per_visit), 1.0)
+    market = np.bincount(code, weights=~on, minlength=n_bundles) > 0
     for job in sp.jobs:
         v = ctx.plan.item("shared_property", job.name)
         uses = expected_uses_per_year(basis_quantity(ctx.table, job.basis, ctx.params),
@@ -272,7 +271,7 @@ def apply(ctx: ChannelInputs) -> None:
         callout = visits * v["callout_yuan_per_visit"]
         ctx.details[f"uses:{job.name}"] = uses
         ctx.jobs_at_market_yuan = ctx.jobs_at_market_yuan + unit + callout
-        keep = 1.0 - v["discount_rate"] if shared_on else 1.0
+        keep = np.where(on, 1.0 - v["discount_rate"], 1.0)
         ctx.details[f"job_unit:{job.name}"] = unit * keep
         ctx.details[f"job_callout:{job.name}"] = callout * keep
         ctx.details[f"job_yuan:{job.name}"] = unit * keep + callout * keep / sharing
@@ -294,7 +293,7 @@ def apply(ctx: ChannelInputs) -> None:
     contract = contract_costs(
         code, np.arange(n), n_bundles, standing_fte=standing, households=t.array("households"),
         x_m=t.array("x_m"), y_m=t.array("y_m"), fixed_fee_yuan=fixed, shared=sp,
-        params=ctx.params, market=not shared_on,
+        params=ctx.params, market=market,
     )
     roles = list(sp.standing_roles)
     layout = GroupLayout(code, t.frame["compound_id"], n_bundles)

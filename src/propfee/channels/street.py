@@ -87,7 +87,7 @@ class StreetFallback(PlanModel):
 
 def apply(ctx: ChannelInputs) -> None:
     """Add the street's lines and let it take its share of demand (see the module formulas)."""
-    on = "street_fallback" in ctx.on
+    on = ctx.on["street_fallback"]
     households = ctx.table.array("households")
     for item in ctx.plan.plan.street_fallback.items:
         price = ctx.plan.value("street_fallback", item.name, "price_yuan")
@@ -98,9 +98,13 @@ def apply(ctx: ChannelInputs) -> None:
             cost = price * households * kg * DAYS_PER_YEAR / 1000.0
         else:
             cost = price.copy()
-        ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
-                         "street_office" if on else "fund_pool", "service"), cost)
-        if on and item.replaces_role is not None:
+        if ctx.any_on("street_fallback"):
+            ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
+                             "street_office", "service"), cost * on)
+        if not ctx.all_on("street_fallback"):
+            ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
+                             "fund_pool", "service"), cost * (1.0 - on))
+        if item.replaces_role is not None and ctx.any_on("street_fallback"):
             share = ctx.plan.value("street_fallback", item.name, "replaced_share")
             ctx.take("street_fallback", item.replaces_role,
-                     share * ctx.demand[item.replaces_role])
+                     share * ctx.demand[item.replaces_role] * on)
