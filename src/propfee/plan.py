@@ -14,7 +14,7 @@ prices comes from a public source (see the docs' assumptions page).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Final
 
 import annotated_types as at
@@ -343,9 +343,9 @@ def override_paths(plan: Plan) -> dict[str, float]:
     for section in _SECTIONS:
         for item in _items(plan, section):
             name = getattr(item, "name")  # noqa: B009
-            for field, info in type(item).model_fields.items():
+            for field_name, info in type(item).model_fields.items():
                 if info.annotation is float:
-                    paths[f"{section}.{name}.{field}"] = float(getattr(item, field))
+                    paths[f"{section}.{name}.{field_name}"] = float(getattr(item, field_name))
     return paths
 
 
@@ -390,6 +390,8 @@ class PlanArrays:
     bundle_code: npt.NDArray[np.int64]
     bundle_ids: pd.Index
     bundle_fixed_fee_yuan: FloatArray
+    _items: dict[str, dict[str, FloatArray]] = field(default_factory=dict, repr=False,
+                                                     compare=False)
 
     def value_of(self, path: str) -> FloatArray:
         """Per-compound values of one override path (see :func:`override_paths`)."""
@@ -405,8 +407,11 @@ class PlanArrays:
 
     def item(self, section: str, name: str) -> dict[str, FloatArray]:
         """Every numeric field of one item: field -> per-compound values."""
-        prefix = f"{section}.{name}."
-        return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
+        if not self._items:  # group the paths by item once
+            for path, v in self.values.items():
+                head, _, leaf = path.rpartition(".")
+                self._items.setdefault(head, {})[leaf] = v
+        return self._items.get(f"{section}.{name}", {})
 
     def alone(self, ids: pd.Series | npt.NDArray[np.str_]) -> PlanArrays:
         """The same plan with every compound in a bundle of its own.
