@@ -46,7 +46,7 @@ in :data:`CREDIT_CHANNELS` order instead.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from math import factorial
@@ -569,6 +569,7 @@ def _district_budget(
     contributions: str | None,
     with_lines: bool,
     chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[float], None] | None = None,
 ) -> DistrictBudget:
     """Run the kernel chunk by chunk (whole bundles per chunk) and assemble the tables."""
     n = len(table)
@@ -576,6 +577,7 @@ def _district_budget(
     line_fen: dict[LineSpec, npt.NDArray[np.int64]] = {}
     if contributions is not None:
         chunk_rows = max(chunk_rows // 32, 1)
+    done = 0
     for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
         part = table.take(rows)
         plan = resolved.take(rows, bundles)
@@ -586,6 +588,9 @@ def _district_budget(
         if with_lines:
             for spec, v in fen.items():
                 line_fen.setdefault(spec, np.empty(n, dtype=np.int64))[rows] = v
+        done += len(part)
+        if progress is not None:
+            progress(done / max(n, 1))
 
     f = table.frame
     identity = {
@@ -638,6 +643,7 @@ def evaluate_district(
     overrides: pd.DataFrame | None = None,
     contributions: Contributions = False,
     with_lines: bool = True,
+    progress: Callable[[float], None] | None = None,
 ) -> DistrictBudget:
     """The 4+1 budget of every compound of a table.
 
@@ -662,7 +668,9 @@ def evaluate_district(
         default: one run; :meth:`DistrictBudget.channel_credit` and
         :func:`propfee.report.channel_contributions` compute the credit when asked).
     with_lines
-        Build the long table of lines.
+        Keep the lines for the long table of lines (built on first use).
+    progress
+        Called after each piece of the table with the share of compounds done. [1]
 
     Returns
     -------
@@ -683,7 +691,7 @@ def evaluate_district(
     if mode not in (None, "shapley", "waterfall"):
         raise ValueError(f"contributions must be True, False, 'shapley' or 'waterfall', "
                          f"got {contributions!r}")
-    return _district_budget(table, params, resolved, mode, with_lines)
+    return _district_budget(table, params, resolved, mode, with_lines, progress=progress)
 
 
 class BudgetLine(BaseModel):

@@ -256,7 +256,7 @@ def evaluate(
             check_budget_target(out, rows={"compounds": len(frame),
                                            "lines": round(per * len(frame))}, inputs=inputs)
         advance()
-        budget = evaluate_district(frame, chosen, p)
+        budget = evaluate_district(frame, chosen, p, progress=advance)
         advance()
         if out is not None:
             write_budget(budget, out, labels=lang)
@@ -308,7 +308,7 @@ def bundle(
     with phases(["building candidate bundles", "optimising bundles"]) as advance:
         game = BundleGame.from_district(frame, chosen, p)
         advance()
-        result = optimise_bundles(game, problem)
+        result = optimise_bundles(game, problem, progress=advance)
         advance()
     multi = result.bundles[result.bundles["members"] > 1]
     typer.echo(f"{len(frame)} compounds -> {len(multi)} bundles, "
@@ -380,7 +380,7 @@ def project(
     with phases(["reading", "projecting"]) as advance:
         table = _table(compounds_file, encoding, column)
         advance()
-        result = run_projection(table, chosen, p, settings)
+        result = run_projection(table, chosen, p, settings, progress=advance)
         advance()
     district = result.district()[["fee_income_yuan", "net_yuan", "balance_yuan"]]
     typer.echo(_fmt(district))

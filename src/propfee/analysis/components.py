@@ -19,6 +19,7 @@ All money in constant prices of the first year [yuan/year]; arrays are (years, c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,6 +104,7 @@ def year_components(
     horizon_years: int = 10,
     overrides: pd.DataFrame | None = None,
     resolved: PlanArrays | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Components:
     """Run the 4+1 kernel for each year of a horizon and split the cash by growth driver.
 
@@ -120,6 +122,8 @@ def year_components(
         Per-compound plan overrides.
     resolved
         An already resolved plan (skips :func:`propfee.plan.resolve_plan`).
+    progress
+        Called after each year with the share of the horizon done. [1]
 
     Returns
     -------
@@ -163,6 +167,8 @@ def year_components(
         if t == 0:
             device_capital = dict(out.device_capital_yuan)
             device_life = dict(out.device_life_years)
+        if progress is not None:
+            progress((t + 1) / horizon_years)
     for job in plan.shared_property.jobs:  # jobs with no uses in any year still have a price
         if job.name not in job_price:
             job_price[job.name] = np.zeros(n)

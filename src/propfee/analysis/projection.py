@@ -26,6 +26,7 @@ The same :func:`pool_paths` runs the Monte Carlo, draw by draw.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -312,6 +313,7 @@ def project(
     *,
     overrides: pd.DataFrame | None = None,
     components: Components | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Projection:
     """Project every compound's fund pool over a horizon.
 
@@ -330,6 +332,8 @@ def project(
     components
         Precomputed :func:`~propfee.analysis.components.year_components` (skips the
         kernel runs).
+    progress
+        Called after each year's kernel run with the share of the horizon done. [1]
 
     Returns
     -------
@@ -338,7 +342,7 @@ def project(
     settings = settings or ProjectionSettings()
     comp = components or year_components(compounds, plan, params,
                                          horizon_years=settings.horizon_years,
-                                         overrides=overrides)
+                                         overrides=overrides, progress=progress)
     if comp.staff_yuan.shape[0] != settings.horizon_years:
         raise InputError([Problem(None, "horizon_years", settings.horizon_years,
                                   "differs from the components' horizon")], what="projection")

@@ -43,6 +43,7 @@ Every result reports its objective, the bound, and the gap
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -430,6 +431,7 @@ def optimise_bundles(
     game: BundleGame,
     problem: BundlingProblem | None = None,
     groups: npt.ArrayLike | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> BundlingResult:
     """Find bundles for a district that minimise the objective under the limits.
 
@@ -442,11 +444,18 @@ def optimise_bundles(
     groups
         Labels per compound for the ``same`` adjacency (e.g. the street column); required
         when ``problem.same`` is set.
+    progress
+        Called as the phases end with the share of the work done: candidates priced
+        (0.2), heuristic start (0.3), each window pass or the exact solve, bound (1.0). [1]
 
     Returns
     -------
     BundlingResult
     """
+    def report(fraction: float) -> None:
+        if progress is not None:
+            progress(fraction)
+
     problem = problem or BundlingProblem()
     if problem.same is not None and groups is None:
         raise InputError([Problem(None, "groups", None,
@@ -456,11 +465,13 @@ def optimise_bundles(
     n = len(game)
     candidates = enumerate_candidates(game, problem, groups)
     obj, contract, deficit = objective_values(game, candidates, problem)
+    report(0.2)
     alone = float(obj[:n].sum())
     method = problem.method
     if method == "auto":
         method = "exact" if n <= problem.exact_limit else "heuristic"
     chosen = _greedy(obj, candidates, n)
+    report(0.3)
     if method == "exact":
         x, value, bound = _solve_partition(obj, candidates, n, problem.time_limit_s,
                                            problem.mip_gap, start=chosen)
@@ -468,14 +479,16 @@ def optimise_bundles(
             chosen = x > 0.5
         bound_kind = "milp"
     else:
-        for shift in (0.0, problem.window_m / 2):
+        for k, shift in enumerate((0.0, problem.window_m / 2)):
             chosen = _window_improve(obj, candidates, chosen, game, problem, shift)
+            report(0.3 + 0.3 * (k + 1))
         _, _, lp_bound = _solve_partition(obj, candidates, n, problem.time_limit_s, relax=True)
         per_compound = _per_compound_bound(obj, candidates, n)
         if np.isfinite(lp_bound) and lp_bound >= per_compound:
             bound, bound_kind = lp_bound, "lp"
         else:
             bound, bound_kind = per_compound, "per-compound"
+    report(1.0)
     value = float(obj[chosen].sum())
     bound = min(bound, value)
     result = _result(game, candidates, chosen, obj, contract, deficit, problem)
