@@ -1,65 +1,172 @@
-"""Speed of the engine: the district call, the single-compound loop, and Monte Carlo.
+"""Speed where users feel it, side by side in one run: the single call, the baseline, the
+district call as the README writes it and the lean one, the command line's start, the
+service example under a bounded local load, and Monte Carlo.
 
-Prints absolute figures and machine-independent ratios. Not a timed test.
+Prints absolute figures (they move with the machine's load; ratios less). Not a timed test.
 
-Run: python benchmarks/speed.py [--compounds 1000000] [--loop 300] [--draws 10000]
+Run: python benchmarks/speed.py [--sizes 10000,100000,1000000] [--requests 400] [--draws 10000]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
 
 import propfee as pf
 from propfee.analysis import ProjectionSettings, monte_carlo
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def peak_mb() -> float:
+    """Peak resident memory of this process so far. [MB]"""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def warm_ms(call, repeat: int = 200) -> tuple[float, float]:
+    """Median and 99th percentile of a warm call. [ms]"""
+    call()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3, float(np.percentile(times, 99)) * 1e3
+
+
+def process_s(args: list[str], repeat: int = 5) -> float:
+    """Best wall time of a whole process. [s]"""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def district_row(size: int, **kwargs: object) -> str:
+    """Time and peak memory of one district call, measured in a fresh process."""
+    code = (
+        "import resource, sys, time\n"
+        "import propfee as pf\n"
+        f"kw = {kwargs!r}\n"
+        f"df = pf.datasets.synthetic_district({size}, seed=1)\n"
+        "pf.evaluate_district(df.head(1000), **kw)\n"
+        "t0 = time.perf_counter()\n"
+        "out = pf.evaluate_district(df, **kw)\n"
+        "s = time.perf_counter() - t0\n"
+        "print(s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.split()
+    seconds, mb = float(out[0]), float(out[1])
+    return f"{seconds:.2f} s ({size / seconds:,.0f} compounds/s), peak {mb:,.0f} MB"
+
+
+def service_row(requests: int, clients: int = 20) -> str:
+    """The service example on 127.0.0.1, one worker, a bounded load of valid requests."""
+    try:
+        import uvicorn
+    except ImportError:
+        return "skipped: pip install '.[service]'"
+    sys.path.insert(0, str(ROOT))
+    from examples.service import app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off",
+                                           backlog=512))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    body = json.dumps({"compound": {"compound_id": "c1", "households": 100,
+                                    "floor_area_m2_per_household": 100.0,
+                                    "build_year": 1990}}).encode()
+
+    def post(_: int) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("POST", "/budget", body=body,
+                               headers={"content-type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            return response.status, time.perf_counter() - t0
+        finally:
+            connection.close()
+
+    post(0)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(post, range(requests)))
+    wall = time.perf_counter() - t0
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    latency = [s for _, s in results]
+    ok = sum(1 for status, _ in results if status == 200)
+    return (f"{requests / wall:,.0f} requests/s, p50 {statistics.median(latency) * 1e3:.0f} ms, "
+            f"p99 {float(np.percentile(latency, 99)) * 1e3:.0f} ms ({ok}/{requests} ok, "
+            f"{clients} clients)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--compounds", type=int, default=1_000_000)
-    parser.add_argument("--loop", type=int, default=300, help="compounds in the Python loop")
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="district sizes, comma-separated")
+    parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--draws", type=int, default=10_000)
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
 
-    district = pf.datasets.synthetic_district(args.compounds, seed=1)
-    pf.evaluate_district(district.head(1000), contributions=False, with_lines=False)  # warm-up
-    seconds = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        out = pf.evaluate_district(district, contributions=False, with_lines=False)
-        seconds.append(time.perf_counter() - t0)
-        del out
-    first, batch = seconds[0], min(seconds)
-    rate = args.compounds / batch
-    print(f"district call, {args.compounds:,} compounds (DataFrame in, DataFrame out): "
-          f"first call {first:.2f} s ({args.compounds / first:,.0f} compounds/s), "
-          f"best of 3 {batch:.2f} s ({rate:,.0f} compounds/s), "
-          f"peak memory {peak_mb():,.0f} MB")
-
-    records = district.head(args.loop).to_dict("records")
-    t0 = time.perf_counter()
-    for record in records:
-        pf.evaluate(pf.Compound(**record))
-    loop = time.perf_counter() - t0
-    per_single = loop / len(records)
-    print(f"single-compound call in a Python loop: {per_single * 1e3:.2f} ms per compound "
-          f"({1 / per_single:,.0f} compounds/s)")
-    print(f"ratio district call / loop: {rate * per_single:,.0f} x faster")
-
+    compound = pf.Compound(compound_id="c1", households=100,
+                           floor_area_m2_per_household=100.0, build_year=1990,
+                           green_area_m2=1000.0)
+    rows: list[tuple[str, str]] = []
+    med, p99 = warm_ms(lambda: pf.evaluate(compound, contributions=False))
+    rows.append(("pf.evaluate(compound, contributions=False), warm",
+                 f"median {med:.1f} ms, p99 {p99:.1f} ms"))
+    med, p99 = warm_ms(lambda: pf.evaluate(compound))
+    rows.append(("pf.evaluate(compound) (channel credit on), warm",
+                 f"median {med:.1f} ms, p99 {p99:.1f} ms"))
+    med, p99 = warm_ms(lambda: pf.market_baseline(compound))
+    rows.append(("pf.market_baseline(compound), warm", f"median {med:.1f} ms, p99 {p99:.1f} ms"))
+    for size in sizes:
+        rows.append((f"pf.evaluate_district(df) as the README calls it, {size:,} compounds",
+                     district_row(size)))
+    rows.append((f"lean call (with_lines=False), {sizes[-1]:,} compounds",
+                 district_row(sizes[-1], with_lines=False)))
+    rows.append((f"with the channel credit (contributions=True), {sizes[0]:,} compounds",
+                 district_row(sizes[0], contributions=True)))
+    rows.append(("service example, one worker, 20 clients", service_row(args.requests)))
+    command = shutil.which("propfee") or "propfee"
+    rows.append(("propfee --help (whole process)", f"{process_s([command, '--help']):.2f} s"))
+    rows.append(("python -c 'import propfee' (whole process)",
+                 f"{process_s([sys.executable, '-c', 'import propfee']):.2f} s"))
     street = pf.datasets.sanqiao_like_street()
     t0 = time.perf_counter()
-    mc = monte_carlo(street, settings=ProjectionSettings(horizon_years=10), draws=args.draws,
-                     seed=1)
-    seconds = time.perf_counter() - t0
-    cells = args.draws * len(street) * 10
-    print(f"Monte Carlo, {args.draws:,} draws x {len(street)} compounds x 10 years: "
-          f"{seconds:.2f} s ({cells / seconds:,.0f} compound-years/s); "
-          f"P(any pool negative) = {mc.district['p_any_negative']:.2f}")
+    monte_carlo(street, settings=ProjectionSettings(horizon_years=10), draws=args.draws, seed=1)
+    rows.append((f"Monte Carlo, {args.draws:,} draws x {len(street)} compounds x 10 years",
+                 f"{time.perf_counter() - t0:.2f} s"))
+    width = max(len(name) for name, _ in rows)
+    for name, figure in rows:
+        print(f"{name:<{width}}  {figure}")
+    print(f"(this process's peak memory: {peak_mb():,.0f} MB)")
 
 
 if __name__ == "__main__":
