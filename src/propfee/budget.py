@@ -579,8 +579,9 @@ def _district_budget(
         chunk_rows = max(chunk_rows // 32, 1)
     done = 0
     for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
-        part = table.take(rows)
-        plan = resolved.take(rows, bundles)
+        whole = isinstance(rows, slice) and rows == slice(0, n)
+        part = table if whole else table.take(rows)
+        plan = resolved if whole else resolved.take(rows, bundles)
         out = budget_arrays(part, plan, params)
         cols, fen = _report_columns(part, params, plan, out, contributions)
         for name, v in cols.items():
@@ -790,6 +791,16 @@ class BudgetResult(BaseModel):
     @classmethod
     def from_tables(cls, row: pd.Series, lines: pd.DataFrame) -> BudgetResult:
         """Build the result from a row of :attr:`DistrictBudget.compounds` and its lines."""
+        return cls.from_row(row, tuple(
+            BudgetLine(line=str(r["line"]), channel=str(r["channel"]),
+                       category=str(r["category"]), payer=str(r["payer"]),
+                       kind=str(r["kind"]), amount_yuan=float(r["amount_yuan"]))
+            for r in lines.to_dict("records")
+        ))
+
+    @classmethod
+    def from_row(cls, row: pd.Series, lines: tuple[BudgetLine, ...]) -> BudgetResult:
+        """Build the result from a row of :attr:`DistrictBudget.compounds` and its lines."""
 
         def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
             return {name: float(row[f"{prefix}{name}_yuan"]) for name in names
@@ -800,12 +811,7 @@ class BudgetResult(BaseModel):
         return cls(
             compound_id=str(row["compound_id"]),
             bundle_id=str(row["bundle_id"]),
-            lines=tuple(
-                BudgetLine(line=str(r["line"]), channel=str(r["channel"]),
-                           category=str(r["category"]), payer=str(r["payer"]),
-                           kind=str(r["kind"]), amount_yuan=float(r["amount_yuan"]))
-                for r in lines.to_dict("records")
-            ),
+            lines=lines,
             by_channel=pick("cost_", (c for c in CHANNELS if c != "public_income")),
             by_payer=pick("paid_by_", PAYERS),
             contributions=pick("contribution_", CREDIT_CHANNELS),
@@ -847,4 +853,10 @@ def evaluate(
     """
     result = evaluate_district(validate_compounds(compound), plan, params,
                                contributions=contributions)
-    return BudgetResult.from_tables(result.compounds.iloc[0], result.lines)
+    row = result.compounds.iloc[0]
+    lines = tuple(  # straight from the lines in fen, no long table
+        BudgetLine(line=spec.code, channel=spec.channel, category=spec.category,
+                   payer=spec.payer, kind=spec.kind, amount_yuan=int(fen[0]) / 100.0)
+        for spec, fen in result._line_fen.items()
+    )
+    return BudgetResult.from_row(row, lines)
