@@ -13,7 +13,6 @@ appear at once.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -48,6 +47,12 @@ def _exit_code(exc: Exception) -> int:
             typer.echo(f"  - {'.'.join(str(p) for p in e['loc'])}: {e['msg']} "
                        f"(got {e.get('input')!r})", err=True)
         return 2
+    if isinstance(exc, BrokenPipeError):  # the reader went away (| head): stop quietly
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
         typer.echo(f"Error: cannot access{where}: {exc.strerror or exc}", err=True)
