@@ -3,11 +3,17 @@
 Uncertain inputs, drawn per draw (and per compound where it says so):
 
 - collection rate: Beta with the compound's rate as mean and ``collection_rate_sd``;
-- per-use job counts: Poisson with the expected uses of each compound, job and year;
-- volunteer coverage: a multiplier of every task's coverage, Normal(1, sd) clipped to
-  [0, 1/max coverage], per draw and compound; it is snapped to ``coverage_levels``
-  quantile levels, each of which is evaluated exactly by the 4+1 kernel (whole posts
-  make staff cost a step function of coverage);
+- per-use jobs: each job's count is Poisson with the expected uses of the compound and
+  year, so a compound-year's job bill ``B = sum_j price_j N_j`` has mean
+  ``mu = sum_j price_j lambda_j`` and variance ``sigma^2 = sum_j price_j^2 lambda_j``; ``B``
+  is drawn from the Gamma distribution with that mean and variance (shape
+  ``mu^2 / sigma^2``, scale ``sigma^2 / mu``), one draw per compound-year instead of one
+  Poisson draw per job (a catalogue of 14 jobs would need 14), and every job's uses are
+  scaled by ``B / mu``;
+- volunteer turnout: a multiplier of every task's share of the volunteer hours,
+  Normal(1, sd) clipped to [0, 1 / sum of shares], per draw and compound; it is snapped
+  to ``coverage_levels`` quantile levels, each of which is evaluated exactly by the 4+1
+  kernel (whole posts make staff cost a step function of volunteer hours);
 - parking occupancy: Beta with the plan's occupancy as mean, per draw and compound, for
   sources counted per parking space;
 - wage growth: Normal(mean, sd) per draw.
@@ -59,7 +65,8 @@ class Uncertainty(BaseModel):
     collection_rate_sd
         Standard deviation of each compound's collection rate. [1]
     poisson_jobs
-        Draw per-use job counts from Poisson distributions (else: expected counts).
+        Draw the per-use job bill of each compound-year (Poisson counts, moment-matched
+        Gamma bill; else: expected counts).
     volunteer_coverage_sd
         Standard deviation of the coverage multiplier. [1]
     coverage_levels
@@ -167,13 +174,23 @@ def run_block(
     coll = _beta(rng, comp.collection_rate[None, :], uncertainty.collection_rate_sd, (draws, n))
     growth = settings.wage_growth_rate + uncertainty.wage_growth_sd * rng.standard_normal(draws)
     wage_index = (1.0 + growth[:, None]) ** np.arange(t_count)[None, :]
-    jobs = {}
-    for name, uses in comp.job_uses.items():
-        if uncertainty.poisson_jobs:
-            jobs[name] = rng.poisson(np.broadcast_to(uses[None], (draws, t_count, n))
-                                     ).astype(np.float64)
-        else:
-            jobs[name] = np.broadcast_to(uses[None], (draws, t_count, n))
+    jobs: dict[str, FloatArray] = {}
+    if uncertainty.poisson_jobs and comp.job_uses:
+        prices = {name: comp.job_price_yuan[name] for name in comp.job_uses}
+        mean = sum(prices[k][None, :] * uses for k, uses in comp.job_uses.items())
+        var = sum(prices[k][None, :] ** 2 * uses for k, uses in comp.job_uses.items())
+        mean = np.asarray(mean, dtype=np.float64)
+        var = np.asarray(var, dtype=np.float64)
+        positive = (mean > 0) & (var > 0)
+        shape = np.where(positive, mean ** 2 / np.where(positive, var, 1.0), 1.0)
+        scale_b = np.where(positive, var / np.where(positive, mean, 1.0), 0.0)
+        bill = rng.gamma(np.broadcast_to(shape[None], (draws, t_count, n)),
+                         np.broadcast_to(scale_b[None], (draws, t_count, n)))
+        factor = np.where(positive[None], bill / np.where(positive, mean, 1.0)[None], 1.0)
+        jobs = {name: uses[None] * factor for name, uses in comp.job_uses.items()}
+    else:
+        jobs = {name: np.broadcast_to(uses[None], (draws, t_count, n))
+                for name, uses in comp.job_uses.items()}
     scale = {}
     for name, is_parking in comp.income_is_parking.items():
         if is_parking and uncertainty.parking_occupancy_sd > 0:
