@@ -230,3 +230,23 @@ def test_collection_break_even_plugged_back_at_a_higher_rate() -> None:
     changed = street[ok].assign(collection_rate=be["value"].to_numpy()[ok])
     out = pf.evaluate_district(changed, plan, params).compounds
     np.testing.assert_allclose(out["pool_balance_yuan"], 0.0, atol=0.02)
+
+
+def test_job_bill_has_the_poisson_mean_and_variance() -> None:
+    """Two jobs in one compound-year: 10 uses at 100 yuan and 4 uses at 500 yuan.
+
+    mu = 10 x 100 + 4 x 500 = 3,000 yuan; sigma^2 = 10 x 100^2 + 4 x 500^2 = 1,100,000.
+    The drawn bill (factor x mu) over 200,000 seeded draws has that mean and variance
+    within 1% and 2%; a compound-year with no expected job keeps factor 1.
+    """
+    import numpy as np
+
+    from propfee.analysis.montecarlo import job_bill_factor
+
+    uses = {"a": np.array([[10.0, 0.0]]), "b": np.array([[4.0, 0.0]])}
+    price = {"a": np.array([100.0, 100.0]), "b": np.array([500.0, 500.0])}
+    factor = job_bill_factor(np.random.default_rng(7), uses, price, 200_000)
+    bill = factor[:, 0, 0] * 3000.0
+    assert bill.mean() == pytest.approx(3000.0, rel=0.01)
+    assert bill.var() == pytest.approx(1_100_000.0, rel=0.02)
+    assert np.all(factor[:, 0, 1] == 1.0)

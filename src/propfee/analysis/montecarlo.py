@@ -46,6 +46,7 @@ __all__ = [
     "MonteCarloResult",
     "Setup",
     "Uncertainty",
+    "job_bill_factor",
     "monte_carlo",
     "run_block",
 ]
@@ -149,6 +150,49 @@ def coverage_levels(
                   comps[len(comps) // 2], occupancy)
 
 
+def job_bill_factor(
+    rng: np.random.Generator,
+    job_uses: dict[str, FloatArray],
+    price_yuan: dict[str, FloatArray],
+    draws: int,
+) -> FloatArray:
+    """Drawn per-use job bill of each compound-year over its expected bill.
+
+    The bill ``B = sum_j price_j N_j`` with ``N_j`` Poisson(``lambda_j``) is drawn from
+    the Gamma distribution of the same mean ``mu = sum_j price_j lambda_j`` and variance
+    ``sum_j price_j^2 lambda_j``; the result is ``B / mu`` (1 where nothing is expected).
+
+    Parameters
+    ----------
+    rng
+        The block's generator.
+    job_uses
+        Job -> expected uses ``(years, compounds)``. [uses/year]
+    price_yuan
+        Job -> price per use of each compound. [yuan/use]
+    draws
+        Draws. [1]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(draws, years, compounds)`` factors. [1]
+    """
+    mean = np.zeros_like(next(iter(job_uses.values())), dtype=np.float64)
+    var = np.zeros_like(mean)
+    for name, uses in job_uses.items():
+        price = price_yuan[name][None, :]
+        mean = mean + price * uses
+        var = var + price ** 2 * uses
+    positive = (mean > 0) & (var > 0)
+    shape = np.where(positive, mean ** 2 / np.where(positive, var, 1.0), 1.0)
+    scale = np.where(positive, var / np.where(positive, mean, 1.0), 0.0)
+    size = (draws, *mean.shape)
+    bill = rng.gamma(np.broadcast_to(shape, size), np.broadcast_to(scale, size))
+    factor: FloatArray = np.where(positive, bill / np.where(positive, mean, 1.0), 1.0)
+    return factor
+
+
 def run_block(
     levels: Levels, settings: ProjectionSettings, uncertainty: Uncertainty,
     seed_sequence: np.random.SeedSequence, draws: int,
@@ -176,17 +220,7 @@ def run_block(
     wage_index = (1.0 + growth[:, None]) ** np.arange(t_count)[None, :]
     jobs: dict[str, FloatArray] = {}
     if uncertainty.poisson_jobs and comp.job_uses:
-        prices = {name: comp.job_price_yuan[name] for name in comp.job_uses}
-        mean = sum(prices[k][None, :] * uses for k, uses in comp.job_uses.items())
-        var = sum(prices[k][None, :] ** 2 * uses for k, uses in comp.job_uses.items())
-        mean = np.asarray(mean, dtype=np.float64)
-        var = np.asarray(var, dtype=np.float64)
-        positive = (mean > 0) & (var > 0)
-        shape = np.where(positive, mean ** 2 / np.where(positive, var, 1.0), 1.0)
-        scale_b = np.where(positive, var / np.where(positive, mean, 1.0), 0.0)
-        bill = rng.gamma(np.broadcast_to(shape[None], (draws, t_count, n)),
-                         np.broadcast_to(scale_b[None], (draws, t_count, n)))
-        factor = np.where(positive[None], bill / np.where(positive, mean, 1.0)[None], 1.0)
+        factor = job_bill_factor(rng, comp.job_uses, comp.job_price_yuan, draws)
         jobs = {name: uses[None] * factor for name, uses in comp.job_uses.items()}
     else:
         jobs = {name: np.broadcast_to(uses[None], (draws, t_count, n))
