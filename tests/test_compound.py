@@ -218,3 +218,20 @@ def test_huge_values_are_not_echoed_whole() -> None:
     with pytest.raises(InputError) as info:
         pf.Compound(**{**GOOD, "name": "x" * 100_000})
     assert len(str(info.value)) < 400
+
+
+@pytest.mark.parametrize("fields", [
+    {"compound_id": " Ａ1 ", "households": 100, "floor_area_m2_per_household": 100.0,
+     "build_year": 1990, "green_area_m2": 1000.0, "party_members": 3},
+    {"compound_id": "x", "name": "n", "households": 7, "floor_area_m2": 500.0,
+     "build_year": 2030, "street": "s", "zone": "z", "x_m": 1.0,
+     "fee_rate_yuan_per_m2_month": 0.3, "collection_rate": 0.9, "lifts": 2},
+])
+def test_one_compound_table_equals_the_validated_table(fields) -> None:
+    """A Compound's table is built without checking twice; it equals the checked one."""
+    from propfee.compound import _validate, compounds_frame
+
+    model = pf.Compound(**fields)
+    fast = validate_compounds(model).frame
+    checked = _validate(compounds_frame(model), lines=None, source=None).frame
+    pd.testing.assert_frame_equal(fast, checked)

@@ -464,10 +464,29 @@ def validate_compounds(
     propfee.errors.InputError
         Listing every problem with its row, compound id, column and value.
     """
+    if isinstance(data, Compound):
+        return _table_of(data)
     if not isinstance(data, pd.DataFrame):
         data = compounds_frame(data)
     lines = None if first_line is None else np.arange(len(data)) + first_line
     return _validate(data, lines=lines, source=source)
+
+
+def _table_of(compound: Compound) -> CompoundTable:
+    """The one-row table of a :class:`Compound`, already validated field by field against
+    the same declaration (its floor area completed), so no check runs twice."""
+    record = compound.model_dump()
+    out: dict[str, Any] = {}
+    for spec in COMPOUND_COLUMNS:
+        value = record[spec.name]
+        if spec.kind == "str":
+            text = normalise_id(value) if spec.name == "compound_id" else value
+            out[spec.name] = pd.Series([text], dtype="str")
+        elif spec.kind == "int" and (spec.required or spec.default is not None):
+            out[spec.name] = np.array([value], dtype=np.int64)
+        else:
+            out[spec.name] = np.array([np.nan if value is None else value], dtype=np.float64)
+    return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(1), copy=False))
 
 
 def _validate(
