@@ -354,7 +354,8 @@ class DistrictBudget:
     """
 
     compounds: pd.DataFrame
-    _line_fen: dict[LineSpec, IntArray] = field(default_factory=dict, repr=False)
+    _line_parts: list[tuple[slice | IntArray, dict[LineSpec, IntArray]]] = field(
+        default_factory=list, repr=False)
     _ids: npt.NDArray[Any] | None = field(default=None, repr=False)
     _inputs: tuple[CompoundTable, PlanArrays, ParameterSet] | None = field(
         default=None, repr=False, compare=False)
@@ -411,6 +412,18 @@ class DistrictBudget:
     @property
     def _credit_mode(self) -> str | None:
         return self.compounds.attrs.get("contributions")
+
+    @functools.cached_property
+    def _line_fen(self) -> dict[LineSpec, IntArray]:
+        """Every line of every compound in fen, assembled from the pieces on first use."""
+        if len(self._line_parts) == 1:
+            return self._line_parts[0][1]
+        n = len(self.compounds)
+        out: dict[LineSpec, IntArray] = {}
+        for rows, part in self._line_parts:
+            for spec, v in part.items():
+                out.setdefault(spec, np.zeros(n, dtype=np.int64))[rows] = v
+        return out
 
     @functools.cached_property
     def lines(self) -> pd.DataFrame:
@@ -574,7 +587,7 @@ def _district_budget(
     """Run the kernel chunk by chunk (whole bundles per chunk) and assemble the tables."""
     n = len(table)
     columns: dict[str, npt.NDArray[Any]] = {}
-    line_fen: dict[LineSpec, npt.NDArray[np.int64]] = {}
+    line_parts: list[tuple[slice | IntArray, dict[LineSpec, IntArray]]] = []
     if contributions is not None:
         chunk_rows = max(chunk_rows // 32, 1)
     done = 0
@@ -586,9 +599,8 @@ def _district_budget(
         cols, fen = _report_columns(part, params, plan, out, contributions)
         for name, v in cols.items():
             columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
-        if with_lines:
-            for spec, v in fen.items():
-                line_fen.setdefault(spec, np.empty(n, dtype=np.int64))[rows] = v
+        if with_lines:  # kept per piece; put together only if the lines are asked for
+            line_parts.append((rows, fen))
         done += len(part)
         if progress is not None:
             progress(done / max(n, 1))
@@ -605,9 +617,7 @@ def _district_budget(
     }
     df = pd.DataFrame({**identity, **columns}, index=pd.RangeIndex(n), copy=False)
     df.attrs["contributions"] = contributions
-    if not with_lines:
-        line_fen = {}
-    return DistrictBudget(df, line_fen, table.frame["compound_id"].to_numpy(),
+    return DistrictBudget(df, line_parts, table.frame["compound_id"].to_numpy(),
                           (table, resolved, params))
 
 
