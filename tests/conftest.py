@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +17,13 @@ from propfee.plan import Plan
 settings.register_profile(
     "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("default")
+settings.register_profile(
+    "mutation", max_examples=8, deadline=None, derandomize=True, database=None,
+    suppress_health_check=list(HealthCheck),
+)
+"""Few, fixed examples: the profile of scripts/mutation.sh, where the hand tests do the
+killing and the properties run once per mutant."""
+settings.load_profile(os.environ.get("PROPFEE_HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
