@@ -32,7 +32,8 @@ def main() -> int:
         per_module.setdefault(module, Counter())[
             "equivalent" if name in EQUIVALENT else status] += 1
     total: Counter[str] = Counter()
-    print(f"{'module':40s} {'killed':>7s} {'survived':>9s} {'equiv':>6s} {'other':>6s} {'score':>7s}")
+    head = ("module", "killed", "survived", "equiv", "other", "score")
+    print(f"{head[0]:40s} {head[1]:>7s} {head[2]:>9s} {head[3]:>6s} {head[4]:>6s} {head[5]:>7s}")
     for module in sorted(per_module):
         c = per_module[module]
         total.update(c)
