@@ -13,5 +13,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PROPFEE_HYPOTHESIS_PROFILE=mutation
+if [ "$#" -eq 0 ]; then
+    # The functions where money is made and split, most important first (mutmut takes
+    # shell-style patterns of mutant names). Left out: HTML and table display, the
+    # chunking of large tables, typical compounds and the grade price curve, sampled
+    # Shapley (stochastic), key ranking and the layout of GroupLayout (speed paths).
+    set -- \
+        "propfee.channels.*" \
+        "propfee.money.x_yuan_to_fen*" "propfee.money.x_fen_to_yuan*" \
+        "propfee.money.x_allocate_fen*" "propfee.money.xǁGroupLayoutǁallocate*" \
+        "propfee.money.xǁGroupLayoutǁ_group_sum*" "propfee.money.xǁGroupLayoutǁ_rank*" \
+        "propfee.budget.x_shapley_fen*" "propfee.budget.x__report_columns*" \
+        "propfee.budget.x__pool_balance_fen*" "propfee.budget.x_budget_arrays*" \
+        "propfee.budget.x__credit_fen*" \
+        "propfee.baseline.x_baseline_arrays*" "propfee.baseline.x_effective_fee_inputs*" \
+        "propfee.bundling.allocation.x_shapley_exact*" \
+        "propfee.bundling.allocation.x_coalition_costs*" \
+        "propfee.bundling.allocation.x_split_bundle*" \
+        "propfee.bundling.allocation.x_least_core*"
+fi
 mutmut run --max-children "${MUTMUT_CHILDREN:-2}" "$@"
 python scripts/mutation_score.py
