@@ -383,3 +383,99 @@ def test_group_layout_refuses_a_total_without_weights() -> None:
         layout.allocate([10, 5], [1.0, 1.0, 0.0])
     with pytest.raises(ValueError, match=_exact("weights must be finite and non-negative")):
         layout.allocate([10, 5], [1.0, -1.0, 1.0])
+
+
+# --- contract and device terms at their edges ------------------------------------------
+
+
+def test_every_basis_counted_by_hand() -> None:
+    # 96 households, 7,200 m2, 4 stairwell units of 6 storeys, 800 m2 green, 3 gates,
+    # 5 buildings, 12 parking spaces, 2 lifts; 40 m2 a tree, 12 m of pipe a unit-storey,
+    # 0.15 m2 of road a m2 of floor.
+    from propfee.channels.common import BASES, basis_quantity
+
+    t = pf.validate_compounds(pf.Compound(
+        compound_id="a", households=96, floor_area_m2=7200.0, build_year=1990,
+        stairwell_units=4, storeys=6, green_area_m2=800.0, gates=3, buildings=5,
+        parking_spaces=12, lifts=2))
+    p = pf.default_parameters()
+    want = {
+        "compound": 1.0, "household": 96.0, "gate": 3.0, "building": 5.0,
+        "stairwell_unit": 4.0, "parking_space": 12.0, "lift": 2.0,
+        "floor_10000_m2": 0.72,          # 7,200 / 10,000
+        "green_m2": 800.0, "tree": 20.0,  # 800 / 40
+        "pipe_m": 288.0,                  # 4 x 6 x 12
+        "roof_m2": 1200.0,                # 7,200 / 6
+        "road_m2": 1080.0,                # 7,200 x 0.15
+    }
+    got = {b: basis_quantity(t, b, p) for b in want}  # type: ignore[arg-type]
+    assert {b: float(v[0]) for b, v in got.items()} == pytest.approx(want)
+    assert all(v.dtype == np.float64 for v in got.values())
+    assert set(BASES) <= set(want)
+    with pytest.raises(ValueError, match=_exact("unknown basis 'parsec'")):
+        basis_quantity(t, "parsec", p)  # type: ignore[arg-type]
+
+
+def test_capital_recovery_without_discounting_is_one_over_the_life() -> None:
+    from propfee.channels.devices import capital_recovery_factor
+
+    # r = 0: 1 / n (8 years: 0.125; 5 years: 0.2), no 0 / 0 warning; r = 5%, 6 years:
+    # 0.05 x 1.05^6 / (1.05^6 - 1) = 0.19702.
+    got = capital_recovery_factor(np.array([0.0, 0.0, 0.05]), np.array([8.0, 5.0, 6.0]))
+    assert got.tolist() == pytest.approx([0.125, 0.2, 0.05 * 1.05**6 / (1.05**6 - 1)])
+    assert capital_recovery_factor(0, 4).tolist() == [0.25]
+
+
+def test_spread_of_members_without_a_location_is_zero() -> None:
+    from propfee.channels.contract import spread_m
+
+    nan = np.nan
+    got = spread_m(np.array([0, 0, 1, 1, 2]), np.array([nan, nan, 0.0, nan, 3.0]),
+                   np.array([nan, nan, 0.0, nan, 4.0]), 4)
+    # Bundle 0: no located member; bundle 1: one located member; bundle 2: one member;
+    # bundle 3: empty.
+    assert got.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_any_standing_role_makes_a_crew() -> None:
+    # Only cleaning demand (the first role): still one crew and its fee.
+    params = pf.default_parameters()
+    fte = {r: np.zeros(2) for r in ROLES}
+    fte["cleaning"] = np.array([0.2, 0.0])
+    c = contract_costs(np.array([0, 1]), np.array([0, 1]), 2, standing_fte=fte,
+                       households=np.array([10.0, 10.0]), x_m=np.zeros(2), y_m=np.zeros(2),
+                       fixed_fee_yuan=1000.0, shared=SharedProperty(), params=params)
+    assert c.crews.tolist() == [1.0, 0.0]
+    assert c.fixed_yuan.tolist() == [1000.0, 0.0]
+    # 0.2 -> 0.5 post x 38,520 = 19,260; margin 10% = 1,926.
+    assert c.staff_yuan.tolist() == [19260.0, 0.0]
+    assert c.total_yuan.tolist() == pytest.approx([19260.0 + 1926.0 + 1000.0, 0.0])
+
+
+def test_an_empty_bundle_costs_nothing_when_posts_are_per_crew() -> None:
+    params = pf.default_parameters()
+    fte = {r: np.zeros(1) for r in ROLES}
+    fte["management"] = np.array([0.3])
+    c = contract_costs(np.array([1]), np.array([0]), 2, standing_fte=fte,
+                       households=np.array([10.0]), x_m=np.zeros(1), y_m=np.zeros(1),
+                       fixed_fee_yuan=500.0,
+                       shared=SharedProperty(posts_pooled_per="crew", contract_margin_rate=0.0),
+                       params=params)
+    assert c.crews.tolist() == [0.0, 1.0]
+    assert c.headcount_fte_by_role["management"].tolist() == [0.0, 0.5]
+    assert c.total_yuan.tolist() == [0.0, 28710.0 + 500.0]
+
+
+def test_the_market_hiring_mode_prices_the_contract_staff() -> None:
+    # Informal market hiring: 0.3 FTE of management still makes a 0.5 post, paid for its
+    # hours without on-costs: 0.5 x 3,500 x 12 = 21,000 (formal: 0.5 x 57,420 = 28,710).
+    params = pf.default_parameters().replace({"labour.market_hiring": "informal"})
+    c = _contract([10.0], [1], management_fte=0.3)
+    assert c.staff_yuan.tolist() == [28710.0]
+    fte = {r: np.zeros(1) for r in ROLES}
+    fte["management"] = np.array([0.3])
+    informal = contract_costs(np.array([0]), np.array([0]), 1, standing_fte=fte,
+                              households=np.array([10.0]), x_m=np.zeros(1), y_m=np.zeros(1),
+                              fixed_fee_yuan=0.0, shared=SharedProperty(contract_margin_rate=0.0),
+                              params=params)
+    assert informal.staff_yuan.tolist() == pytest.approx([21000.0])
