@@ -388,3 +388,114 @@ def test_default_plan_public_income_and_pool() -> None:
         "compound_id", observed=True)["amount_yuan"].sum().loc[["a", "b", "c"]].to_numpy()
     subsidy = np.maximum(-balance.to_numpy(), 0.0)
     assert c["street_total_yuan"].to_numpy() == pytest.approx(street + subsidy, abs=1e-6)
+
+
+# --- every split of one bundle's contract, by hand ------------------------------------
+
+
+def _hand() -> tuple[Any, dict[tuple[str, ...], float]]:
+    from .test_bundling import HAND_COSTS, hand_game
+
+    return hand_game(), HAND_COSTS
+
+
+def _fen_split(total: float, weights: list[float]) -> list[float]:
+    """Largest remainder in whole fen (ties to the first, as the ids a, b, c sort)."""
+    fen = round(total * 100)
+    quota = [fen * w / sum(weights) for w in weights]
+    base = [int(q) for q in quota]
+    order = sorted(range(len(quota)), key=lambda i: (-(quota[i] - base[i]), i))
+    for i in order[: fen - sum(base)]:
+        base[i] += 1
+    return [b / 100 for b in base]
+
+
+@pytest.mark.parametrize(("method", "weights"), [
+    ("floor_area", [6000.0, 5000.0, 7000.0]),
+    ("households", [100.0, 100.0, 100.0]),
+    ("standalone", [42881.0, 41581.0, 42781.0]),
+    ("use", [1.0, 1.0, 1.0]),
+])
+def test_proportional_splits_and_their_overcharge(method: str, weights: list[float]) -> None:
+    game, cost = _hand()
+    grand = cost[("a", "b", "c")]  # 76,995.33
+    split = split_bundle_(game, ["b", "c", "a"], method)
+    s = split.shares.set_index("compound_id").loc[["a", "b", "c"]]
+    want = _fen_split(grand, weights)
+    assert s["share_yuan"].tolist() == want
+    assert s["share_unrounded_yuan"].tolist() == pytest.approx(
+        [grand * w / sum(weights) for w in weights])
+    assert s["standalone_yuan"].tolist() == [42881.0, 41581.0, 42781.0]
+    assert s["saving_yuan"].tolist() == pytest.approx(
+        [c - x for c, x in zip([42881.0, 41581.0, 42781.0], want, strict=True)], abs=1e-9)
+    assert split.contract_yuan == 76995.33
+    # Largest overcharge: max over sub-groups S of (sum of shares in S - c(S)).
+    x = dict(zip("abc", want, strict=True))
+    over = max(sum(x[m] for m in group) - c for group, c in cost.items())
+    assert split.max_overcharge_yuan == pytest.approx(over, abs=1e-6)
+    # The hand game's core is empty (see test_bundling): epsilon 7,733.05 > 0.
+    assert split.core_empty
+    assert split.least_core_epsilon_yuan == pytest.approx(7733.0462, abs=1e-3)
+    assert split.method == method
+
+
+def split_bundle_(game: Any, members: list[str], method: str, **kw: Any) -> Any:
+    from propfee.bundling.allocation import split_bundle
+
+    return split_bundle(game, members, method, **kw)  # type: ignore[arg-type]
+
+
+def test_scrb_split_by_hand() -> None:
+    game, c = _hand()
+    grand = c[("a", "b", "c")]
+    # Separable costs s_i = c(N) - c(N - i):
+    s = {"a": grand - c[("b", "c")], "b": grand - c[("a", "c")], "c": grand - c[("a", "b")]}
+    # = 33,715.81 / 33,214.33 / 33,264.33; remaining benefits r_i = max(c(i) - s_i, 0):
+    r = {k: max(c[(k,)] - s[k], 0.0) for k in "abc"}  # 9,165.20 / 8,366.67 / 9,516.67
+    # Non-separable cost c(N) - sum(s) = -23,199.14, shared by r_i / sum(r) = 27,048.53:
+    # a 33,715.81 - 7,860.86 = 25,854.95; b 33,214.33 - 7,175.97 = 26,038.36;
+    # c 33,264.33 - 8,162.31 = 25,102.02.
+    nonsep = grand - sum(s.values())
+    x = [s[k] + r[k] / sum(r.values()) * nonsep for k in "abc"]
+    assert x == pytest.approx([25854.9477, 26038.3621, 25102.0235], abs=1e-3)
+    split = split_bundle_(game, ["a", "b", "c"], "scrb")
+    got = split.shares.set_index("compound_id").loc[["a", "b", "c"]]
+    assert got["share_unrounded_yuan"].tolist() == pytest.approx(x)
+    assert got["share_yuan"].tolist() == _fen_split(grand, x)
+
+
+def test_core_split_of_a_pair_keeps_the_key_inside_a_non_empty_core() -> None:
+    game, c = _hand()
+    # a and b: c(a) = 42,881, c(b) = 41,581, c(ab) = 43,731. The least core: x_a <=
+    # 42,881 + e, x_b <= 41,581 + e, x_a + x_b = 43,731 -> e = (43,731 - 84,462) / 2
+    # = -20,365.50: the core is not empty. The floor-area key 6 : 5 gives
+    # 23,853.27 / 19,877.73, inside the core, so the core split is the key itself.
+    split = split_bundle_(game, ["b", "a"], "core", key="floor_area")
+    got = split.shares.set_index("compound_id").loc[["a", "b"]]
+    assert got["share_yuan"].tolist() == _fen_split(43731.0, [6.0, 5.0])
+    assert got["share_yuan"].tolist() == [23853.27, 19877.73]
+    assert not split.core_empty
+    assert split.least_core_epsilon_yuan == pytest.approx(-20365.5, abs=1e-3)
+    # Overcharge: the pair pays exactly c(ab); a alone would pay 42,881 > 23,853.27.
+    assert split.max_overcharge_yuan == pytest.approx(0.0, abs=1e-6)
+    # Shapley of two: a = 42,881 + (43,731 - 41,581 - 42,881) / 2 = 22,515.50.
+    sh = split_bundle_(game, ["a", "b"], "shapley").shares
+    assert sh["share_yuan"].tolist() == [22515.5, 21215.5]
+
+
+def test_zero_weights_split_equally_and_bad_methods_are_refused() -> None:
+    import dataclasses
+
+    from propfee.errors import InputError
+
+    game, c = _hand()
+    flat = dataclasses.replace(game, jobs_at_market_yuan=np.zeros(3))
+    split = split_bundle_(flat, ["a", "b", "c"], "use")
+    # No use at all: c(N) / 3 each, 7,699,533 fen / 3 = 2,566,511 each.
+    assert split.shares["share_yuan"].tolist() == [25665.11] * 3
+    for method, key in (("median", "floor_area"), ("core", "core")):
+        with pytest.raises(InputError) as err:
+            split_bundle_(game, ["a", "b"], method, key=key)
+        (problem,) = err.value.problems
+        assert (problem.field, problem.value) == ("method", method)
+        assert "must be one of" in problem.message
