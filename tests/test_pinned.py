@@ -465,7 +465,7 @@ def test_scrb_split_by_hand() -> None:
 
 
 def test_core_split_of_a_pair_keeps_the_key_inside_a_non_empty_core() -> None:
-    game, c = _hand()
+    game, _ = _hand()
     # a and b: c(a) = 42,881, c(b) = 41,581, c(ab) = 43,731. The least core: x_a <=
     # 42,881 + e, x_b <= 41,581 + e, x_a + x_b = 43,731 -> e = (43,731 - 84,462) / 2
     # = -20,365.50: the core is not empty. The floor-area key 6 : 5 gives
@@ -488,7 +488,7 @@ def test_zero_weights_split_equally_and_bad_methods_are_refused() -> None:
 
     from propfee.errors import InputError
 
-    game, c = _hand()
+    game, _ = _hand()
     flat = dataclasses.replace(game, jobs_at_market_yuan=np.zeros(3))
     split = split_bundle_(flat, ["a", "b", "c"], "use")
     # No use at all: c(N) / 3 each, 7,699,533 fen / 3 = 2,566,511 each.
