@@ -69,16 +69,19 @@ def main(argv: list[str]) -> int:
             path.write_text(text.replace(old, new), encoding="utf-8")
             env = {**os.environ, "PYTHONPATH": str(src)}
             run = subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf",
                  "-p", "no:randomly", *tests],
                 cwd=ROOT, env=env, capture_output=True, text=True, check=False,
             )
-            failed = [ln for ln in run.stdout.splitlines() if ln.startswith("FAILED")]
+            failed = sorted({ln.split()[1].split("[")[0] for ln in run.stdout.splitlines()
+                             if ln.startswith("FAILED")})
             if run.returncode == 0:
                 print(f"SURVIVED     {title}")
                 survived += 1
             else:
-                print(f"KILLED       {title}: {failed[0] if failed else run.stdout[-300:]}")
+                print(f"KILLED       {title}, by:")
+                for name in failed or [run.stdout[-300:]]:
+                    print(f"                 {name}")
     return 1 if survived else 0
 
 
