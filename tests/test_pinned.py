@@ -149,8 +149,10 @@ def _expected(spec: dict[str, tuple[str, str, str, str, tuple[float, ...]]]
             for i, cid in enumerate("abc")}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def standing() -> pf.DistrictBudget:
+    # Function scope: each test computes the budget itself, so that a mutation run,
+    # which picks the tests that reach each function, runs all of them.
     return pf.evaluate_district(_bundle(), STANDING, contributions=False)
 
 
