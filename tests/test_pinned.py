@@ -501,3 +501,43 @@ def test_zero_weights_split_equally_and_bad_methods_are_refused() -> None:
         (problem,) = err.value.problems
         assert (problem.field, problem.value) == ("method", method)
         assert "must be one of" in problem.message
+
+
+def test_public_income_credit_subsidy_and_deficit_reduction_by_hand() -> None:
+    from propfee.channels import IncomeSource, PublicIncome
+
+    from .conftest import BARE
+
+    # Two compounds of the stand-alone company at cost (grade 3, no gates): a pays
+    # 0.5 yuan/m2 (deficit), b 30 yuan/m2 (surplus); public income 2 x 1,500 x 0.5 = 1,500.
+    df = pd.DataFrame({"compound_id": ["a", "b"], "households": [100, 100],
+                       "floor_area_m2": [3250.0, 3250.0], "build_year": [2024, 2024],
+                       "gates": [0, 0], "fee_rate_yuan_per_m2_month": [0.5, 30.0]})
+    plan = BARE.model_copy(update={"public_income": PublicIncome(sources=(
+        IncomeSource(name="advertising", basis="compound", units_per_basis=2.0,
+                     price_yuan_per_unit_year=1500.0, occupancy_rate=0.5),))})
+    c = pf.evaluate_district(df, plan).compounds.set_index("compound_id")
+    # Cash cost 74,790 contract + 6,462.50 own lines = 81,252.50 (see test_break_even).
+    # a: fee 3,250 x 0.5 x 12 x 0.7 = 13,650; balance 13,650 + 1,500 - 81,252.50
+    #    = -66,102.50: subsidy 66,102.50, pool negative.
+    # b: fee 3,250 x 30 x 12 x 0.7 = 819,000; balance 819,000 + 1,500 - 81,252.50
+    #    = 739,247.50: no subsidy.
+    assert c["pool_balance_yuan"].tolist() == [-66102.5, 739247.5]
+    assert c["street_subsidy_yuan"].tolist() == [66102.5, 0.0]
+    assert c["pool_non_negative"].tolist() == [False, True]
+    # Public income changes the balance by itself alone in every coalition: its credit
+    # is exactly the 1,500 yuan, whichever way credit is counted.
+    assert c["contribution_public_income_yuan"].tolist() == [1500.0, 1500.0]
+    w = pf.evaluate_district(df, plan, contributions="waterfall").compounds
+    assert w["contribution_public_income_yuan"].tolist() == [1500.0, 1500.0]
+    # The comparison baseline is the market company at grade 3 (no jobs in this plan);
+    # deficit reduction = max(fee - baseline, 0 if positive) - net public cost.
+    base = [pf.market_baseline(pf.Compound(
+        compound_id=k, households=100, floor_area_m2=3250.0, build_year=2024, gates=0,
+        fee_rate_yuan_per_m2_month=f), grade=3).total_annual_cost_yuan
+        for k, f in (("a", 0.5), ("b", 30.0))]
+    assert c["baseline_market_price_yuan"].tolist() == base
+    fee = [13650.0, 819000.0]
+    deficit = [max(b - f, 0.0) for b, f in zip(base, fee, strict=True)]
+    assert c["deficit_reduction_yuan"].to_numpy() == pytest.approx(
+        [deficit[0] - 66102.5, deficit[1] - 0.0], abs=0.006)
