@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,9 +15,15 @@ from propfee.channels import SharedProperty
 from propfee.plan import Plan
 
 settings.register_profile(
-    "default", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("default")
+settings.register_profile(
+    "mutation", max_examples=5, deadline=None, derandomize=True, database=None,
+    suppress_health_check=list(HealthCheck),
+)
+"""Few, fixed examples: the profile of scripts/mutation.sh, where the hand tests do the
+killing and the properties run once per mutant."""
+settings.load_profile(os.environ.get("PROPFEE_HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
@@ -32,31 +40,65 @@ def source_compound() -> pf.Compound:
     )
 
 
+CREW_HOUSEHOLDS = (1, 2, 1499, 1500, 1501, 2999, 3000, 3001, 4500)
+"""Households at and around the default crew size (1,500 households a crew). [households]"""
+
+
 @st.composite
-def districts(draw: st.DrawFn, min_size: int = 1, max_size: int = 12) -> pd.DataFrame:
-    """Valid compound tables of random size and content."""
-    n = draw(st.integers(min_size, max_size))
-    ints = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
-    floats = lambda lo, hi: st.lists(  # noqa: E731
-        st.floats(lo, hi, allow_nan=False, allow_infinity=False), min_size=n, max_size=n
-    )
-    households = draw(ints(1, 2000))
-    per_household = draw(floats(20.0, 200.0))
-    return pd.DataFrame(
+def districts(draw: st.DrawFn, min_size: int = 1, max_size: int = 300) -> pd.DataFrame:
+    """Valid compound tables of random size and content.
+
+    Usually a dozen rows or fewer, sometimes up to ``max_size`` (hundreds); tiny (one
+    household of 20 m2) and huge (up to 60,000 households) compounds, compounds at and
+    around the crew boundaries, up to four streets of up to three zones each, a table's
+    own fee rates and collection rates (zero included) or the defaults, build years from 1950
+    to 2035 (after the evaluation date: age 0), with or without party member counts.
+    The bulk of a large table comes from a seeded generator (hypothesis draws the
+    seed), the special rows from hypothesis itself.
+    """
+    small = st.integers(min_size, max(min_size, min(max_size, 12)))
+    n = draw(st.one_of(small, small, small, st.integers(min_size, max_size)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    households = rng.integers(1, 2001, size=n)
+    special = draw(st.lists(
+        st.tuples(st.integers(0, n - 1), st.one_of(
+            st.sampled_from(CREW_HOUSEHOLDS), st.integers(1, 60000))),
+        max_size=min(n, 6)))
+    for row, value in special:
+        households[row] = value
+    per_household = rng.uniform(20.0, 200.0, size=n)
+    if draw(st.booleans()):
+        per_household[draw(st.integers(0, n - 1))] = 20.0  # a tiny flat
+    floor = np.maximum(np.round(households * per_household, 1), 1.0)
+    streets = draw(st.integers(1, 4))
+    street = rng.integers(0, streets, size=n)
+    zone = rng.integers(0, 3, size=n)
+    own_fee = draw(st.booleans())
+    own_coll = draw(st.booleans())
+    df = pd.DataFrame(
         {
             "compound_id": [f"K{i:03d}" for i in range(n)],
             "households": households,
-            "floor_area_m2": np.round(np.array(households) * np.array(per_household), 1),
-            "build_year": draw(ints(1950, 2024)),
-            "gates": draw(ints(0, 3)),
-            "green_area_m2": draw(floats(0.0, 20000.0)),
-            "parking_spaces": draw(ints(0, 300)),
-            "x_m": draw(floats(0.0, 5000.0)),
-            "y_m": draw(floats(0.0, 5000.0)),
-            "street": "S",
-            "zone": [f"Z{i % 3}" for i in range(n)],
+            "floor_area_m2": floor,
+            "build_year": rng.integers(1950, 2036, size=n),
+            "gates": rng.integers(0, 4, size=n),
+            "buildings": np.maximum(households // 60, 1),
+            "green_area_m2": np.round(rng.uniform(0.0, 20000.0, size=n), 1)
+            * (rng.random(n) < 0.8),
+            "parking_spaces": rng.integers(0, 301, size=n),
+            "x_m": np.round(rng.uniform(0.0, 5000.0, size=n), 1),
+            "y_m": np.round(rng.uniform(0.0, 5000.0, size=n), 1),
+            "street": [f"S{k}" for k in street],
+            "zone": [f"S{s}-Z{z}" for s, z in zip(street, zone, strict=True)],
         }
     )
+    if own_fee:  # every row its own rate (a table mixing own and default rates has NaN)
+        df["fee_rate_yuan_per_m2_month"] = np.round(rng.uniform(0.0, 3.0, size=n), 2)
+    if own_coll:
+        df["collection_rate"] = rng.choice([0.0, 0.35, 0.7, 0.95, 1.0], size=n)
+    if draw(st.booleans()):
+        df["party_members"] = rng.integers(0, 200, size=n)
+    return df
 
 
 BARE = Plan(

@@ -1,0 +1,188 @@
+"""Print the mutation score of the last ``mutmut run``, per module and overall.
+
+Score = killed / (killed + survived); mutants listed in ``EQUIVALENT`` (name -> reason)
+are left out of both, timeouts count as killed, mutants no selected test reaches
+("no tests") count as survived. Run from the repository root after scripts/mutation.sh.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+_DTYPE = (
+    "the dtype argument only restates the dtype the value already has (float64 amounts, "
+    "int64 fen and codes) or the value is converted again before use"
+)
+_KIND = (
+    "sort stability does not matter: the keys sorted are unique (compound ids), and numpy "
+    "sorts these few Shapley remainders by insertion, which keeps ties in order either way"
+)
+_STRICT = (
+    "zip over sequences of equal length by construction: strict only adds a check"
+)
+_ZERO = (
+    "differs only for a total of zero fen, which splits into zeros whatever its sign"
+)
+_RESHAPE = (
+    "numpy reads any negative size as 'the rest': reshape(-2) equals reshape(-1)"
+)
+_FLOOR = (
+    "np.floor without out= leaves magnitude unfloored, but magnitude is non-negative and "
+    "astype(int64) truncates it to the same whole fen"
+)
+_ERRSTATE = (
+    "the 0/0 of an undiscounted device is an 'invalid' operation (still ignored); no "
+    "division by zero happens"
+)
+_WSUM = (
+    "the fallback divisor is used only for groups whose weights are all zero, whose quotas "
+    "are then zero whatever it is"
+)
+_CREWS_EMPTY = (
+    "crews of an empty bundle: masked to 0 by any_staff, and max(crews, 1) shares posts the"
+    " same"
+)
+_TRAVEL1 = (
+    "members - 1 is below 1 only for a bundle of one member or none, whose spread is 0"
+)
+
+EQUIVALENT: dict[str, str] = {
+    "propfee.budget.x__report_columns__mutmut_24": _DTYPE,
+    "propfee.budget.x__report_columns__mutmut_26": _DTYPE,
+    "propfee.budget.x_shapley_fen__mutmut_46": _KIND,
+    "propfee.budget.x_shapley_fen__mutmut_49": _KIND,
+    "propfee.budget.x_shapley_fen__mutmut_53": _KIND,
+    "propfee.bundling.allocation.x_coalition_costs__mutmut_3": _DTYPE,
+    "propfee.bundling.allocation.x_coalition_costs__mutmut_5": _DTYPE,
+    "propfee.bundling.allocation.x_least_core__mutmut_163": _DTYPE,
+    "propfee.bundling.allocation.x_least_core__mutmut_165": _DTYPE,
+    "propfee.bundling.allocation.x_least_core__mutmut_174": _DTYPE,
+    "propfee.bundling.allocation.x_least_core__mutmut_176": _DTYPE,
+    "propfee.bundling.allocation.x_least_core__mutmut_253": _DTYPE,
+    "propfee.bundling.allocation.x_least_core__mutmut_72": _DTYPE,
+    "propfee.bundling.allocation.x_shapley_exact__mutmut_3": _DTYPE,
+    "propfee.bundling.allocation.x_shapley_exact__mutmut_5": _DTYPE,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_48": _KIND,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_50": _KIND,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_52": _DTYPE,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_54": _KIND,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_56": _KIND,
+    "propfee.channels.common.x_basis_quantity__mutmut_6": _DTYPE,
+    "propfee.channels.common.x_basis_quantity__mutmut_8": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_11": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_128": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_13": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_130": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_135": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_137": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_140": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_142": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_155": _TRAVEL1,
+    "propfee.channels.contract.x_contract_costs__mutmut_159": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_19": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_195": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_197": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_227": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_228": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_4": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_55": _CREWS_EMPTY,
+    "propfee.channels.contract.x_contract_costs__mutmut_57": _CREWS_EMPTY,
+    "propfee.channels.contract.x_contract_costs__mutmut_6": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_9": _DTYPE,
+    "propfee.channels.contract.x_spread_m__mutmut_3": _DTYPE,
+    "propfee.channels.contract.x_spread_m__mutmut_5": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_10": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_15": _ERRSTATE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_17": _ERRSTATE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_3": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_5": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_8": _DTYPE,
+    "propfee.channels.shared_property.x_age_factor_capped__mutmut_10": _DTYPE,
+    "propfee.channels.shared_property.x_age_factor_capped__mutmut_12": _DTYPE,
+    "propfee.channels.shared_property.x_apply__mutmut_237": _STRICT,
+    "propfee.channels.shared_property.x_apply__mutmut_273": _STRICT,
+    "propfee.channels.shared_property.x_apply__mutmut_276": _STRICT,
+    "propfee.channels.shared_property.x_expected_uses_per_year__mutmut_5": _DTYPE,
+    "propfee.channels.shared_property.x_expected_uses_per_year__mutmut_7": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_3": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_43": _KIND,
+    "propfee.money.x_allocate_fen__mutmut_45": _KIND,
+    "propfee.money.x_allocate_fen__mutmut_47": _KIND,
+    "propfee.money.x_allocate_fen__mutmut_5": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_64": _ZERO,
+    "propfee.money.x_allocate_fen__mutmut_65": _ZERO,
+    "propfee.money.x_allocate_fen_grouped__mutmut_3": _DTYPE,
+    "propfee.money.x_allocate_fen_grouped__mutmut_5": _DTYPE,
+    "propfee.money.x_fen_to_yuan__mutmut_3": _DTYPE,
+    "propfee.money.x_yuan_to_fen__mutmut_13": _RESHAPE,
+    "propfee.money.x_yuan_to_fen__mutmut_3": _DTYPE,
+    "propfee.money.x_yuan_to_fen__mutmut_30": _FLOOR,
+    "propfee.money.x_yuan_to_fen__mutmut_32": _FLOOR,
+    "propfee.money.x_yuan_to_fen__mutmut_5": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_27": _STRICT,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_3": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_30": _STRICT,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_31": _STRICT,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_5": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_10": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_113": _ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_114": _ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_129": _ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_130": _ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_20": _RESHAPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_3": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_5": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_8": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_80": _WSUM,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_97": _DTYPE,
+}
+"""Mutant name -> why it cannot change any result (reviewed by hand)."""
+
+KILLED = {"killed", "timeout"}
+SURVIVED = {"survived", "no tests"}
+
+
+def main() -> int:
+    root = Path("mutants")
+    statuses: dict[str, str] = {}
+    for meta in root.rglob("*.py.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, code in data.get("exit_code_by_key", {}).items():
+            statuses[name] = _status(code)
+    per_module: dict[str, Counter[str]] = {}
+    for name, status in statuses.items():
+        module = name.split(".x_")[0].split(".xǁ")[0]
+        per_module.setdefault(module, Counter())[
+            "equivalent" if name in EQUIVALENT else status] += 1
+    total: Counter[str] = Counter()
+    head = ("module", "killed", "survived", "equiv", "other", "score")
+    print(f"{head[0]:40s} {head[1]:>7s} {head[2]:>9s} {head[3]:>6s} {head[4]:>6s} {head[5]:>7s}")
+    for module in sorted(per_module):
+        c = per_module[module]
+        total.update(c)
+        _row(module, c)
+    _row("overall", total)
+    return 0
+
+
+def _row(label: str, c: Counter[str]) -> None:
+    killed = sum(c[s] for s in KILLED)
+    survived = sum(c[s] for s in SURVIVED)
+    other = sum(v for s, v in c.items() if s not in KILLED | SURVIVED | {"equivalent"})
+    score = killed / (killed + survived) if killed + survived else float("nan")
+    print(f"{label:40s} {killed:7d} {survived:9d} {c['equivalent']:6d} {other:6d} {score:7.1%}")
+
+
+def _status(code: int | None) -> str:
+    if code is None:
+        return "not checked"
+    return {0: "survived", 1: "killed", 3: "killed", -24: "timeout", 33: "no tests",
+            34: "skipped", 35: "suspicious", 36: "timeout", 37: "caught by type check",
+            152: "timeout", 255: "timeout", 5: "no tests"}.get(code, "suspicious")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
