@@ -467,8 +467,8 @@ def test_an_empty_bundle_costs_nothing_when_posts_are_per_crew() -> None:
 
 
 def test_the_market_hiring_mode_prices_the_contract_staff() -> None:
-    # Informal market hiring: 0.3 FTE of management still makes a 0.5 post, paid for its
-    # hours without on-costs: 0.5 x 3,500 x 12 = 21,000 (formal: 0.5 x 57,420 = 28,710).
+    # Informal market hiring pays the 0.3 FTE of management worked, no post, no on-costs:
+    # 0.3 x 3,500 x 12 = 12,600 (formal: a 0.5 post, 0.5 x 57,420 = 28,710).
     params = pf.default_parameters().replace({"labour.market_hiring": "informal"})
     c = _contract([10.0], [1], management_fte=0.3)
     assert c.staff_yuan.tolist() == [28710.0]
@@ -478,4 +478,4 @@ def test_the_market_hiring_mode_prices_the_contract_staff() -> None:
                               households=np.array([10.0]), x_m=np.zeros(1), y_m=np.zeros(1),
                               fixed_fee_yuan=0.0, shared=SharedProperty(contract_margin_rate=0.0),
                               params=params)
-    assert informal.staff_yuan.tolist() == pytest.approx([21000.0])
+    assert informal.staff_yuan.tolist() == pytest.approx([12600.0])

@@ -79,6 +79,6 @@ def test_four_plus_one_figures_are_the_budget(printed: list[str]) -> None:
     # from no channel on to all on.
     credits = {ch: _after(printed, rf"^{ch}\s+(-?[\d.]+)$")[0] for ch in budget.contributions}
     assert credits == budget.contributions
-    df = pf.evaluate_district(pf.validate_compounds(compound)).compounds
+    df = pf.evaluate_district(pf.validate_compounds(compound), contributions=True).compounds
     change = df["pool_balance_yuan"].iloc[0] - df["channel_base_balance_yuan"].iloc[0]
     assert round(sum(credits.values()), 2) == round(change, 2)

@@ -516,7 +516,7 @@ def test_public_income_credit_subsidy_and_deficit_reduction_by_hand() -> None:
     plan = BARE.model_copy(update={"public_income": PublicIncome(sources=(
         IncomeSource(name="advertising", basis="compound", units_per_basis=2.0,
                      price_yuan_per_unit_year=1500.0, occupancy_rate=0.5),))})
-    c = pf.evaluate_district(df, plan).compounds.set_index("compound_id")
+    c = pf.evaluate_district(df, plan, contributions=True).compounds.set_index("compound_id")
     # Cash cost 74,790 contract + 6,462.50 own lines = 81,252.50 (see test_break_even).
     # a: fee 3,250 x 0.5 x 12 x 0.7 = 13,650; balance 13,650 + 1,500 - 81,252.50
     #    = -66,102.50: subsidy 66,102.50, pool negative.

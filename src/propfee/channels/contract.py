@@ -218,9 +218,12 @@ def contract_costs(
     hiring = params.labour.market_hiring
     for role in ROLES:
         step = getattr(params.staffing, role).headcount_step_fte
-        pooled = np.bincount(b, weights=standing_fte[role][m], minlength=n_bundles)
+        pooled = np.bincount(b, weights=standing_fte[role][m],
+                             minlength=n_bundles).astype(np.float64)
         any_staff |= pooled > 0
-        heads[role] = round_headcount_fte(pooled / sharing, step) * sharing
+        # Informal hiring pays the hours worked: no rounding to posts (propfee.staffing).
+        heads[role] = (pooled if hiring == "informal"
+                       else round_headcount_fte(pooled / sharing, step) * sharing)
         staff[role] = annual_staff_cost_yuan(role, heads[role], params, hiring)
     crews: FloatArray = np.where(any_staff, crews_if_staffed, 0.0)
     staff_total = sum_arrays((staff[r] for r in ROLES), like=hh)
