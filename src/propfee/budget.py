@@ -36,11 +36,14 @@ channels in ``S`` switched on; with none on, a market company serves each compou
 alone at market prices, the street pays nothing and takes nothing (its services fall
 on the fund pool), device-only gates fall back to the grade's regime (a live-in
 gatekeeper where the grade itself is device-only), and there is no public income
-(``channel_base_balance_yuan``). By
-default each channel is credited its **Shapley value** over the five channels (all 32
-subsets; independent of any order; the credits add up exactly, in fen, to
-``pool balance - v(none)``); ``contributions="waterfall"`` switches them on one by one
-in :data:`CREDIT_CHANNELS` order instead.
+(``channel_base_balance_yuan``). Each channel is credited its **Shapley value** over
+the five channels (all 32 subsets; independent of any order; the credits add up
+exactly, in fen, to ``pool balance - v(none)``); ``"waterfall"`` switches them on one
+by one in :data:`CREDIT_CHANNELS` order instead. The subsets are evaluated in one
+kernel run over stacked copies of the table (:func:`subset_balances_fen`), about 31
+times the work of the budget: :func:`evaluate` does it by default, :func:`evaluate_district`
+only when asked (``contributions=True``, or later
+:meth:`DistrictBudget.channel_credit`).
 """
 
 from __future__ import annotations
