@@ -69,7 +69,8 @@ def districts(draw: st.DrawFn, min_size: int = 1, max_size: int = 300) -> pd.Dat
     per_household = rng.uniform(20.0, 200.0, size=n)
     if draw(st.booleans()):
         per_household[draw(st.integers(0, n - 1))] = 20.0  # a tiny flat
-    floor = np.maximum(np.round(households * per_household, 1), 1.0)
+    # Within the compound table's bound (10^7 m2 of floor area, propfee.compound).
+    floor = np.clip(np.round(households * per_household, 1), 1.0, 1e7)
     streets = draw(st.integers(1, 4))
     street = rng.integers(0, streets, size=n)
     zone = rng.integers(0, 3, size=n)
