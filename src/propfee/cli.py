@@ -13,6 +13,8 @@ appear at once.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -48,9 +50,6 @@ def _exit_code(exc: Exception) -> int:
                        f"(got {e.get('input')!r})", err=True)
         return 2
     if isinstance(exc, BrokenPipeError):  # the reader went away (| head): stop quietly
-        import os
-        import sys
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     if isinstance(exc, OSError):

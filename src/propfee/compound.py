@@ -686,7 +686,7 @@ def _may_hold_control(text: pd.Series) -> bool:
         return True
     try:
         chunks = arrow().chunks
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, ImportError):  # no pyarrow: maybe
         return True
     for chunk in chunks:
         buffers = chunk.buffers()
