@@ -34,6 +34,7 @@ from propfee._optional import require
 from propfee.budget import DistrictBudget
 from propfee.compound import COMPOUND_COLUMNS, ColumnSpec
 from propfee.labels import Language, label, label_table
+from propfee.report import key_figures, payer_totals
 
 __all__ = [
     "SHEETS",
@@ -143,52 +144,6 @@ def _raw_tables(budget: DistrictBudget) -> dict[str, pd.DataFrame]:
     }
 
 
-_KEY_FIGURES: Final[tuple[str, ...]] = (
-    "fee_collected_yuan", "public_income_yuan", "total_cost_yuan", "compound_cash_cost_yuan",
-    "pool_balance_yuan", "street_subsidy_yuan", "street_total_yuan", "net_public_cost_yuan",
-    "baseline_balance_yuan", "deficit_reduction_yuan",
-)
-
-
-def key_figures(budget: DistrictBudget) -> pd.DataFrame:
-    """The district's key figures: fee, income, cost, pool balance, subsidy, net public cost.
-
-    Parameters
-    ----------
-    budget
-        Output of :func:`propfee.evaluate_district`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``item`` (a column name of ``budget.compounds``) and ``yuan``, the
-        district's total of that column, exact to the fen [yuan/year]; items the budget
-        does not have (``net_public_cost_yuan`` in older results) are left out.
-    """
-    totals = budget.district_totals()
-    rows = [(k, float(totals[k])) for k in _KEY_FIGURES if k in totals.index]
-    return pd.DataFrame(rows, columns=["item", "yuan"])
-
-
-def payer_totals(budget: DistrictBudget) -> pd.DataFrame:
-    """What each payer bears over the district, and the street subsidy. [yuan/year]
-
-    Parameters
-    ----------
-    budget
-        Output of :func:`propfee.evaluate_district`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``payer`` (code) and ``yuan`` [yuan/year]: one row per ``paid_by_*``
-        column, then ``street_subsidy``.
-    """
-    totals = budget.district_totals()
-    rows = [(c.removeprefix("paid_by_").removesuffix("_yuan"), float(totals[c]))
-            for c in totals.index if c.startswith("paid_by_")]
-    rows.append(("street_subsidy", float(totals.get("street_subsidy_yuan", 0.0))))
-    return pd.DataFrame(rows, columns=["payer", "yuan"])
 
 
 def _cell_text(value: Any, fmt: str | None) -> str:

@@ -312,7 +312,7 @@ def district_payers(budget: DistrictBudget, *, lang: Language = "en") -> Any:
     matplotlib.figure.Figure
         Horizontal bars; amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
     """
-    from propfee.excel import payer_totals
+    from propfee.report import payer_totals
 
     lang, fonts = _language(lang)
     table = payer_totals(budget)
