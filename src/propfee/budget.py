@@ -143,6 +143,34 @@ class KernelOutput:
         exact = self.lines_fen.get(spec)
         return yuan_to_fen(self.lines[spec]) if exact is None else exact
 
+    def fen_matrix(self) -> tuple[list[LineSpec], IntArray]:
+        """Every line rounded to the fen (half away from zero), as one matrix. [fen/year]
+
+        Returns
+        -------
+        tuple
+            The line specs and a ``(lines, compounds)`` matrix, row ``i`` the line
+            ``specs[i]``: the lines are rounded together, not one by one. [fen/year]
+        """
+        n = len(self.public_income_yuan)
+        specs = list(self.lines)
+        matrix = np.empty((len(specs), n), dtype=np.float64)
+        exact = []
+        for i, spec in enumerate(specs):
+            if spec in self.lines_fen:
+                exact.append(i)
+            else:
+                matrix[i] = self.lines[spec]
+        fen = yuan_to_fen(matrix) if not exact else _rounded_except(matrix, exact)
+        for i in exact:
+            fen[i] = self.lines_fen[specs[i]]
+        return specs, fen
+
+    def fen_lines(self) -> dict[LineSpec, IntArray]:
+        """Every line rounded to the fen (half away from zero), in one pass. [fen/year]"""
+        specs, matrix = self.fen_matrix()
+        return dict(zip(specs, matrix, strict=True))
+
     def _detail(self, prefix: str) -> dict[str, FloatArray]:
         return {k[len(prefix):]: v for k, v in self.details.items() if k.startswith(prefix)}
 
@@ -168,10 +196,46 @@ class KernelOutput:
 
     def cash_fen(self) -> IntArray:
         """Lines paid by residents' fees and the fund pool, in fen. [fen/year]"""
-        n = len(self.public_income_yuan)
-        return sum_arrays((self.fen(s) for s in self.lines
-                           if s.payer in ("residents_fees", "fund_pool")),
-                          like=np.zeros(n, dtype=np.int64))
+        specs, matrix = self.fen_matrix()
+        by_payer = group_sums(specs, matrix, "payer", ("residents_fees", "fund_pool"))
+        result: IntArray = by_payer["residents_fees"] + by_payer["fund_pool"]
+        return result
+
+
+def _rounded_except(matrix: FloatArray, rows: list[int]) -> IntArray:
+    """:func:`~propfee.money.yuan_to_fen` of a matrix whose ``rows`` are not set yet."""
+    matrix[rows] = 0.0
+    return yuan_to_fen(matrix)
+
+
+def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
+               ) -> dict[str, IntArray]:
+    """Sum the rows of a line matrix by one attribute of their specs (exact integer sums).
+
+    Parameters
+    ----------
+    specs
+        The spec of each row of ``matrix``.
+    matrix
+        Lines in fen, ``(lines, compounds)``. [fen/year]
+    by
+        ``"channel"``, ``"payer"``, ``"category"`` or ``"kind"``.
+    names
+        The groups to return (a group without lines is zero).
+
+    Returns
+    -------
+    dict
+        Group -> sum per compound. [fen/year]
+    """
+    rows: dict[str, list[int]] = {name: [] for name in names}
+    for i, spec in enumerate(specs):
+        group = rows.get(getattr(spec, by))
+        if group is not None:
+            group.append(i)
+    return {name: (matrix[idx].sum(axis=0) if len(idx) > 1 else
+                   matrix[idx[0]].copy() if idx else np.zeros(matrix.shape[1], dtype=np.int64))
+            for name, idx in rows.items()}
 
 
 def budget_arrays(
@@ -213,7 +277,7 @@ def budget_arrays(
         chosen = frozenset(channels)
         masks = {ch: np.full(n, 1.0 if ch in chosen else 0.0) for ch in CREDIT_CHANNELS}
         if "shared_property" not in chosen:
-            plan = plan.alone(table.frame["compound_id"])
+            plan = plan.alone(table.text("compound_id"))
     ctx = ChannelInputs.start(table, plan, params, masks)
     ctx.volunteer_multiplier = volunteer_multiplier
     for channel in (street_fallback, devices, self_governance, shared_property, direct,
@@ -309,7 +373,7 @@ def subset_balances_fen(
     k = len(subsets)
     rows = np.tile(np.arange(n), k)
     stacked = table.take(rows)
-    alone = plan.alone(table.frame["compound_id"])
+    alone = plan.alone(table.text("compound_id"))
     plans = [plan if "shared_property" in s else alone for s in subsets]
     masks: dict[str, FloatArray] = {
         ch: np.repeat(np.array([1.0 if ch in s else 0.0 for s in subsets]), n)
@@ -477,19 +541,16 @@ def _report_columns(
     contributions: str | None,
 ) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
     """The numeric columns of the compound table and every line in fen, for one chunk."""
-    f = table.frame
     n = len(table)
     rate, coll = effective_fee_inputs(table, params)
     fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate)
                                     * coll)
-    specs = list(out.lines)
-    fen = {s: out.fen(s) for s in specs}
-    zero = np.zeros(n, dtype=np.int64)
-    by_channel = {ch: sum_arrays((fen[s] for s in specs if s.channel == ch), like=zero)
-                  for ch in CHANNELS if ch != "public_income"}
-    by_payer = {py: sum_arrays((fen[s] for s in specs if s.payer == py), like=zero)
-                for py in PAYERS}
-    total = sum_arrays(by_payer.values(), like=zero)
+    specs, matrix = out.fen_matrix()
+    fen = dict(zip(specs, matrix, strict=True))
+    by_channel = group_sums(specs, matrix, "channel",
+                            (ch for ch in CHANNELS if ch != "public_income"))
+    by_payer = group_sums(specs, matrix, "payer", PAYERS)
+    total = sum_arrays(by_payer.values(), like=np.zeros(n, dtype=np.int64))
     cash = by_payer["residents_fees"] + by_payer["fund_pool"]
     income_fen = yuan_to_fen(out.public_income_yuan)
     balance = fee_collected_fen + income_fen - cash
@@ -506,7 +567,7 @@ def _report_columns(
     base_balance = fee_collected_fen - comparison
 
     y = fen_to_yuan
-    households = f["households"].to_numpy(dtype=np.float64)
+    households = table.array("households")
     cols: dict[str, npt.NDArray[Any]] = {}
     cols.update({f"cost_{ch}_yuan": y(v) for ch, v in by_channel.items()})
     cols.update({f"paid_by_{py}_yuan": y(v) for py, v in by_payer.items()})
@@ -614,7 +675,7 @@ def _district_budget(
         "name": f["name"],
         "street": f["street"],
         "zone": f["zone"],
-        "bundle_id": resolved.bundle_ids.take(resolved.bundle_code),
+        "bundle_id": pd.array(resolved.bundle_ids.take(resolved.bundle_code), dtype="str"),
         "households": f["households"].to_numpy(),
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }
@@ -700,12 +761,18 @@ def evaluate_district(
     params = params or default_parameters()
     table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
     resolved = resolve_plan(plan, table, overrides)
+    mode = _credit_mode(contributions)
+    return _district_budget(table, params, resolved, mode, with_lines, progress=progress)
+
+
+def _credit_mode(contributions: Contributions) -> str | None:
+    """``"shapley"``, ``"waterfall"`` or ``None`` (no channel credit)."""
     mode = ("shapley" if contributions is True else None if contributions is False
             else contributions)
     if mode not in (None, "shapley", "waterfall"):
         raise ValueError(f"contributions must be True, False, 'shapley' or 'waterfall', "
                          f"got {contributions!r}")
-    return _district_budget(table, params, resolved, mode, with_lines, progress=progress)
+    return mode
 
 
 class BudgetLine(BaseModel):
@@ -814,27 +881,37 @@ class BudgetResult(BaseModel):
     @classmethod
     def from_row(cls, row: pd.Series, lines: tuple[BudgetLine, ...]) -> BudgetResult:
         """Build the result from a row of :attr:`DistrictBudget.compounds` and its lines."""
-
-        def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
-            return {name: float(row[f"{prefix}{name}_yuan"]) for name in names
-                    if f"{prefix}{name}_yuan" in row.index}
-
-        scalars = {name: float(row[name]) for name, info in cls.model_fields.items()
-                   if info.annotation is float}
-        return cls(
-            compound_id=str(row["compound_id"]),
-            bundle_id=str(row["bundle_id"]),
-            lines=lines,
-            by_channel=pick("cost_", (c for c in CHANNELS if c != "public_income")),
-            by_payer=pick("paid_by_", PAYERS),
-            contributions=pick("contribution_", CREDIT_CHANNELS),
-            **scalars,
-        )
+        return cls(**_result_fields(
+            {str(k): v for k, v in row.items() if k not in ("compound_id", "bundle_id")},
+            str(row["compound_id"]), str(row["bundle_id"]), lines))
 
     def _repr_html_(self) -> str:
         from propfee.report import budget_html
 
         return budget_html(self)
+
+
+_RESULT_SCALARS: Final = tuple(name for name, info in BudgetResult.model_fields.items()
+                              if info.annotation is float)
+
+
+def _result_fields(values: dict[str, Any], compound_id: str, bundle_id: str,
+                   lines: tuple[BudgetLine, ...]) -> dict[str, Any]:
+    """The fields of a :class:`BudgetResult` from the report columns of its compound."""
+
+    def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
+        return {name: float(values[f"{prefix}{name}_yuan"]) for name in names
+                if f"{prefix}{name}_yuan" in values}
+
+    return {
+        "compound_id": compound_id,
+        "bundle_id": bundle_id,
+        "lines": lines,
+        "by_channel": pick("cost_", (c for c in CHANNELS if c != "public_income")),
+        "by_payer": pick("paid_by_", PAYERS),
+        "contributions": pick("contribution_", CREDIT_CHANNELS),
+        **{name: float(values[name]) for name in _RESULT_SCALARS},
+    }
 
 
 def evaluate(
@@ -864,12 +941,19 @@ def evaluate(
     -------
     BudgetResult
     """
-    result = evaluate_district(validate_compounds(compound), plan, params,
-                               contributions=contributions)
-    row = result.compounds.iloc[0]
-    lines = tuple(  # straight from the lines in fen, no long table
-        BudgetLine(line=spec.code, channel=spec.channel, category=spec.category,
-                   payer=spec.payer, kind=spec.kind, amount_yuan=int(fen[0]) / 100.0)
-        for spec, fen in result._line_fen.items()
+    plan = plan or default_plan()
+    params = params or default_parameters()
+    table = validate_compounds(compound)  # already checked by the model: no second check
+    resolved = resolve_plan(plan, table)
+    out = budget_arrays(table, resolved, params)
+    cols, fen = _report_columns(table, params, resolved, out, _credit_mode(contributions))
+    lines = tuple(  # straight from the lines in fen, no table
+        BudgetLine.model_construct(line=spec.code, channel=spec.channel,
+                                   category=spec.category, payer=spec.payer, kind=spec.kind,
+                                   amount_yuan=int(v[0]) / 100.0)
+        for spec, v in fen.items()
     )
-    return BudgetResult.from_row(row, lines)
+    values = {name: v[0] for name, v in cols.items()}
+    return BudgetResult.model_construct(**_result_fields(  # built from checked arrays
+        values, str(table.text("compound_id")[0]),
+        str(resolved.bundle_ids[resolved.bundle_code[0]]), lines))

@@ -296,7 +296,7 @@ def apply(ctx: ChannelInputs) -> None:
         params=ctx.params, market=market,
     )
     roles = list(sp.standing_roles)
-    layout = GroupLayout(code, t.frame["compound_id"], n_bundles)
+    layout = GroupLayout(code, t.text("compound_id"), n_bundles)
     staff_fen = layout.allocate(
         np.stack([yuan_to_fen(contract.staff_by_role_yuan[r]) for r in roles]),
         np.stack([standing[r] for r in roles]),
