@@ -61,7 +61,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from propfee._arrays import sum_arrays
-from propfee.baseline import BASELINE_COST_LINES, baseline_arrays, effective_fee_inputs
+from propfee.baseline import baseline_arrays, baseline_price_fen, effective_fee_inputs
 from propfee.channels import devices, direct, public_income, self_governance, shared_property
 from propfee.channels import street as street_fallback
 from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
@@ -559,9 +559,7 @@ def _report_columns(
     net_public = street_total + by_payer["renovation_programme"]
 
     base = baseline_arrays(table, params, plan.plan.service_grade)
-    base_fen = sum_arrays((yuan_to_fen(base[f"{c}_yuan"])
-                           for c in (*BASELINE_COST_LINES, "margin", "vat", "surcharges")),
-                          like=fee_collected_fen)
+    base_fen = baseline_price_fen(base)
     jobs_market_fen = yuan_to_fen(out.jobs_at_market_yuan)
     comparison = base_fen + jobs_market_fen
     base_balance = fee_collected_fen - comparison
@@ -896,7 +894,7 @@ _RESULT_SCALARS: Final = tuple(name for name, info in BudgetResult.model_fields.
 
 
 def _result_fields(values: dict[str, Any], compound_id: str, bundle_id: str,
-                   lines: tuple[BudgetLine, ...]) -> dict[str, Any]:
+                   lines: tuple[BudgetLine, ...] | list[dict[str, Any]]) -> dict[str, Any]:
     """The fields of a :class:`BudgetResult` from the report columns of its compound."""
 
     def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
@@ -947,13 +945,12 @@ def evaluate(
     resolved = resolve_plan(plan, table)
     out = budget_arrays(table, resolved, params)
     cols, fen = _report_columns(table, params, resolved, out, _credit_mode(contributions))
-    lines = tuple(  # straight from the lines in fen, no table
-        BudgetLine.model_construct(line=spec.code, channel=spec.channel,
-                                   category=spec.category, payer=spec.payer, kind=spec.kind,
-                                   amount_yuan=int(v[0]) / 100.0)
+    lines = [  # straight from the lines in fen, no table
+        {"line": spec.code, "channel": spec.channel, "category": spec.category,
+         "payer": spec.payer, "kind": spec.kind, "amount_yuan": int(v[0]) / 100.0}
         for spec, v in fen.items()
-    )
+    ]
     values = {name: v[0] for name, v in cols.items()}
-    return BudgetResult.model_construct(**_result_fields(  # built from checked arrays
+    return BudgetResult.model_validate(_result_fields(
         values, str(table.text("compound_id")[0]),
         str(resolved.bundle_ids[resolved.bundle_code[0]]), lines))
