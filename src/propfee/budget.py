@@ -128,6 +128,9 @@ class KernelOutput:
         shared call-outs), ``job_unit:<job>`` and ``job_callout:<job>`` (call-outs before
         sharing), all at the contract's discount [yuan/year]; ``income:<source>``
         [yuan/year]; ``device_capital:<device>`` [yuan]; ``device_life:<device>`` [year].
+    line_rows
+        For a line that exists only where a condition holds (a channel on or off, a gate
+        regime): the compounds where it does.
     """
 
     lines: dict[LineSpec, FloatArray]
@@ -137,6 +140,7 @@ class KernelOutput:
     replaced_fte: dict[tuple[str, str], FloatArray]
     residual_fte: dict[str, FloatArray]
     details: dict[str, FloatArray]
+    line_rows: dict[LineSpec, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
     def fen(self, spec: LineSpec) -> IntArray:
         """One line rounded to the fen (half away from zero). [fen/year]"""
@@ -170,6 +174,25 @@ class KernelOutput:
         """Every line rounded to the fen (half away from zero), in one pass. [fen/year]"""
         specs, matrix = self.fen_matrix()
         return dict(zip(specs, matrix, strict=True))
+
+    def take(self, rows: slice) -> KernelOutput:
+        """The output for the compounds at ``rows``, as a run on them alone would give it.
+
+        A view; arrays of one value, which broadcast over every compound, are kept as
+        they are, and a line that exists only where a condition holds (``line_rows``) is
+        kept only if it holds for one of the compounds.
+        """
+        n = len(self.public_income_yuan)
+
+        def part(values: dict[Any, Any]) -> dict[Any, Any]:
+            return {k: v[rows] if len(v) == n else v for k, v in values.items()}
+
+        absent = {s for s, here in self.line_rows.items() if not here[rows].any()}
+        lines = {s: v for s, v in part(self.lines).items() if s not in absent}
+        return KernelOutput(lines, part(self.lines_fen), self.public_income_yuan[rows],
+                            self.jobs_at_market_yuan[rows], part(self.replaced_fte),
+                            part(self.residual_fte), part(self.details),
+                            {s: v[rows] for s, v in self.line_rows.items() if s not in absent})
 
     def _detail(self, prefix: str) -> dict[str, FloatArray]:
         return {k[len(prefix):]: v for k, v in self.details.items() if k.startswith(prefix)}
@@ -284,7 +307,7 @@ def budget_arrays(
                     public_income):
         channel.apply(ctx)
     return KernelOutput(ctx.lines, ctx.lines_fen, ctx.income_yuan, ctx.jobs_at_market_yuan,
-                        ctx.replaced, ctx.remaining, ctx.details)
+                        ctx.replaced, ctx.remaining, ctx.details, ctx.line_rows)
 
 
 def _pool_balance_fen(out: KernelOutput, fee_collected_fen: IntArray) -> IntArray:
@@ -369,6 +392,14 @@ def subset_balances_fen(
     dict
         Subset -> pool balance per compound. [fen/year]
     """
+    return _stacked_run(table, plan, params, subsets, fee_collected_fen)[1]
+
+
+def _stacked_run(
+    table: CompoundTable, plan: PlanArrays, params: ParameterSet,
+    subsets: tuple[frozenset[str], ...], fee_collected_fen: IntArray,
+) -> tuple[KernelOutput, dict[frozenset[str], IntArray]]:
+    """:func:`subset_balances_fen` and the kernel output of the stacked copies."""
     n = len(table)
     k = len(subsets)
     rows = np.tile(np.arange(n), k)
@@ -380,23 +411,51 @@ def subset_balances_fen(
         for ch in CREDIT_CHANNELS}
     out = budget_arrays(stacked, PlanArrays.stack(plans), params, masks=masks)
     balance = _pool_balance_fen(out, np.tile(fee_collected_fen, k)).reshape(k, n)
-    return {s: balance[i] for i, s in enumerate(subsets)}
+    return out, {s: balance[i] for i, s in enumerate(subsets)}
+
+
+_WATERFALL: Final = tuple(frozenset(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS)))
+"""The waterfall's steps before the last: no channel, then one more channel each."""
+
+
+def _credit_of(values: dict[frozenset[str], IntArray], mode: str
+               ) -> tuple[dict[str, IntArray], IntArray]:
+    """Channel credit in fen and the balance with no channel on, from the balances of
+    the subsets (every subset for ``"shapley"``, the waterfall's steps otherwise)."""
+    if mode == "waterfall":
+        balances = [values[s] for s in (*_WATERFALL, SUBSETS[-1])]
+        return ({ch: balances[k + 1] - balances[k] for k, ch in enumerate(CREDIT_CHANNELS)},
+                balances[0])
+    return shapley_fen(values, CREDIT_CHANNELS), values[frozenset()]
 
 
 def _credit_fen(
     table: CompoundTable, plan: PlanArrays, params: ParameterSet, mode: str,
     fee_collected_fen: IntArray, full_balance: IntArray,
 ) -> tuple[dict[str, IntArray], IntArray]:
-    """Channel credit in fen and the balance with no channel on."""
-    if mode == "waterfall":
-        steps = tuple(frozenset(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS)))
-        values = subset_balances_fen(table, plan, params, steps, fee_collected_fen)
-        balances = [values[s] for s in steps] + [full_balance]
-        return ({ch: balances[k + 1] - balances[k] for k, ch in enumerate(CREDIT_CHANNELS)},
-                balances[0])
-    values = subset_balances_fen(table, plan, params, SUBSETS[:-1], fee_collected_fen)
+    """Channel credit in fen and the balance with no channel on, the full balance known."""
+    subsets = _WATERFALL if mode == "waterfall" else SUBSETS[:-1]
+    values = subset_balances_fen(table, plan, params, subsets, fee_collected_fen)
     values[SUBSETS[-1]] = full_balance
-    return shapley_fen(values, CREDIT_CHANNELS), values[frozenset()]
+    return _credit_of(values, mode)
+
+
+def _kernel_with_credit(
+    table: CompoundTable, plan: PlanArrays, params: ParameterSet, mode: str,
+) -> tuple[KernelOutput, tuple[dict[str, IntArray], IntArray]]:
+    """The budget's kernel output and its channel credit from one stacked run: the
+    copy with every channel on is the budget itself (the last copy)."""
+    n = len(table)
+    subsets = (*(_WATERFALL if mode == "waterfall" else SUBSETS[:-1]), SUBSETS[-1])
+    out, values = _stacked_run(table, plan, params, subsets, _fee_collected_fen(table, params))
+    last = len(subsets) - 1
+    return out.take(slice(last * n, (last + 1) * n)), _credit_of(values, mode)
+
+
+def _fee_collected_fen(table: CompoundTable, params: ParameterSet) -> IntArray:
+    """Fee collected per compound, rounded to the fen. [fen/year]"""
+    rate, coll = effective_fee_inputs(table, params)
+    return yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate) * coll)
 
 
 @dataclass(frozen=True)
@@ -533,18 +592,26 @@ class DistrictBudget:
         return district_html(self)
 
 
+def _piece_columns(
+    table: CompoundTable, params: ParameterSet, plan: PlanArrays, mode: str | None,
+) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
+    """Run the kernel on one piece (with the channel credit if ``mode``) and report it."""
+    if mode is None:
+        return _report_columns(table, params, plan, budget_arrays(table, plan, params), None)
+    out, credit = _kernel_with_credit(table, plan, params, mode)
+    return _report_columns(table, params, plan, out, credit)
+
+
 def _report_columns(
     table: CompoundTable,
     params: ParameterSet,
     plan: PlanArrays,
     out: KernelOutput,
-    contributions: str | None,
+    credit: tuple[dict[str, IntArray], IntArray] | None,
 ) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
     """The numeric columns of the compound table and every line in fen, for one chunk."""
     n = len(table)
-    rate, coll = effective_fee_inputs(table, params)
-    fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate)
-                                    * coll)
+    fee_collected_fen = _fee_collected_fen(table, params)
     specs, matrix = out.fen_matrix()
     fen = dict(zip(specs, matrix, strict=True))
     by_channel = group_sums(specs, matrix, "channel",
@@ -586,12 +653,11 @@ def _report_columns(
     cols["baseline_balance_yuan"] = y(base_balance)
     cols["saving_vs_baseline_yuan"] = y(comparison - cash)
     cols["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - net_public)
-    if contributions is not None:
-        credit, none_on = _credit_fen(table, plan, params, contributions, fee_collected_fen,
-                                      balance)
+    if credit is not None:
+        by_channel_credit, none_on = credit
         cols["channel_base_balance_yuan"] = y(none_on)
         for name in CREDIT_CHANNELS:
-            cols[f"contribution_{name}_yuan"] = y(credit[name])
+            cols[f"contribution_{name}_yuan"] = y(by_channel_credit[name])
     for ch in ("street_fallback", "smart_devices", "self_governance", "shared_property",
                "direct"):
         cols[f"replaced_fte_{ch}"] = sum_arrays(
@@ -657,8 +723,7 @@ def _district_budget(
         whole = isinstance(rows, slice) and rows == slice(0, n)
         part = table if whole else table.take(rows)
         plan = resolved if whole else resolved.take(rows, bundles)
-        out = budget_arrays(part, plan, params)
-        cols, fen = _report_columns(part, params, plan, out, contributions)
+        cols, fen = _piece_columns(part, params, plan, contributions)
         for name, v in cols.items():
             columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
         if with_lines:  # kept per piece; put together only if the lines are asked for
@@ -943,8 +1008,7 @@ def evaluate(
     params = params or default_parameters()
     table = validate_compounds(compound)  # already checked by the model: no second check
     resolved = resolve_plan(plan, table)
-    out = budget_arrays(table, resolved, params)
-    cols, fen = _report_columns(table, params, resolved, out, _credit_mode(contributions))
+    cols, fen = _piece_columns(table, params, resolved, _credit_mode(contributions))
     lines = [  # straight from the lines in fen, no table
         {"line": spec.code, "channel": spec.channel, "category": spec.category,
          "payer": spec.payer, "kind": spec.kind, "amount_yuan": int(v[0]) / 100.0}
