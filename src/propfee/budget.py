@@ -68,7 +68,7 @@ from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
 from propfee.channels.context import ChannelInputs
 from propfee.compound import Compound, CompoundTable, validate_compounds
 from propfee.fees import annual_fee_billed_yuan
-from propfee.money import fen_to_yuan, yuan_to_fen
+from propfee.money import ROUND_BLOCK, fen_to_yuan, yuan_rows_to_fen, yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
 from propfee.staffing import ROLES
@@ -158,16 +158,10 @@ class KernelOutput:
         """
         n = len(self.public_income_yuan)
         specs = list(self.lines)
-        matrix = np.empty((len(specs), n), dtype=np.float64)
-        exact = []
+        fen = yuan_rows_to_fen([0.0 if s in self.lines_fen else self.lines[s] for s in specs], n)
         for i, spec in enumerate(specs):
             if spec in self.lines_fen:
-                exact.append(i)
-            else:
-                matrix[i] = self.lines[spec]
-        fen = yuan_to_fen(matrix) if not exact else _rounded_except(matrix, exact)
-        for i in exact:
-            fen[i] = self.lines_fen[specs[i]]
+                fen[i] = self.lines_fen[spec]
         return specs, fen
 
     def fen_lines(self) -> dict[LineSpec, IntArray]:
@@ -225,10 +219,6 @@ class KernelOutput:
         return result
 
 
-def _rounded_except(matrix: FloatArray, rows: list[int]) -> IntArray:
-    """:func:`~propfee.money.yuan_to_fen` of a matrix whose ``rows`` are not set yet."""
-    matrix[rows] = 0.0
-    return yuan_to_fen(matrix)
 
 
 def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
@@ -256,8 +246,11 @@ def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable
         group = rows.get(getattr(spec, by))
         if group is not None:
             group.append(i)
-    return {name: (matrix[idx].sum(axis=0) if len(idx) > 1 else
-                   matrix[idx[0]].copy() if idx else np.zeros(matrix.shape[1], dtype=np.int64))
+    zero = np.zeros(matrix.shape[1], dtype=np.int64)
+    if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one sum a group
+        return {name: matrix[idx].sum(axis=0) if idx else zero.copy()
+                for name, idx in rows.items()}
+    return {name: sum_arrays((matrix[i] for i in idx), like=zero)  # large: row by row
             for name, idx in rows.items()}
 
 
@@ -348,17 +341,9 @@ def shapley_fen(values_fen: dict[frozenset[str], IntArray], players: tuple[str, 
     """
     n = len(players)
     scale = factorial(n)
-    num = []
-    for player in players:
-        others = [q for q in players if q != player]
-        total = np.zeros_like(values_fen[frozenset()])
-        for size in range(n):
-            weight = factorial(size) * factorial(n - size - 1)
-            for subset in combinations(others, size):
-                s = frozenset(subset)
-                total = total + weight * (values_fen[s | {player}] - values_fen[s])
-        num.append(total)
-    numer = np.stack(num)
+    subsets, weights = _shapley_weights(tuple(players))
+    values = np.stack([np.asarray(values_fen[s], dtype=np.int64) for s in subsets])
+    numer = weights @ values  # integer products and sums: exact in any order
     floor = numer // scale
     rest = numer - floor * scale
     change = values_fen[frozenset(players)] - values_fen[frozenset()]
@@ -368,6 +353,28 @@ def shapley_fen(values_fen: dict[frozenset[str], IntArray], players: tuple[str, 
     np.put_along_axis(rank, order, np.arange(n)[:, None].repeat(numer.shape[1], axis=1), axis=0)
     shares = floor + (rank < missing[None, :])
     return {player: shares[k] for k, player in enumerate(players)}
+
+
+@functools.cache
+def _shapley_weights(players: tuple[str, ...]
+                     ) -> tuple[tuple[frozenset[str], ...], npt.NDArray[np.int64]]:
+    """Every subset of ``players`` and the integer matrix ``W`` with ``n! phi = W v``.
+
+    ``W[i, S + i] += |S|! (n - |S| - 1)!`` and ``W[i, S] -= |S|! (n - |S| - 1)!`` for
+    every subset ``S`` without player ``i``.
+    """
+    n = len(players)
+    subsets = tuple(frozenset(c) for size in range(n + 1) for c in combinations(players, size))
+    column = {s: j for j, s in enumerate(subsets)}
+    weights = np.zeros((n, len(subsets)), dtype=np.int64)
+    for i, player in enumerate(players):
+        for s in subsets:
+            if player not in s:
+                w = factorial(len(s)) * factorial(n - len(s) - 1)
+                weights[i, column[s | {player}]] += w
+                weights[i, column[s]] -= w
+    weights.flags.writeable = False
+    return subsets, weights
 
 
 SUBSETS: Final[tuple[frozenset[str], ...]] = tuple(
@@ -738,7 +745,7 @@ def _district_budget(
         "name": f["name"],
         "street": f["street"],
         "zone": f["zone"],
-        "bundle_id": pd.array(resolved.bundle_ids.take(resolved.bundle_code), dtype="str"),
+        "bundle_id": pd.array(resolved.bundle_ids, dtype="str").take(resolved.bundle_code),
         "households": f["households"].to_numpy(),
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }

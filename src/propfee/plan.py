@@ -511,18 +511,19 @@ def _bundle_labels(plan: Plan, table: CompoundTable
     """Bundle label of every compound (Python strings), the labels already numbered when
     that came for free (else ``None``), and the problems found."""
     sp = plan.shared_property
-    ids = table.text("compound_id")
     problems: list[Problem] = []
     if sp.bundle_by in ("zone", "street"):
-        code, uniq = _factorize(table.text(sp.bundle_by))
+        code, uniq = table.codes(sp.bundle_by)
         names = np.array([f"{sp.bundle_by}:{u}" for u in uniq], dtype=object)
         labels = names[code]
         empty = np.flatnonzero(uniq == "")
         if len(empty) == 0:
             return labels, (code, names), problems
         rows = np.flatnonzero(code == empty[0])
-        labels[rows] = np.array(["alone:" + i for i in ids[rows]], dtype=object)
+        labels[rows] = np.array(["alone:" + i for i in table.text("compound_id")[rows]],
+                                dtype=object)
         return labels, None, problems
+    ids = table.text("compound_id")
     labels = np.array(["alone:" + i for i in ids], dtype=object)
     if sp.bundle_by == "explicit" and sp.bundles:
         index = pd.Index(ids)
