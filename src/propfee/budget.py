@@ -49,7 +49,7 @@ only when asked (``contributions=True``, or later
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from math import factorial
@@ -482,16 +482,15 @@ class DistrictBudget:
     lines
         Long format: one row per compound and line, with ``compound_id``, ``line``,
         ``channel``, ``category``, ``payer``, ``kind`` (categorical) and ``amount_yuan``
-        [yuan/year]. Built on first use from the lines kept in fen, so a district call
-        that never looks at it does not pay for it.
+        [yuan/year]. Built on first use by running the kernel again on the inputs the
+        budget keeps (the same numbers, piece by piece), so a district call that never
+        looks at it pays neither its time nor its memory.
     """
 
     compounds: pd.DataFrame
-    _line_parts: list[tuple[slice | IntArray, dict[LineSpec, IntArray]]] = field(
-        default_factory=list, repr=False)
-    _ids: npt.NDArray[Any] | None = field(default=None, repr=False)
     _inputs: tuple[CompoundTable, PlanArrays, ParameterSet] | None = field(
         default=None, repr=False, compare=False)
+    _with_lines: bool = field(default=True, repr=False, compare=False)
 
     def channel_credit(self, mode: Literal["shapley", "waterfall"] = "shapley"
                        ) -> pd.DataFrame:
@@ -548,21 +547,22 @@ class DistrictBudget:
 
     @functools.cached_property
     def _line_fen(self) -> dict[LineSpec, IntArray]:
-        """Every line of every compound in fen, assembled from the pieces on first use."""
-        if len(self._line_parts) == 1:
-            return self._line_parts[0][1]
-        n = len(self.compounds)
+        """Every line of every compound in fen: the kernel run again, piece by piece."""
+        if not self._with_lines or self._inputs is None:
+            raise ValueError("this budget was evaluated with with_lines=False: evaluate it "
+                             "with with_lines=True to have its lines")
+        table, resolved, params = self._inputs
+        n = len(table)
         out: dict[LineSpec, IntArray] = {}
-        for rows, part in self._line_parts:
-            for spec, v in part.items():
+        for rows, part, plan in _pieces(table, resolved, CHUNK_ROWS):
+            for spec, v in budget_arrays(part, plan, params).fen_lines().items():
                 out.setdefault(spec, np.zeros(n, dtype=np.int64))[rows] = v
         return out
 
     @functools.cached_property
     def lines(self) -> pd.DataFrame:
         """The long table of lines (see the class docstring). [yuan/year]"""
-        ids = self.compounds["compound_id"].to_numpy() if self._ids is None else self._ids
-        return _lines_frame(ids, self._line_fen)
+        return _lines_frame(self.compounds["compound_id"].to_numpy(), self._line_fen)
 
     def totals_by(self, column: str) -> pd.DataFrame:
         """Sum every money and count column of :attr:`compounds` by ``street`` or ``zone``.
@@ -722,19 +722,13 @@ def _district_budget(
     """Run the kernel chunk by chunk (whole bundles per chunk) and assemble the tables."""
     n = len(table)
     columns: dict[str, npt.NDArray[Any]] = {}
-    line_parts: list[tuple[slice | IntArray, dict[LineSpec, IntArray]]] = []
     if contributions is not None:
         chunk_rows = max(chunk_rows // 32, 1)
     done = 0
-    for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
-        whole = isinstance(rows, slice) and rows == slice(0, n)
-        part = table if whole else table.take(rows)
-        plan = resolved if whole else resolved.take(rows, bundles)
-        cols, fen = _piece_columns(part, params, plan, contributions)
+    for rows, part, plan in _pieces(table, resolved, chunk_rows):
+        cols, _ = _piece_columns(part, params, plan, contributions)
         for name, v in cols.items():
             columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
-        if with_lines:  # kept per piece; put together only if the lines are asked for
-            line_parts.append((rows, fen))
         done += len(part)
         if progress is not None:
             progress(done / max(n, 1))
@@ -751,8 +745,18 @@ def _district_budget(
     }
     df = pd.DataFrame({**identity, **columns}, index=pd.RangeIndex(n), copy=False)
     df.attrs["contributions"] = contributions
-    return DistrictBudget(df, line_parts, table.frame["compound_id"].to_numpy(),
-                          (table, resolved, params))
+    return DistrictBudget(df, (table, resolved, params), with_lines)
+
+
+def _pieces(table: CompoundTable, resolved: PlanArrays, chunk_rows: int
+            ) -> Iterator[tuple[slice | IntArray, CompoundTable, PlanArrays]]:
+    """The pieces of :func:`_chunks`: rows, their compounds and their plan."""
+    n = len(table)
+    for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
+        if isinstance(rows, slice) and rows == slice(0, n):
+            yield rows, table, resolved
+        else:
+            yield rows, table.take(rows), resolved.take(rows, bundles)
 
 
 def _lines_frame(ids: npt.NDArray[Any], line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
@@ -813,7 +817,8 @@ def evaluate_district(
         default: one run; :meth:`DistrictBudget.channel_credit` and
         :func:`propfee.report.channel_contributions` compute the credit when asked).
     with_lines
-        Keep the lines for the long table of lines (built on first use).
+        Whether :attr:`DistrictBudget.lines` can be asked for (it is built on first use,
+        by running the kernel again); ``False`` makes asking for it an error.
     progress
         Called after each piece of the table with the share of compounds done. [1]
 

@@ -352,6 +352,16 @@ def override_paths(plan: Plan) -> dict[str, float]:
     return paths
 
 
+@functools.lru_cache(maxsize=64)
+def _item_paths(paths: tuple[str, ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Override paths grouped by item: ``"<section>.<item>" -> ((field, path), ...)``."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for path in paths:
+        head, _, leaf = path.rpartition(".")
+        groups.setdefault(head, []).append((leaf, path))
+    return {head: tuple(items) for head, items in groups.items()}
+
+
 _PLAN_VALUES: dict[int, tuple[weakref.ref[Plan], tuple[str, ...], FloatArray]] = {}
 
 
@@ -427,11 +437,13 @@ class PlanArrays:
 
     def item(self, section: str, name: str) -> dict[str, FloatArray]:
         """Every numeric field of one item: field -> per-compound values."""
-        if not self._items:  # group the paths by item once
-            for path, v in self.values.items():
-                head, _, leaf = path.rpartition(".")
-                self._items.setdefault(head, {})[leaf] = v
-        return self._items.get(f"{section}.{name}", {})
+        head = f"{section}.{name}"
+        values = self._items.get(head)
+        if values is None:
+            values = {leaf: self.values[path]
+                      for leaf, path in _item_paths(tuple(self.values)).get(head, ())}
+            self._items[head] = values
+        return values
 
     def alone(self, ids: pd.Series | npt.NDArray[Any]) -> PlanArrays:
         """The same plan with every compound in a bundle of its own.
