@@ -268,7 +268,7 @@ def _price_job_block(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...],
         """One row a job; a column (one value a job) where no compound overrides them."""
         values = [ctx.plan.value("shared_property", job.name, field) for job in jobs]
         if all(v.strides == (0,) for v in values):
-            return np.array([v[:1] for v in values])
+            return np.array([float(v[0]) for v in values])[:, None]
         return np.stack(values)
 
     uses = expected_uses_per_year(np.stack([quantity[job.basis] for job in jobs]),
