@@ -705,4 +705,4 @@ def test_lines_built_later_piece_by_piece_match_the_budget(monkeypatch) -> None:
 def test_lines_of_a_budget_without_lines_is_an_error() -> None:
     result = pf.evaluate_district(pf.datasets.sanqiao_like_street(), with_lines=False)
     with pytest.raises(ValueError, match="with_lines=False"):
-        result.lines
+        _ = result.lines

@@ -132,8 +132,9 @@ def test_mixed_load_has_no_500_and_no_reset(server: int) -> None:
 def test_budget_with_and_without_channel_credit() -> None:
     """The budget is the same either way; ``contributions: true`` adds the five channel
     credits, which add up to the pool balance minus the balance with no channel on."""
-    import propfee as pf
     from fastapi.testclient import TestClient
+
+    import propfee as pf
 
     client = TestClient(app)
     plain = client.post("/budget", json={"compound": COMPOUND}).json()
