@@ -48,8 +48,102 @@ _CREWS_EMPTY = (
 _TRAVEL1 = (
     "members - 1 is below 1 only for a bundle of one member or none, whose spread is 0"
 )
+_PAD = (
+    "padding with -2 instead of -1: padded_to_long keeps only entries >= 0, so any negative "
+    "number is an empty slot"
+)
+_AXIS = "argsort and diff work on the last axis by default: axis 1 of these 2-D arrays"
+_OBJ2 = (
+    "the objective e is scaled by 2, a power of two (exact in floating point): the same "
+    "optimal e and the same pivots"
+)
+_HIGHS = "linprog's default method is 'highs', and it lower-cases the name it is given"
+_BOUNDS = "linprog's default bounds are (0, None) for every variable: what the list spells out"
+_SPARSE = (
+    "identity() without format='csr' is the same matrix in another sparse format; hstack, "
+    "vstack and tocsr() build the same constraint matrix from it"
+)
+_LITERAL = "1e+300 and 1e300 are the same float literal"
+_GROUPS = (
+    "n >= 2 here (one member returns earlier): the sub-group matrix has 2^n - 2 >= 2 rows "
+    "and n >= 2 columns, so the condition always holds"
+)
+_ONE_SIDED = (
+    "the key sums to c(N) like x, so sum |x - key| = 2 sum (x - key)+: with only "
+    "t >= x - key (t >= 0 is a bound, -x - key <= 0) the objective is halved, the set of "
+    "optimal allocations is the same"
+)
+_FALSY = "None is falsy like the False it replaces"
+_EMPTY_TOL = (
+    ">= instead of >: differs only if the LP's epsilon equals the tolerance "
+    "1e-6 x max(1, c(N)) to the last bit"
+)
+_GRAND = (
+    "the last row of the sub-group table is the whole bundle, members in the same order, "
+    "priced by the same call: the same float as pricing it again"
+)
+_HTML_INDEX = "pandas' to_html treats index=None like index=False (no index column)"
+_BITS = "the bit matrix is used only as a 0/1 mask or converted to float64 before use"
+_ALONE = (
+    "the game reads only what the plan's bundles do not change (job costs before call-out "
+    "sharing, posts taken and left, lines outside the contract, income, jobs at market "
+    "price); with the bundles kept the game is the same"
+)
+_STANDING_LEFT = (
+    "the shared-property channel takes all that is left of its standing roles "
+    "(ctx.take of ctx.remaining), so their residual is 0 and residual + taken = taken"
+)
 
 EQUIVALENT: dict[str, str] = {
+    "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
+    "propfee.bundling.allocation.x__subset_matrix__mutmut_5": _DTYPE,
+    "propfee.bundling.allocation.x__subset_matrix__mutmut_9": _BITS,
+    "propfee.bundling.allocation.x_coalition_costs__mutmut_19": _PAD,
+    "propfee.bundling.allocation.x_least_core__mutmut_111": _OBJ2,
+    "propfee.bundling.allocation.x_least_core__mutmut_126": _HIGHS,
+    "propfee.bundling.allocation.x_least_core__mutmut_131": _HIGHS,
+    "propfee.bundling.allocation.x_least_core__mutmut_155": _GROUPS,
+    "propfee.bundling.allocation.x_least_core__mutmut_159": _GROUPS,
+    "propfee.bundling.allocation.x_least_core__mutmut_160": _GROUPS,
+    "propfee.bundling.allocation.x_least_core__mutmut_179": _SPARSE,
+    "propfee.bundling.allocation.x_least_core__mutmut_181": _SPARSE,
+    "propfee.bundling.allocation.x_least_core__mutmut_85": _SPARSE,
+    "propfee.bundling.allocation.x_least_core__mutmut_87": _SPARSE,
+    "propfee.bundling.allocation.x_least_core__mutmut_98": _LITERAL,
+    "propfee.bundling.allocation.x_least_core__mutmut_203": _LITERAL,
+    "propfee.bundling.allocation.x_least_core__mutmut_204": _ONE_SIDED,
+    "propfee.bundling.allocation.x_least_core__mutmut_220": _BOUNDS,
+    "propfee.bundling.allocation.x_least_core__mutmut_227": _BOUNDS,
+    "propfee.bundling.allocation.x_least_core__mutmut_228": _HIGHS,
+    "propfee.bundling.allocation.x_least_core__mutmut_234": _HIGHS,
+    "propfee.bundling.allocation.x_least_core__mutmut_255": _DTYPE,
+    "propfee.bundling.allocation.x_shapley_sampled__mutmut_13": _AXIS,
+    "propfee.bundling.allocation.x_shapley_sampled__mutmut_43": _AXIS,
+    "propfee.bundling.allocation.x_shapley_sampled__mutmut_3": _DTYPE,
+    "propfee.bundling.allocation.x_shapley_sampled__mutmut_5": _DTYPE,
+    "propfee.bundling.allocation.x_shapley_sampled__mutmut_31": _PAD,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_106": _DTYPE,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_108": _DTYPE,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_150": _PAD,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_232": _FALSY,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_244": _DTYPE,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_248": _EMPTY_TOL,
+    "propfee.bundling.allocation.x_split_bundle__mutmut_94": _GRAND,
+    "propfee.bundling.allocation.xǁSplitǁ_repr_html___mutmut_3": _HTML_INDEX,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_66": _STANDING_LEFT,
+    "propfee.bundling.game.xǁBundleGameǁindex__mutmut_21": _STRICT,
+    "propfee.bundling.game.xǁBundleGameǁindex__mutmut_24": _STRICT,
+    "propfee.bundling.game.xǁBundleGameǁindex__mutmut_25": _STRICT,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_10": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_11": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_12": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_13": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_14": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_15": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_16": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_17": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_18": _ALONE,
+    "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_19": _ALONE,
     "propfee.budget.x__report_columns__mutmut_24": _DTYPE,
     "propfee.budget.x__report_columns__mutmut_26": _DTYPE,
     "propfee.budget.x_shapley_fen__mutmut_46": _KIND,
