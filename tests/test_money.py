@@ -153,3 +153,60 @@ def test_group_sums_follow_key_order_not_row_order() -> None:
     assert layout.allocate(np.array([4_860_000]), weights).tolist() == expected
     reversed_rows = GroupLayout(np.zeros(4, dtype=np.int64), keys[::-1], 1)
     assert reversed_rows.allocate(np.array([4_860_000]), weights[::-1]).tolist() == expected[::-1]
+
+
+def _hamilton(total: int, units: list[int], keys: list[str]) -> list[int]:
+    """Largest remainder by exact rationals: the rule of the split, written out."""
+    from fractions import Fraction
+
+    unit_sum = sum(units)
+    sign, magnitude = (-1 if total < 0 else 1), abs(total)
+    quotas = [Fraction(magnitude * u, unit_sum) for u in units]
+    shares = [q.numerator // q.denominator for q in quotas]
+    leftover = magnitude - sum(shares)
+    order = sorted(range(len(units)), key=lambda i: (-(quotas[i] - shares[i]), keys[i]))
+    for i in order[:leftover]:
+        shares[i] += 1
+    return [sign * s for s in shares]
+
+
+def _units(weights: list[float]) -> list[int]:
+    """Whole units of one group as GroupLayout documents them: scaled by 2**s, floored,
+    s the largest with the largest unit below 2**b, b = floor((62 - ceil(log2 n)) / 2)."""
+    import math
+
+    bits = (62 - math.ceil(math.log2(len(weights)))) // 2
+    _, exponent = math.frexp(max(weights))
+    return [math.floor(math.ldexp(w, bits - exponent)) for w in weights]
+
+
+@given(total=st.integers(-10**15, 10**15),
+       weights=st.lists(st.integers(0, 2**25), min_size=1, max_size=40))
+def test_whole_weights_split_exactly_as_rationals(total, weights) -> None:
+    """Fen amounts as weights (whole numbers below 2**b) are used as they are: the split
+    is the exact rational Hamilton split of the weights themselves, even for totals
+    of 10**15 fen, whose products pass 2**53."""
+    if sum(weights) == 0:
+        weights[0] = 1
+    keys = [f"k{i:02d}" for i in range(len(weights))]
+    assert allocate_fen(total, weights, keys).tolist() == _hamilton(total, weights, keys)
+
+
+@given(total=st.integers(-10**12, 10**12),
+       weights=st.lists(st.floats(0.0, 1e9, allow_nan=False), min_size=1, max_size=40))
+def test_float_weights_split_by_their_documented_units(total, weights) -> None:
+    if max(weights) == 0:
+        weights[0] = 1.0
+    keys = [f"k{i:02d}" for i in range(len(weights))]
+    assert allocate_fen(total, weights, keys).tolist() == _hamilton(
+        total, _units(weights), keys)
+
+
+def test_split_of_ties_by_hand() -> None:
+    # 0.1, 0.2, 0.3 (n = 3, b = 30): the largest, 0.3 = 0.6 x 2**-1, scales by 2**31;
+    # units floor(0.1 x 2**31) = 214748364, 429496729, 644245094 (sum 1288490187).
+    # 100 fen: quotas 16.6666666, 33.3333333, 50.0000000388 -> floors 16, 33, 50 (99);
+    # remainders .667, .333, .00000004: the one leftover fen goes to a.
+    assert allocate_fen(100, [0.1, 0.2, 0.3], ["a", "b", "c"]).tolist() == [17, 33, 50]
+    # Equal weights tie exactly; the smaller key takes the fen, wherever its row is.
+    assert allocate_fen(2, [5, 5, 5], ["c", "a", "b"]).tolist() == [0, 1, 1]

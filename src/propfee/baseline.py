@@ -177,32 +177,53 @@ def baseline_arrays(
     return out
 
 
-def _report(table: CompoundTable, arrays: Mapping[str, FloatArray]) -> pd.DataFrame:
-    """Round money lines to the fen, build totals from the rounded lines, add ratios.
+def baseline_lines_fen(arrays: Mapping[str, FloatArray], *extra: str
+                       ) -> dict[str, npt.NDArray[np.int64]]:
+    """The cost and price lines of :func:`baseline_arrays` rounded to the fen, in one pass.
 
-    The columns are gathered first and the table built once (inserting them one by one
-    costs more than the arithmetic for a single compound).
+    Parameters
+    ----------
+    arrays
+        Output of :func:`baseline_arrays`.
+    *extra
+        More ``<code>_yuan`` arrays to round with them.
+
+    Returns
+    -------
+    dict
+        Line code (``staff_order``... ``margin``, ``vat``, ``surcharges``, then
+        ``extra``) -> amount per compound. [fen/year]
     """
-    f = table.frame
-    cols: dict[str, Any] = {
-        "compound_id": f["compound_id"],
-        "name": f["name"],
-        "street": f["street"],
-        "zone": f["zone"],
-        "households": f["households"],
-        "floor_area_m2": f["floor_area_m2"],
-        "build_year": f["build_year"],
-    }
+    codes = (*BASELINE_COST_LINES, *_PRICE_LINES, *extra)
+    first = arrays[f"{codes[0]}_yuan"]
+    matrix = np.empty((len(codes), len(first)), dtype=np.float64)
+    for i, code in enumerate(codes):
+        matrix[i] = arrays[f"{code}_yuan"]
+    return dict(zip(codes, yuan_to_fen(matrix), strict=True))
+
+
+def baseline_price_fen(arrays: Mapping[str, FloatArray]) -> npt.NDArray[np.int64]:
+    """The market price as the sum of its lines rounded to the fen. [fen/year]
+
+    ``price = sum of the service-cost lines + margin + VAT + surcharges``, each rounded
+    first, so the price is exactly the sum of the lines a report shows.
+    """
+    fen = baseline_lines_fen(arrays)
+    return sum_arrays(fen.values(), like=fen["margin"])
+
+
+def _report_arrays(table: CompoundTable, arrays: Mapping[str, FloatArray]
+                   ) -> dict[str, npt.NDArray[Any]]:
+    """Round money lines to the fen, build totals from the rounded lines, add ratios:
+    the numeric columns of :func:`market_baseline_district`."""
+    cols: dict[str, npt.NDArray[Any]] = {}
     for role in ROLES:
         cols[f"headcount_fte_{role}"] = arrays[f"headcount_fte_{role}"]
     cols["headcount_fte_total"] = arrays["headcount_fte_total"]
-    fen = {code: yuan_to_fen(arrays[f"{code}_yuan"]) for code in (*BASELINE_COST_LINES,
-                                                                   *_PRICE_LINES)}
-    service_fen = sum_arrays((fen[c] for c in BASELINE_COST_LINES),
-                             like=next(iter(fen.values())))
+    fen = baseline_lines_fen(arrays, "fee_billed", "fee_collected")
+    service_fen = sum_arrays((fen[c] for c in BASELINE_COST_LINES), like=fen["margin"])
     total_fen = service_fen + fen["margin"] + fen["vat"] + fen["surcharges"]
-    billed_fen = yuan_to_fen(arrays["fee_billed_yuan"])
-    collected_fen = yuan_to_fen(arrays["fee_collected_yuan"])
+    billed_fen, collected_fen = fen["fee_billed"], fen["fee_collected"]
     for code in BASELINE_COST_LINES:
         cols[f"{code}_yuan"] = fen_to_yuan(fen[code])
     cols["service_cost_yuan"] = fen_to_yuan(service_fen)
@@ -223,6 +244,16 @@ def _report(table: CompoundTable, arrays: Mapping[str, FloatArray]) -> pd.DataFr
     cols["break_even_collection_rate"] = break_even_collection_rate(
         total, arrays["fee_billed_yuan"]
     )
+    return cols
+
+
+def _report(table: CompoundTable, arrays: Mapping[str, FloatArray]) -> pd.DataFrame:
+    """The table of :func:`market_baseline_district`: identity columns, then
+    :func:`_report_arrays`. The columns are gathered first and the table built once."""
+    f = table.frame
+    cols: dict[str, Any] = {name: f[name] for name in (
+        "compound_id", "name", "street", "zone", "households", "floor_area_m2", "build_year")}
+    cols.update(_report_arrays(table, arrays))
     return pd.DataFrame(cols, index=f.index)
 
 
@@ -337,28 +368,26 @@ class BaselineResult(BaseModel):
     @classmethod
     def from_row(cls, row: pd.Series) -> BaselineResult:
         """Build the result from one row of :func:`market_baseline_district`."""
-        lines = [
-            BaselineLine(code=code, category=cat, amount_yuan=float(row[f"{code}_yuan"]))
-            for code, cat in (*BASELINE_COST_LINES.items(), *_PRICE_LINES.items())
-        ]
-        return cls(
-            compound_id=str(row["compound_id"]),
-            headcount_fte={r: float(row[f"headcount_fte_{r}"]) for r in ROLES},
-            lines=tuple(lines),
-            **{
-                name: float(row[name])
-                for name in (
-                    "service_cost_yuan",
-                    "total_annual_cost_yuan",
-                    "fee_billed_yuan",
-                    "fee_collected_yuan",
-                    "balance_yuan",
-                    "cost_per_household_month_yuan",
-                    "break_even_rate_yuan_per_m2_month",
-                    "break_even_collection_rate",
-                )
-            },
-        )
+        return cls(**_result_fields(str(row["compound_id"]),
+                                    {str(k): v for k, v in row.items()}))
+
+
+_RESULT_SCALARS: Final = (
+    "service_cost_yuan", "total_annual_cost_yuan", "fee_billed_yuan", "fee_collected_yuan",
+    "balance_yuan", "cost_per_household_month_yuan", "break_even_rate_yuan_per_m2_month",
+    "break_even_collection_rate",
+)
+
+
+def _result_fields(compound_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a :class:`BaselineResult` from its compound's report columns."""
+    return {
+        "compound_id": compound_id,
+        "headcount_fte": {r: float(values[f"headcount_fte_{r}"]) for r in ROLES},
+        "lines": [{"code": code, "category": cat, "amount_yuan": float(values[f"{code}_yuan"])}
+                  for code, cat in (*BASELINE_COST_LINES.items(), *_PRICE_LINES.items())],
+        **{name: float(values[name]) for name in _RESULT_SCALARS},
+    }
 
 
 def market_baseline(
@@ -396,9 +425,11 @@ def market_baseline(
     >>> market_baseline(c).fee_billed_yuan
     60000.0
     """
-    frame = market_baseline_district(validate_compounds(compound), params, grade=grade,
-                                     gate_regime=gate_regime)
-    return BaselineResult.from_row(frame.iloc[0])
+    params = params or default_parameters()
+    table = validate_compounds(compound)  # already checked by the model: no second check
+    cols = _report_arrays(table, baseline_arrays(table, params, grade, gate_regime))
+    return BaselineResult.model_validate(_result_fields(
+        str(table.text("compound_id")[0]), {name: v[0] for name, v in cols.items()}))
 
 
 def typical_compounds(

@@ -61,7 +61,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from propfee._arrays import sum_arrays
-from propfee.baseline import BASELINE_COST_LINES, baseline_arrays, effective_fee_inputs
+from propfee.baseline import baseline_arrays, baseline_price_fen, effective_fee_inputs
 from propfee.channels import devices, direct, public_income, self_governance, shared_property
 from propfee.channels import street as street_fallback
 from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
@@ -128,6 +128,9 @@ class KernelOutput:
         shared call-outs), ``job_unit:<job>`` and ``job_callout:<job>`` (call-outs before
         sharing), all at the contract's discount [yuan/year]; ``income:<source>``
         [yuan/year]; ``device_capital:<device>`` [yuan]; ``device_life:<device>`` [year].
+    line_rows
+        For a line that exists only where a condition holds (a channel on or off, a gate
+        regime): the compounds where it does.
     """
 
     lines: dict[LineSpec, FloatArray]
@@ -137,11 +140,59 @@ class KernelOutput:
     replaced_fte: dict[tuple[str, str], FloatArray]
     residual_fte: dict[str, FloatArray]
     details: dict[str, FloatArray]
+    line_rows: dict[LineSpec, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
     def fen(self, spec: LineSpec) -> IntArray:
         """One line rounded to the fen (half away from zero). [fen/year]"""
         exact = self.lines_fen.get(spec)
         return yuan_to_fen(self.lines[spec]) if exact is None else exact
+
+    def fen_matrix(self) -> tuple[list[LineSpec], IntArray]:
+        """Every line rounded to the fen (half away from zero), as one matrix. [fen/year]
+
+        Returns
+        -------
+        tuple
+            The line specs and a ``(lines, compounds)`` matrix, row ``i`` the line
+            ``specs[i]``: the lines are rounded together, not one by one. [fen/year]
+        """
+        n = len(self.public_income_yuan)
+        specs = list(self.lines)
+        matrix = np.empty((len(specs), n), dtype=np.float64)
+        exact = []
+        for i, spec in enumerate(specs):
+            if spec in self.lines_fen:
+                exact.append(i)
+            else:
+                matrix[i] = self.lines[spec]
+        fen = yuan_to_fen(matrix) if not exact else _rounded_except(matrix, exact)
+        for i in exact:
+            fen[i] = self.lines_fen[specs[i]]
+        return specs, fen
+
+    def fen_lines(self) -> dict[LineSpec, IntArray]:
+        """Every line rounded to the fen (half away from zero), in one pass. [fen/year]"""
+        specs, matrix = self.fen_matrix()
+        return dict(zip(specs, matrix, strict=True))
+
+    def take(self, rows: slice) -> KernelOutput:
+        """The output for the compounds at ``rows``, as a run on them alone would give it.
+
+        A view; arrays of one value, which broadcast over every compound, are kept as
+        they are, and a line that exists only where a condition holds (``line_rows``) is
+        kept only if it holds for one of the compounds.
+        """
+        n = len(self.public_income_yuan)
+
+        def part(values: dict[Any, Any]) -> dict[Any, Any]:
+            return {k: v[rows] if len(v) == n else v for k, v in values.items()}
+
+        absent = {s for s, here in self.line_rows.items() if not here[rows].any()}
+        lines = {s: v for s, v in part(self.lines).items() if s not in absent}
+        return KernelOutput(lines, part(self.lines_fen), self.public_income_yuan[rows],
+                            self.jobs_at_market_yuan[rows], part(self.replaced_fte),
+                            part(self.residual_fte), part(self.details),
+                            {s: v[rows] for s, v in self.line_rows.items() if s not in absent})
 
     def _detail(self, prefix: str) -> dict[str, FloatArray]:
         return {k[len(prefix):]: v for k, v in self.details.items() if k.startswith(prefix)}
@@ -168,10 +219,46 @@ class KernelOutput:
 
     def cash_fen(self) -> IntArray:
         """Lines paid by residents' fees and the fund pool, in fen. [fen/year]"""
-        n = len(self.public_income_yuan)
-        return sum_arrays((self.fen(s) for s in self.lines
-                           if s.payer in ("residents_fees", "fund_pool")),
-                          like=np.zeros(n, dtype=np.int64))
+        specs, matrix = self.fen_matrix()
+        by_payer = group_sums(specs, matrix, "payer", ("residents_fees", "fund_pool"))
+        result: IntArray = by_payer["residents_fees"] + by_payer["fund_pool"]
+        return result
+
+
+def _rounded_except(matrix: FloatArray, rows: list[int]) -> IntArray:
+    """:func:`~propfee.money.yuan_to_fen` of a matrix whose ``rows`` are not set yet."""
+    matrix[rows] = 0.0
+    return yuan_to_fen(matrix)
+
+
+def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
+               ) -> dict[str, IntArray]:
+    """Sum the rows of a line matrix by one attribute of their specs (exact integer sums).
+
+    Parameters
+    ----------
+    specs
+        The spec of each row of ``matrix``.
+    matrix
+        Lines in fen, ``(lines, compounds)``. [fen/year]
+    by
+        ``"channel"``, ``"payer"``, ``"category"`` or ``"kind"``.
+    names
+        The groups to return (a group without lines is zero).
+
+    Returns
+    -------
+    dict
+        Group -> sum per compound. [fen/year]
+    """
+    rows: dict[str, list[int]] = {name: [] for name in names}
+    for i, spec in enumerate(specs):
+        group = rows.get(getattr(spec, by))
+        if group is not None:
+            group.append(i)
+    return {name: (matrix[idx].sum(axis=0) if len(idx) > 1 else
+                   matrix[idx[0]].copy() if idx else np.zeros(matrix.shape[1], dtype=np.int64))
+            for name, idx in rows.items()}
 
 
 def budget_arrays(
@@ -213,14 +300,14 @@ def budget_arrays(
         chosen = frozenset(channels)
         masks = {ch: np.full(n, 1.0 if ch in chosen else 0.0) for ch in CREDIT_CHANNELS}
         if "shared_property" not in chosen:
-            plan = plan.alone(table.frame["compound_id"])
+            plan = plan.alone(table.text("compound_id"))
     ctx = ChannelInputs.start(table, plan, params, masks)
     ctx.volunteer_multiplier = volunteer_multiplier
     for channel in (street_fallback, devices, self_governance, shared_property, direct,
                     public_income):
         channel.apply(ctx)
     return KernelOutput(ctx.lines, ctx.lines_fen, ctx.income_yuan, ctx.jobs_at_market_yuan,
-                        ctx.replaced, ctx.remaining, ctx.details)
+                        ctx.replaced, ctx.remaining, ctx.details, ctx.line_rows)
 
 
 def _pool_balance_fen(out: KernelOutput, fee_collected_fen: IntArray) -> IntArray:
@@ -305,34 +392,70 @@ def subset_balances_fen(
     dict
         Subset -> pool balance per compound. [fen/year]
     """
+    return _stacked_run(table, plan, params, subsets, fee_collected_fen)[1]
+
+
+def _stacked_run(
+    table: CompoundTable, plan: PlanArrays, params: ParameterSet,
+    subsets: tuple[frozenset[str], ...], fee_collected_fen: IntArray,
+) -> tuple[KernelOutput, dict[frozenset[str], IntArray]]:
+    """:func:`subset_balances_fen` and the kernel output of the stacked copies."""
     n = len(table)
     k = len(subsets)
     rows = np.tile(np.arange(n), k)
     stacked = table.take(rows)
-    alone = plan.alone(table.frame["compound_id"])
+    alone = plan.alone(table.text("compound_id"))
     plans = [plan if "shared_property" in s else alone for s in subsets]
     masks: dict[str, FloatArray] = {
         ch: np.repeat(np.array([1.0 if ch in s else 0.0 for s in subsets]), n)
         for ch in CREDIT_CHANNELS}
     out = budget_arrays(stacked, PlanArrays.stack(plans), params, masks=masks)
     balance = _pool_balance_fen(out, np.tile(fee_collected_fen, k)).reshape(k, n)
-    return {s: balance[i] for i, s in enumerate(subsets)}
+    return out, {s: balance[i] for i, s in enumerate(subsets)}
+
+
+_WATERFALL: Final = tuple(frozenset(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS)))
+"""The waterfall's steps before the last: no channel, then one more channel each."""
+
+
+def _credit_of(values: dict[frozenset[str], IntArray], mode: str
+               ) -> tuple[dict[str, IntArray], IntArray]:
+    """Channel credit in fen and the balance with no channel on, from the balances of
+    the subsets (every subset for ``"shapley"``, the waterfall's steps otherwise)."""
+    if mode == "waterfall":
+        balances = [values[s] for s in (*_WATERFALL, SUBSETS[-1])]
+        return ({ch: balances[k + 1] - balances[k] for k, ch in enumerate(CREDIT_CHANNELS)},
+                balances[0])
+    return shapley_fen(values, CREDIT_CHANNELS), values[frozenset()]
 
 
 def _credit_fen(
     table: CompoundTable, plan: PlanArrays, params: ParameterSet, mode: str,
     fee_collected_fen: IntArray, full_balance: IntArray,
 ) -> tuple[dict[str, IntArray], IntArray]:
-    """Channel credit in fen and the balance with no channel on."""
-    if mode == "waterfall":
-        steps = tuple(frozenset(CREDIT_CHANNELS[:k]) for k in range(len(CREDIT_CHANNELS)))
-        values = subset_balances_fen(table, plan, params, steps, fee_collected_fen)
-        balances = [values[s] for s in steps] + [full_balance]
-        return ({ch: balances[k + 1] - balances[k] for k, ch in enumerate(CREDIT_CHANNELS)},
-                balances[0])
-    values = subset_balances_fen(table, plan, params, SUBSETS[:-1], fee_collected_fen)
+    """Channel credit in fen and the balance with no channel on, the full balance known."""
+    subsets = _WATERFALL if mode == "waterfall" else SUBSETS[:-1]
+    values = subset_balances_fen(table, plan, params, subsets, fee_collected_fen)
     values[SUBSETS[-1]] = full_balance
-    return shapley_fen(values, CREDIT_CHANNELS), values[frozenset()]
+    return _credit_of(values, mode)
+
+
+def _kernel_with_credit(
+    table: CompoundTable, plan: PlanArrays, params: ParameterSet, mode: str,
+) -> tuple[KernelOutput, tuple[dict[str, IntArray], IntArray]]:
+    """The budget's kernel output and its channel credit from one stacked run: the
+    copy with every channel on is the budget itself (the last copy)."""
+    n = len(table)
+    subsets = (*(_WATERFALL if mode == "waterfall" else SUBSETS[:-1]), SUBSETS[-1])
+    out, values = _stacked_run(table, plan, params, subsets, _fee_collected_fen(table, params))
+    last = len(subsets) - 1
+    return out.take(slice(last * n, (last + 1) * n)), _credit_of(values, mode)
+
+
+def _fee_collected_fen(table: CompoundTable, params: ParameterSet) -> IntArray:
+    """Fee collected per compound, rounded to the fen. [fen/year]"""
+    rate, coll = effective_fee_inputs(table, params)
+    return yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate) * coll)
 
 
 @dataclass(frozen=True)
@@ -469,27 +592,32 @@ class DistrictBudget:
         return district_html(self)
 
 
+def _piece_columns(
+    table: CompoundTable, params: ParameterSet, plan: PlanArrays, mode: str | None,
+) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
+    """Run the kernel on one piece (with the channel credit if ``mode``) and report it."""
+    if mode is None:
+        return _report_columns(table, params, plan, budget_arrays(table, plan, params), None)
+    out, credit = _kernel_with_credit(table, plan, params, mode)
+    return _report_columns(table, params, plan, out, credit)
+
+
 def _report_columns(
     table: CompoundTable,
     params: ParameterSet,
     plan: PlanArrays,
     out: KernelOutput,
-    contributions: str | None,
+    credit: tuple[dict[str, IntArray], IntArray] | None,
 ) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
     """The numeric columns of the compound table and every line in fen, for one chunk."""
-    f = table.frame
     n = len(table)
-    rate, coll = effective_fee_inputs(table, params)
-    fee_collected_fen = yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate)
-                                    * coll)
-    specs = list(out.lines)
-    fen = {s: out.fen(s) for s in specs}
-    zero = np.zeros(n, dtype=np.int64)
-    by_channel = {ch: sum_arrays((fen[s] for s in specs if s.channel == ch), like=zero)
-                  for ch in CHANNELS if ch != "public_income"}
-    by_payer = {py: sum_arrays((fen[s] for s in specs if s.payer == py), like=zero)
-                for py in PAYERS}
-    total = sum_arrays(by_payer.values(), like=zero)
+    fee_collected_fen = _fee_collected_fen(table, params)
+    specs, matrix = out.fen_matrix()
+    fen = dict(zip(specs, matrix, strict=True))
+    by_channel = group_sums(specs, matrix, "channel",
+                            (ch for ch in CHANNELS if ch != "public_income"))
+    by_payer = group_sums(specs, matrix, "payer", PAYERS)
+    total = sum_arrays(by_payer.values(), like=np.zeros(n, dtype=np.int64))
     cash = by_payer["residents_fees"] + by_payer["fund_pool"]
     income_fen = yuan_to_fen(out.public_income_yuan)
     balance = fee_collected_fen + income_fen - cash
@@ -498,15 +626,13 @@ def _report_columns(
     net_public = street_total + by_payer["renovation_programme"]
 
     base = baseline_arrays(table, params, plan.plan.service_grade)
-    base_fen = sum_arrays((yuan_to_fen(base[f"{c}_yuan"])
-                           for c in (*BASELINE_COST_LINES, "margin", "vat", "surcharges")),
-                          like=fee_collected_fen)
+    base_fen = baseline_price_fen(base)
     jobs_market_fen = yuan_to_fen(out.jobs_at_market_yuan)
     comparison = base_fen + jobs_market_fen
     base_balance = fee_collected_fen - comparison
 
     y = fen_to_yuan
-    households = f["households"].to_numpy(dtype=np.float64)
+    households = table.array("households")
     cols: dict[str, npt.NDArray[Any]] = {}
     cols.update({f"cost_{ch}_yuan": y(v) for ch, v in by_channel.items()})
     cols.update({f"paid_by_{py}_yuan": y(v) for py, v in by_payer.items()})
@@ -527,12 +653,11 @@ def _report_columns(
     cols["baseline_balance_yuan"] = y(base_balance)
     cols["saving_vs_baseline_yuan"] = y(comparison - cash)
     cols["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - net_public)
-    if contributions is not None:
-        credit, none_on = _credit_fen(table, plan, params, contributions, fee_collected_fen,
-                                      balance)
+    if credit is not None:
+        by_channel_credit, none_on = credit
         cols["channel_base_balance_yuan"] = y(none_on)
         for name in CREDIT_CHANNELS:
-            cols[f"contribution_{name}_yuan"] = y(credit[name])
+            cols[f"contribution_{name}_yuan"] = y(by_channel_credit[name])
     for ch in ("street_fallback", "smart_devices", "self_governance", "shared_property",
                "direct"):
         cols[f"replaced_fte_{ch}"] = sum_arrays(
@@ -598,8 +723,7 @@ def _district_budget(
         whole = isinstance(rows, slice) and rows == slice(0, n)
         part = table if whole else table.take(rows)
         plan = resolved if whole else resolved.take(rows, bundles)
-        out = budget_arrays(part, plan, params)
-        cols, fen = _report_columns(part, params, plan, out, contributions)
+        cols, fen = _piece_columns(part, params, plan, contributions)
         for name, v in cols.items():
             columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
         if with_lines:  # kept per piece; put together only if the lines are asked for
@@ -614,7 +738,7 @@ def _district_budget(
         "name": f["name"],
         "street": f["street"],
         "zone": f["zone"],
-        "bundle_id": resolved.bundle_ids.take(resolved.bundle_code),
+        "bundle_id": pd.array(resolved.bundle_ids.take(resolved.bundle_code), dtype="str"),
         "households": f["households"].to_numpy(),
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }
@@ -700,12 +824,18 @@ def evaluate_district(
     params = params or default_parameters()
     table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
     resolved = resolve_plan(plan, table, overrides)
+    mode = _credit_mode(contributions)
+    return _district_budget(table, params, resolved, mode, with_lines, progress=progress)
+
+
+def _credit_mode(contributions: Contributions) -> str | None:
+    """``"shapley"``, ``"waterfall"`` or ``None`` (no channel credit)."""
     mode = ("shapley" if contributions is True else None if contributions is False
             else contributions)
     if mode not in (None, "shapley", "waterfall"):
         raise ValueError(f"contributions must be True, False, 'shapley' or 'waterfall', "
                          f"got {contributions!r}")
-    return _district_budget(table, params, resolved, mode, with_lines, progress=progress)
+    return mode
 
 
 class BudgetLine(BaseModel):
@@ -814,27 +944,37 @@ class BudgetResult(BaseModel):
     @classmethod
     def from_row(cls, row: pd.Series, lines: tuple[BudgetLine, ...]) -> BudgetResult:
         """Build the result from a row of :attr:`DistrictBudget.compounds` and its lines."""
-
-        def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
-            return {name: float(row[f"{prefix}{name}_yuan"]) for name in names
-                    if f"{prefix}{name}_yuan" in row.index}
-
-        scalars = {name: float(row[name]) for name, info in cls.model_fields.items()
-                   if info.annotation is float}
-        return cls(
-            compound_id=str(row["compound_id"]),
-            bundle_id=str(row["bundle_id"]),
-            lines=lines,
-            by_channel=pick("cost_", (c for c in CHANNELS if c != "public_income")),
-            by_payer=pick("paid_by_", PAYERS),
-            contributions=pick("contribution_", CREDIT_CHANNELS),
-            **scalars,
-        )
+        return cls(**_result_fields(
+            {str(k): v for k, v in row.items() if k not in ("compound_id", "bundle_id")},
+            str(row["compound_id"]), str(row["bundle_id"]), lines))
 
     def _repr_html_(self) -> str:
         from propfee.report import budget_html
 
         return budget_html(self)
+
+
+_RESULT_SCALARS: Final = tuple(name for name, info in BudgetResult.model_fields.items()
+                              if info.annotation is float)
+
+
+def _result_fields(values: dict[str, Any], compound_id: str, bundle_id: str,
+                   lines: tuple[BudgetLine, ...] | list[dict[str, Any]]) -> dict[str, Any]:
+    """The fields of a :class:`BudgetResult` from the report columns of its compound."""
+
+    def pick(prefix: str, names: Iterable[str]) -> dict[str, float]:
+        return {name: float(values[f"{prefix}{name}_yuan"]) for name in names
+                if f"{prefix}{name}_yuan" in values}
+
+    return {
+        "compound_id": compound_id,
+        "bundle_id": bundle_id,
+        "lines": lines,
+        "by_channel": pick("cost_", (c for c in CHANNELS if c != "public_income")),
+        "by_payer": pick("paid_by_", PAYERS),
+        "contributions": pick("contribution_", CREDIT_CHANNELS),
+        **{name: float(values[name]) for name in _RESULT_SCALARS},
+    }
 
 
 def evaluate(
@@ -864,12 +1004,17 @@ def evaluate(
     -------
     BudgetResult
     """
-    result = evaluate_district(validate_compounds(compound), plan, params,
-                               contributions=contributions)
-    row = result.compounds.iloc[0]
-    lines = tuple(  # straight from the lines in fen, no long table
-        BudgetLine(line=spec.code, channel=spec.channel, category=spec.category,
-                   payer=spec.payer, kind=spec.kind, amount_yuan=int(fen[0]) / 100.0)
-        for spec, fen in result._line_fen.items()
-    )
-    return BudgetResult.from_row(row, lines)
+    plan = plan or default_plan()
+    params = params or default_parameters()
+    table = validate_compounds(compound)  # already checked by the model: no second check
+    resolved = resolve_plan(plan, table)
+    cols, fen = _piece_columns(table, params, resolved, _credit_mode(contributions))
+    lines = [  # straight from the lines in fen, no table
+        {"line": spec.code, "channel": spec.channel, "category": spec.category,
+         "payer": spec.payer, "kind": spec.kind, "amount_yuan": int(v[0]) / 100.0}
+        for spec, v in fen.items()
+    ]
+    values = {name: v[0] for name, v in cols.items()}
+    return BudgetResult.model_validate(_result_fields(
+        values, str(table.text("compound_id")[0]),
+        str(resolved.bundle_ids[resolved.bundle_code[0]]), lines))

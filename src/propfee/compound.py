@@ -22,7 +22,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -360,9 +360,12 @@ def _area_problem(
     return None
 
 
-@dataclass(frozen=True, slots=True)
 class CompoundTable:
     """A validated compound table, ready for the kernels.
+
+    Built by :func:`validate_compounds` (never by hand). It holds either a DataFrame
+    (a validated table) or one array per column (one compound, which needs no
+    DataFrame); the other form is made on first use.
 
     Attributes
     ----------
@@ -371,12 +374,37 @@ class CompoundTable:
         optional ones filled with their defaults; ``floor_area_m2`` is always set.
     """
 
-    frame: pd.DataFrame
-    _arrays: dict[str, FloatArray] = field(default_factory=dict, init=False, repr=False,
-                                           compare=False)
+    __slots__ = ("_arrays", "_columns", "_frame", "_n", "_texts")
+
+    def __init__(self, frame: pd.DataFrame | None = None, *,
+                 columns: Mapping[str, npt.NDArray[Any]] | None = None) -> None:
+        self._frame = frame
+        self._columns = None if columns is None else dict(columns)
+        if frame is not None and columns is None:
+            self._n = len(frame)
+        elif frame is None and columns is not None:
+            self._n = len(next(iter(columns.values())))
+        else:
+            raise TypeError("give a frame or columns")
+        self._arrays: dict[str, FloatArray] = {}
+        self._texts: dict[str, npt.NDArray[np.object_]] = {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame (built on first use from the columns)."""
+        if self._frame is None:
+            assert self._columns is not None
+            self._frame = pd.DataFrame(
+                {s.name: (pd.Series(self._columns[s.name], dtype="str") if s.kind == "str"
+                          else self._columns[s.name]) for s in COMPOUND_COLUMNS},
+                index=pd.RangeIndex(self._n), copy=False)
+        return self._frame
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return self._n
+
+    def __repr__(self) -> str:
+        return f"CompoundTable({self._n} compounds)"
 
     def array(self, column: str) -> FloatArray:
         """A numeric column as a read-only float64 array (units as in :data:`COMPOUND_COLUMNS`).
@@ -385,15 +413,28 @@ class CompoundTable:
         """
         values = self._arrays.get(column)
         if values is None:
-            values = np.array(self.frame[column].to_numpy(dtype=np.float64))
+            source = (self._columns[column] if self._columns is not None
+                      else self.frame[column].to_numpy(dtype=np.float64))
+            values = np.array(source, dtype=np.float64)
             values.flags.writeable = False
             self._arrays[column] = values
+        return values
+
+    def text(self, column: str) -> npt.NDArray[np.object_]:
+        """A text column (``compound_id``, ``name``, ``street``, ``zone``) as Python strings."""
+        values = self._texts.get(column)
+        if values is None:
+            values = (np.asarray(self._columns[column], dtype=object)
+                      if self._columns is not None
+                      else self.frame[column].to_numpy(dtype=object))
+            values.flags.writeable = False
+            self._texts[column] = values
         return values
 
     @property
     def ids(self) -> npt.NDArray[np.str_]:
         """Compound ids as a string array."""
-        return self.frame["compound_id"].to_numpy(dtype=str)
+        return np.asarray(self.text("compound_id"), dtype=str)
 
     def take(self, rows: slice | npt.NDArray[np.int64]) -> CompoundTable:
         """The compounds at ``rows`` (a slice or positions), renumbered from 0.
@@ -407,6 +448,8 @@ class CompoundTable:
         -------
         CompoundTable
         """
+        if self._columns is not None:
+            return CompoundTable(columns={k: v[rows] for k, v in self._columns.items()})
         part = self.frame.iloc[rows]
         return CompoundTable(part.reset_index(drop=True))
 
@@ -474,19 +517,20 @@ def validate_compounds(
 
 def _table_of(compound: Compound) -> CompoundTable:
     """The one-row table of a :class:`Compound`, already validated field by field against
-    the same declaration (its floor area completed), so no check runs twice."""
-    record = compound.model_dump()
-    out: dict[str, Any] = {}
+    the same declaration (its floor area completed), so no check runs twice; one array a
+    column, no DataFrame."""
+    record = compound.__dict__
+    out: dict[str, npt.NDArray[Any]] = {}
     for spec in COMPOUND_COLUMNS:
         value = record[spec.name]
         if spec.kind == "str":
             text = normalise_id(value) if spec.name == "compound_id" else value
-            out[spec.name] = pd.Series([text], dtype="str")
+            out[spec.name] = np.array([text], dtype=object)
         elif spec.kind == "int" and (spec.required or spec.default is not None):
             out[spec.name] = np.array([value], dtype=np.int64)
         else:
             out[spec.name] = np.array([np.nan if value is None else value], dtype=np.float64)
-    return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(1), copy=False))
+    return CompoundTable(columns=out)
 
 
 def _validate(

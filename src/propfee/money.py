@@ -85,10 +85,12 @@ def allocate_fen(
 ) -> npt.NDArray[np.int64]:
     """Split a whole number of fen among parties in proportion to weights.
 
-    Largest-remainder (Hamilton) method: each party first gets the floor of its
-    exact quota ``total_fen * w_i / sum(w)``; the fen left over go one each to the
-    parties with the largest fractional remainders. Equal remainders are broken by
-    ``keys`` in ascending order, so the result never depends on the order of rows.
+    Largest-remainder (Hamilton) method in integer arithmetic: the weights are first
+    made whole units (:class:`GroupLayout`); each party gets the floor of its exact
+    quota ``total_fen * u_i / sum(u)``, and the fen left over go one each to the
+    parties with the largest remainders ``total_fen * u_i mod sum(u)``. Equal
+    remainders are broken by ``keys`` in ascending order. Every step is an integer
+    operation, so the result never depends on the order of rows or of additions.
 
     Parameters
     ----------
@@ -128,22 +130,10 @@ def allocate_fen(
         if total != 0:
             raise ValueError("cannot split a non-zero amount among no parties")
         return np.zeros(0, dtype=np.int64)
-    wsum = w[np.argsort(k, kind="stable")].sum()  # in key order: the same for any row order
-    if wsum == 0:
-        if total != 0:
-            raise ValueError("all weights are zero: the amount cannot be split")
-        return np.zeros(w.size, dtype=np.int64)
-    sign = -1 if total < 0 else 1
-    magnitude = abs(total)
-    quota = magnitude * (w / wsum)
-    base = np.floor(quota).astype(np.int64)
-    remainder = quota - base
-    leftover = magnitude - int(base.sum())
-    # Sort by remainder descending, then key ascending (lexsort: last key is primary).
-    order = np.lexsort((k, -remainder))
-    base[order[:leftover]] += 1
-    result: npt.NDArray[np.int64] = sign * base
-    return result
+    if total != 0 and not np.any(w > 0):
+        raise ValueError("all weights are zero: the amount cannot be split")
+    return GroupLayout(np.zeros(w.size, dtype=np.int64), k, 1).allocate(
+        np.array([total], dtype=np.int64), w)
 
 
 def allocate_fen_grouped(
@@ -216,11 +206,26 @@ class GroupLayout:
     """A reusable layout for many largest-remainder splits over the same groups.
 
     Parties are laid out once side by side in (group, key) order. Each :meth:`allocate`
-    then works on that layout: group sums are taken in key order (so they never depend
-    on the order of rows), and each party's rank in its group (larger remainder first,
-    then smaller key) decides who gets the leftover fen. Groups of fewer than 8 parties
-    are ranked by comparing neighbours a few places apart; larger ones by one sort.
-    Every group's result equals :func:`allocate_fen` on that group alone.
+    then splits in integer arithmetic only, so nothing depends on the order of rows or
+    of additions:
+
+    1. **Whole units.** The weights of group ``g`` are scaled by a power of two and
+       floored, ``u_i = floor(w_i * 2**s_g)``, with ``s_g`` the largest exponent that
+       keeps the group's largest unit below ``2**b_g``,
+       ``b_g = floor((62 - ceil(log2 n_g)) / 2)`` (31 for one party, 26 for 1,000):
+       scaling by a power of two is exact, so whole-number weights up to ``2**b_g``
+       (fen amounts) are used as they are, and other weights keep ``b_g`` significant
+       bits of the group's largest weight.
+    2. **Exact quotas.** With ``U = sum(u)`` (an integer sum) and ``T`` the group's
+       total, ``T = q U + r`` and ``r u_i = q' U + r'``: the floor of the quota is
+       ``q u_i + q'`` and the remainder ``r'``. Every product stays below ``2**62``
+       because ``U * max(u) < n_g * 4**b_g <= 2**62``.
+    3. **Leftover fen** ``T - sum(floor)`` go one each to the largest remainders, ties
+       to the smaller key.
+
+    Groups of fewer than 8 parties are ranked by comparing neighbours a few places
+    apart; larger ones by one sort. Every group's result equals :func:`allocate_fen` on
+    that group alone.
 
     Parameters
     ----------
@@ -246,17 +251,12 @@ class GroupLayout:
         sizes = np.bincount(g, minlength=n_groups)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         self._start_of_row = starts[self._rows]
+        self._present = np.flatnonzero(sizes > 0)
+        self._starts = starts[self._present]
+        # Bits of the largest unit of each group (step 1).
+        log_size = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
+        self._unit_bits = (62 - log_size) // 2
         width = int(sizes.max()) if len(sizes) else 0
-        # Group sums as numpy.sum of the group's weights in key order: fewer than 8
-        # numbers are added left to right (place by place, all groups at once); larger
-        # groups are summed one by one (numpy then adds in pairs).
-        # Narrow groups, largest first, so that those with a j-th party are a prefix.
-        narrow = np.flatnonzero((sizes > 0) & (sizes < _SEQUENTIAL_WIDTH))
-        self._narrow = narrow[np.argsort(-sizes[narrow], kind="stable")]
-        self._slot_places = [starts[self._narrow[sizes[self._narrow] > j]] + j
-                             for j in range(min(width, _SEQUENTIAL_WIDTH - 1))]
-        self._wide = [(int(grp), int(starts[grp]), int(starts[grp] + sizes[grp]))
-                      for grp in np.flatnonzero(sizes >= _SEQUENTIAL_WIDTH)]
         # Narrow groups: offset d pairs each party with the one d places later, where
         # both are in the same group.
         self._same = ([self._rows[d:] == self._rows[:-d] for d in range(1, width)]
@@ -297,18 +297,18 @@ class GroupLayout:
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError("weights must be finite and non-negative")
         ws = w if self._order is None else w[:, self._order]
-        wsum = self._group_sum(ws)  # in key order, so it never depends on row order
-        if np.any((wsum == 0) & (totals != 0)):
-            bad = np.flatnonzero(np.any((wsum == 0) & (totals != 0), axis=0))
-            raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
         rows = self._rows
+        units = self._units(ws)
+        unit_sum = self._group_sum(units)
+        if np.any((unit_sum == 0) & (totals != 0)):
+            bad = np.flatnonzero(np.any((unit_sum == 0) & (totals != 0), axis=0))
+            raise ValueError(f"groups {bad.tolist()} have a non-zero total but all-zero weights")
         magnitude = np.abs(totals)
-        quota = ws / np.take(np.where(wsum > 0, wsum, 1.0), rows, axis=1)
-        quota *= np.take(magnitude, rows, axis=1)  # the exact quotas
-        base = np.floor(quota)
-        remainder = quota - base
-        leftover = magnitude - self._group_sum(base).astype(np.int64)
-        share: npt.NDArray[np.int64] = base.astype(np.int64)
+        divisor = np.take(np.where(unit_sum > 0, unit_sum, 1), rows, axis=1)
+        whole, rest = np.divmod(np.take(magnitude, rows, axis=1), divisor)
+        extra, remainder = np.divmod(rest * units, divisor)
+        share: npt.NDArray[np.int64] = whole * units + extra  # floor of the exact quota
+        leftover = magnitude - self._group_sum(share)
         share += self._rank(remainder) < np.take(leftover, rows, axis=1)
         if np.any(totals < 0):
             share *= np.take(np.where(totals < 0, -1, 1), rows, axis=1)
@@ -318,19 +318,25 @@ class GroupLayout:
             share[:, self._order] = placed
         return share[0] if single else share
 
-    def _group_sum(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Sum of each group's values in key order, exactly as ``numpy.sum`` of the group."""
-        total = np.zeros((len(values), self._n_groups))
-        running = np.zeros((len(values), len(self._narrow)))
-        for places in self._slot_places:  # the j-th party of every group that has one
-            running[:, :len(places)] += np.take(values, places, axis=1)
-        total[:, self._narrow] = running
-        for grp, start, stop in self._wide:
-            for row in range(len(values)):
-                total[row, grp] = values[row, start:stop].sum()
+    def _units(self, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        """Weights as whole units, scaled by a power of two per group (step 1)."""
+        largest = np.zeros((len(weights), self._n_groups))
+        if len(self._starts):
+            largest[:, self._present] = np.maximum.reduceat(weights, self._starts, axis=1)
+        _, exponent = np.frexp(largest)  # largest < 2**exponent
+        scale = self._unit_bits - exponent.astype(np.int64)
+        units: npt.NDArray[np.int64] = np.floor(
+            np.ldexp(weights, np.take(scale, self._rows, axis=1))).astype(np.int64)
+        return units
+
+    def _group_sum(self, values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Sum of each group's values (integers: exact in any order)."""
+        total = np.zeros((len(values), self._n_groups), dtype=np.int64)
+        if len(self._starts):
+            total[:, self._present] = np.add.reduceat(values, self._starts, axis=1)
         return total
 
-    def _rank(self, remainder: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    def _rank(self, remainder: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Each party's place in its group: larger remainder first, then smaller key."""
         rank = np.zeros(remainder.shape, dtype=np.int64)
         if self._same is not None:
@@ -347,5 +353,4 @@ class GroupLayout:
 
 
 _SEQUENTIAL_WIDTH = 8
-"""Groups narrower than this are ranked pair by pair (numpy also sums fewer than 8
-numbers left to right)."""
+"""Groups narrower than this are ranked pair by pair; wider ones by a sort."""

@@ -14,8 +14,10 @@ prices comes from a public source (see the docs' assumptions page).
 
 from __future__ import annotations
 
+import functools
+import weakref
 from dataclasses import dataclass, field
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 import annotated_types as at
 import numpy as np
@@ -315,8 +317,9 @@ def named_plan(name: str) -> Plan:
                               "or the path of a plan JSON file")], what="plan")
 
 
+@functools.cache
 def default_plan() -> Plan:
-    """The default 4+1 plan: :func:`xinghualing_plan`.
+    """The default 4+1 plan: :func:`xinghualing_plan` (one shared object; plans are frozen).
 
     Returns
     -------
@@ -347,6 +350,23 @@ def override_paths(plan: Plan) -> dict[str, float]:
                 if info.annotation is float:
                     paths[f"{section}.{name}.{field_name}"] = float(getattr(item, field_name))
     return paths
+
+
+_PLAN_VALUES: dict[int, tuple[weakref.ref[Plan], tuple[str, ...], FloatArray]] = {}
+
+
+def _plan_values(plan: Plan) -> tuple[tuple[str, ...], FloatArray]:
+    """:func:`override_paths` as paths and values, worked out once per plan object (plans
+    are frozen)."""
+    key = id(plan)
+    hit = _PLAN_VALUES.get(key)
+    if hit is not None and hit[0]() is plan:
+        return hit[1], hit[2]
+    paths = override_paths(plan)
+    names, values = tuple(paths), np.array(list(paths.values()), dtype=np.float64)
+    _PLAN_VALUES[key] = (weakref.ref(plan, lambda _: _PLAN_VALUES.pop(key, None)), names,
+                         values)
+    return names, values
 
 
 def _bounds(plan: Plan, path: str) -> tuple[float | None, bool, float | None]:
@@ -380,7 +400,7 @@ class PlanArrays:
         Bundle number of each compound, ``0..n_bundles-1``, in order of first appearance.
     bundle_ids
         Bundle identifier of each bundle number (``zone:<zone>``, ``street:<street>``,
-        ``alone:<compound id>`` or an explicit bundle id).
+        ``alone:<compound id>`` or an explicit bundle id), as Python strings.
     bundle_fixed_fee_yuan
         Fixed fee of each bundle. [yuan/year]
     """
@@ -388,7 +408,7 @@ class PlanArrays:
     plan: Plan
     values: dict[str, FloatArray]
     bundle_code: npt.NDArray[np.int64]
-    bundle_ids: pd.Index
+    bundle_ids: npt.NDArray[np.object_]
     bundle_fixed_fee_yuan: FloatArray
     _items: dict[str, dict[str, FloatArray]] = field(default_factory=dict, repr=False,
                                                      compare=False)
@@ -413,7 +433,7 @@ class PlanArrays:
                 self._items.setdefault(head, {})[leaf] = v
         return self._items.get(f"{section}.{name}", {})
 
-    def alone(self, ids: pd.Series | npt.NDArray[np.str_]) -> PlanArrays:
+    def alone(self, ids: pd.Series | npt.NDArray[Any]) -> PlanArrays:
         """The same plan with every compound in a bundle of its own.
 
         The bundle ids are ``alone:<compound id>``; each bundle pays the plan's default
@@ -427,7 +447,7 @@ class PlanArrays:
         """
         n = len(self.bundle_code)
         fee = np.full(n, self.plan.shared_property.fixed_fee_yuan_per_bundle_year)
-        labels = pd.Index(["alone:" + str(i) for i in np.asarray(ids)], dtype="str")
+        labels = np.array(["alone:" + str(i) for i in np.asarray(ids)], dtype=object)
         return PlanArrays(self.plan, self.values, np.arange(n, dtype=np.int64), labels, fee)
 
     @staticmethod
@@ -444,13 +464,17 @@ class PlanArrays:
         code = np.concatenate([p.bundle_code + off for p, off in zip(parts, offsets,
                                                                      strict=True)])
         n = len(code)
-        values = {
-            path: (np.broadcast_to(v[:1], (n,)) if v.strides == (0,) and len(v)
-                   else np.concatenate([p.value_of(path) for p in parts]))
-            for path, v in first.value_items()
-        }
-        ids = pd.Index(np.concatenate([p.bundle_ids.to_numpy(dtype=object) for p in parts]),
-                       dtype="str")
+        shared = all(p.values is first.values for p in parts)  # noqa: PD011
+        tables = [first.values] if shared else [dict(p.value_items()) for p in parts]  # noqa: PD011
+        same = [path for path, v in tables[0].items() if v.strides == (0,) and len(v) and (
+            shared or all(t[path].strides == (0,) and t[path][0] == v[0] for t in tables))]
+        # a path nobody overrides is the plan's value everywhere: one broadcast row each
+        rows = np.broadcast_to(np.array([tables[0][p][0] for p in same])[:, None],
+                               (len(same), n))
+        values = dict(zip(same, rows, strict=True))
+        values.update({path: np.concatenate([p.value_of(path) for p in parts])
+                       for path in tables[0] if path not in values})
+        ids = np.concatenate([p.bundle_ids for p in parts])
         fee = np.concatenate([p.bundle_fixed_fee_yuan for p in parts])
         return PlanArrays(first.plan, values, code.astype(np.int64), ids, fee)
 
@@ -478,20 +502,29 @@ class PlanArrays:
                           self.bundle_fixed_fee_yuan[bundles])
 
 
-def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[pd.Series, list[Problem]]:
+Coded = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
+"""Bundle numbers (``0..k-1`` in order of first appearance) and the label of each."""
+
+
+def _bundle_labels(plan: Plan, table: CompoundTable
+                   ) -> tuple[npt.NDArray[np.object_], Coded | None, list[Problem]]:
+    """Bundle label of every compound (Python strings), the labels already numbered when
+    that came for free (else ``None``), and the problems found."""
     sp = plan.shared_property
-    ids = table.frame["compound_id"]
+    ids = table.text("compound_id")
     problems: list[Problem] = []
     if sp.bundle_by in ("zone", "street"):
-        col = table.frame[sp.bundle_by]
-        labels = f"{sp.bundle_by}:" + col
-        empty = (col == "").to_numpy(dtype=bool)
-        if empty.any():
-            labels = labels.where(~empty, "alone:" + ids)
-        return labels, problems
-    labels = "alone:" + ids
+        code, uniq = _factorize(table.text(sp.bundle_by))
+        names = np.array([f"{sp.bundle_by}:{u}" for u in uniq], dtype=object)
+        labels = names[code]
+        empty = np.flatnonzero(uniq == "")
+        if len(empty) == 0:
+            return labels, (code, names), problems
+        rows = np.flatnonzero(code == empty[0])
+        labels[rows] = np.array(["alone:" + i for i in ids[rows]], dtype=object)
+        return labels, None, problems
+    labels = np.array(["alone:" + i for i in ids], dtype=object)
     if sp.bundle_by == "explicit" and sp.bundles:
-        text = labels.to_numpy(dtype=object)
         index = pd.Index(ids)
         for bundle in sp.bundles:
             pos = index.get_indexer(pd.Index(list(bundle.members)))
@@ -499,9 +532,18 @@ def _bundle_labels(plan: Plan, table: CompoundTable) -> tuple[pd.Series, list[Pr
                 if p < 0:
                     problems.append(Problem(member, "shared_property.bundles", bundle.bundle_id,
                                             "bundle member is not in the compound table"))
-            text[pos[pos >= 0]] = bundle.bundle_id
-        labels = pd.Series(text, index=ids.index, dtype="str")
-    return labels, problems
+            labels[pos[pos >= 0]] = bundle.bundle_id
+        return labels, None, problems
+    return labels, (np.arange(len(ids), dtype=np.int64), labels), problems
+
+
+def _factorize(labels: npt.NDArray[np.object_]
+               ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Numbers in order of first appearance and the label of each number."""
+    if len(labels) == 1:
+        return np.zeros(1, dtype=np.int64), np.asarray(labels, dtype=object)
+    code, unique = pd.factorize(labels)
+    return code.astype(np.int64), np.asarray(unique, dtype=object)
 
 
 def resolve_plan(
@@ -530,26 +572,30 @@ def resolve_plan(
         Listing every unknown compound, unknown column and out-of-range value.
     """
     n = len(table)
-    values = {path: np.broadcast_to(np.float64(v), (n,))
-              for path, v in override_paths(plan).items()}
-    labels, problems = _bundle_labels(plan, table)
+    paths, plan_values = _plan_values(plan)
+    # one read-only broadcast row per path, no memory per compound
+    values = dict(zip(paths, np.broadcast_to(plan_values[:, None], (len(paths), n)),
+                      strict=True))
+    labels, coded, problems = _bundle_labels(plan, table)
     if overrides is not None:
         overridden, labels = _apply_overrides(plan, table, overrides, values, labels)
+        if BUNDLE_ID_PATH in overrides.columns:
+            coded = None
         problems += overridden
         problems += _task_share_problems(plan, table, values)
     if problems:
         raise InputError(problems, what="plan")
-    code, unique = pd.factorize(labels)
-    unique = pd.Index(unique, dtype="str")
+    code, names = coded if coded is not None else _factorize(labels)
+    unique = names
     fee = np.full(len(unique), plan.shared_property.fixed_fee_yuan_per_bundle_year)
     explicit = {b.bundle_id: b.fixed_fee_yuan_per_year for b in plan.shared_property.bundles
                 if b.fixed_fee_yuan_per_year is not None}
     if explicit:
-        where = unique.get_indexer(pd.Index(list(explicit)))
+        where = pd.Index(unique).get_indexer(pd.Index(list(explicit)))
         for pos, own in zip(where, explicit.values(), strict=True):
             if pos >= 0:
                 fee[pos] = own
-    return PlanArrays(plan, values, code.astype(np.int64), unique, fee)
+    return PlanArrays(plan, values, code, unique, fee)
 
 
 def _task_share_problems(plan: Plan, table: CompoundTable, values: dict[str, FloatArray]
@@ -560,8 +606,8 @@ def _task_share_problems(plan: Plan, table: CompoundTable, values: dict[str, Flo
         return []
     total = np.sum([values[f"self_governance.{t.name}.share"] for t in tasks], axis=0)
     bad = np.flatnonzero(total > 1.0 + 1e-9)
-    ids = table.frame["compound_id"]
-    return [Problem(str(ids.iloc[i]), "self_governance.<task>.share", float(total[i]),
+    ids = table.text("compound_id")
+    return [Problem(str(ids[i]), "self_governance.<task>.share", float(total[i]),
                     "task shares add up to more than 1") for i in bad]
 
 
@@ -570,8 +616,8 @@ def _apply_overrides(
     table: CompoundTable,
     overrides: pd.DataFrame,
     values: dict[str, FloatArray],
-    labels: pd.Series,
-) -> tuple[list[Problem], pd.Series]:
+    labels: npt.NDArray[np.object_],
+) -> tuple[list[Problem], npt.NDArray[np.object_]]:
     """Write the overrides into ``values`` (in place) and return the problems and labels."""
     problems: list[Problem] = []
     if "compound_id" not in overrides.columns:
@@ -583,7 +629,7 @@ def _apply_overrides(
                          "unknown override column (see propfee.plan.override_paths)")
                  for c in unknown]
     oid = overrides["compound_id"].astype(str).to_numpy()
-    pos = pd.Index(table.frame["compound_id"]).get_indexer(pd.Index(oid))
+    pos = pd.Index(table.text("compound_id")).get_indexer(pd.Index(oid))
     problems += [Problem(oid[i], "compound_id", oid[i], "override names no compound of the table")
                  for i in np.flatnonzero(pos < 0)]
     dup = pd.Series(oid).duplicated().to_numpy()
@@ -597,9 +643,8 @@ def _apply_overrides(
         raw = overrides[column]
         if column == BUNDLE_ID_PATH:
             given = raw.notna().to_numpy() & (raw.astype(str).str.len() > 0).to_numpy()
-            text = labels.to_numpy(dtype=object)
-            text[pos[given]] = raw[given].astype(str).to_numpy()
-            labels = pd.Series(text, index=labels.index, dtype="str")
+            labels = labels.copy()
+            labels[pos[given]] = raw[given].astype(str).to_numpy(dtype=object)
             continue
         number = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
         given = raw.notna().to_numpy()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -78,9 +77,10 @@ KINDS: Final[tuple[Kind, ...]] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LineSpec:
+class LineSpec(NamedTuple):
     """What a budget line is, declared once where the line is made.
+
+    An immutable named tuple (cheap to make and to hash: the kernel makes one a line).
 
     Attributes
     ----------

@@ -84,6 +84,7 @@ class ChannelInputs:
     replaced: dict[tuple[str, str], FloatArray] = field(default_factory=dict)
     lines: dict[LineSpec, FloatArray] = field(default_factory=dict)
     lines_fen: dict[LineSpec, npt.NDArray[np.int64]] = field(default_factory=dict)
+    line_rows: dict[LineSpec, npt.NDArray[np.bool_]] = field(default_factory=dict)
     income_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
     jobs_at_market_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
     details: dict[str, FloatArray] = field(default_factory=dict)
@@ -178,8 +179,24 @@ class ChannelInputs:
         self.replaced[key] = self.replaced.get(key, np.zeros(len(self))) + got
         return got
 
-    def add(self, spec: LineSpec, amount: FloatArray) -> None:
-        """Record a line. [yuan/year]"""
+    def add(self, spec: LineSpec, amount: FloatArray,
+            where: npt.NDArray[np.bool_] | None = None) -> None:
+        """Record a line. [yuan/year]
+
+        Parameters
+        ----------
+        spec
+            What the line is.
+        amount
+            Its amount per compound. [yuan/year]
+        where
+            For a line that exists only where a condition holds (a channel switched
+            on or off, a gate regime): the compounds where it does. A budget of some of
+            the compounds has the line if it holds for any of them, just as a run on
+            those compounds alone would make it.
+        """
         if spec in self.lines:
             raise ValueError(f"line {spec.code!r} made twice")
         self.lines[spec] = np.asarray(amount, dtype=np.float64)
+        if where is not None:
+            self.line_rows[spec] = where

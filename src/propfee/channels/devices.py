@@ -142,6 +142,7 @@ def apply(ctx: ChannelInputs) -> None:
     if not ctx.any_on("smart_devices"):
         return
     on = ctx.on["smart_devices"]
+    rows = on == 1.0
     sd = ctx.plan.plan.smart_devices
     for dev in sd.devices:
         v = ctx.plan.item("smart_devices", dev.name)
@@ -151,13 +152,13 @@ def apply(ctx: ChannelInputs) -> None:
         ctx.details[f"device_capital:{dev.name}"] = capital
         ctx.details[f"device_life:{dev.name}"] = v["service_life_years"]
         ctx.add(LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
-                         dev.capital_funder, "capital"), capital * crf)
+                         dev.capital_funder, "capital"), capital * crf, where=rows)
         ctx.add(LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep", "fund_pool",
-                         "running"), units * v["running_cost_yuan_per_unit_year"])
+                         "running"), units * v["running_cost_yuan_per_unit_year"], where=rows)
         if dev.replaces_role is not None:
             ctx.take("smart_devices", dev.replaces_role, units * v["replaced_fte_per_unit"])
     device_only = ctx.regime_rows("device_only")
     if device_only.any():
         _, remote = gate_running_yuan("device_only", ctx.table.array("gates"), ctx.params)
         ctx.add(LineSpec("gate_remote_help", "smart_devices", "order", "fund_pool", "running"),
-                remote * device_only)
+                remote * device_only, where=device_only)

@@ -54,7 +54,7 @@ def apply(ctx: ChannelInputs) -> None:
     if live_in.any():
         pay, _ = gate_running_yuan("live_in", t.array("gates"), ctx.params)
         ctx.add(LineSpec("gate_live_in", "direct", "order", "fund_pool", "informal"),
-                pay * live_in)
+                pay * live_in, where=live_in)
     for role in ctx.plan.plan.informal_roles:
         hours = ctx.take("direct", role, ctx.remaining[role])
         ctx.add(LineSpec(f"informal_{role}", "direct", "staff", "fund_pool", "informal"),

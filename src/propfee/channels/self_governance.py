@@ -185,8 +185,9 @@ def apply(ctx: ChannelInputs) -> None:
     for task in sg.tasks:
         ctx.add(LineSpec(f"volunteer_{task.name}_time", "self_governance", "staff",
                          "volunteers_in_kind", "in_kind"),
-                hours[task.name] * scale[task.role] * wage)
+                hours[task.name] * scale[task.role] * wage, where=on == 1.0)
         materials = ctx.plan.value("self_governance", task.name,
                                    "materials_yuan_per_household_year") * households * on
         ctx.add(LineSpec(f"volunteer_{task.name}_materials", "self_governance",
-                         ROLE_MATERIAL_CATEGORY[task.role], "fund_pool", "running"), materials)
+                         ROLE_MATERIAL_CATEGORY[task.role], "fund_pool", "running"), materials,
+                where=on == 1.0)

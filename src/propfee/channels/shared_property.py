@@ -243,6 +243,43 @@ def expected_uses_per_year(
     )
 
 
+def _price_jobs(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...], on: npt.NDArray[np.bool_],
+                sharing: FloatArray) -> None:
+    """Expected uses, unit prices and shared call-outs of every job, all jobs at once
+    (one row a job), at the contract's discount where the channel is on."""
+    age = ctx.age_years
+    quantity: dict[str, FloatArray] = {}
+    for job in jobs:
+        if job.basis not in quantity:
+            quantity[job.basis] = basis_quantity(ctx.table, job.basis, ctx.params)
+
+    def rows(field: str) -> FloatArray:
+        return np.stack([ctx.plan.value("shared_property", job.name, field) for job in jobs])
+
+    uses = expected_uses_per_year(np.stack([quantity[job.basis] for job in jobs]),
+                                  rows("uses_per_basis_year"), age,
+                                  rows("age_growth_per_year"), rows("age_factor_cap"))
+    visits = uses / rows("uses_per_visit")
+    unit = uses * rows("market_price_yuan_per_use")
+    callout = visits * rows("callout_yuan_per_visit")
+    keep = np.where(on, 1.0 - rows("discount_rate"), 1.0)
+    unit_kept = unit * keep
+    callout_kept = callout * keep
+    callout_shared = callout_kept / sharing
+    market = ctx.jobs_at_market_yuan
+    for i, job in enumerate(jobs):
+        market = market + unit[i] + callout[i]
+        ctx.details[f"uses:{job.name}"] = uses[i]
+        ctx.details[f"job_unit:{job.name}"] = unit_kept[i]
+        ctx.details[f"job_callout:{job.name}"] = callout_kept[i]
+        ctx.details[f"job_yuan:{job.name}"] = unit_kept[i] + callout_shared[i]
+        ctx.add(LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool", "per_use"),
+                unit_kept[i])
+        ctx.add(LineSpec(f"job_{job.name}_callout", "shared_property", "upkeep", "fund_pool",
+                         "per_use"), callout_shared[i])
+    ctx.jobs_at_market_yuan = market
+
+
 def apply(ctx: ChannelInputs) -> None:
     """Price the per-use jobs and the standing part of each contract; split it in fen.
 
@@ -253,7 +290,6 @@ def apply(ctx: ChannelInputs) -> None:
     on = ctx.on["shared_property"] == 1.0
     sp = ctx.plan.plan.shared_property
     n = len(ctx)
-    age = ctx.age_years
     # Compounds whose channel is off are each their own bundle in the resolved plan
     # (PlanArrays.alone): a market company serves them alone at market prices.
     code, n_bundles = ctx.plan.bundle_code, len(ctx.plan.bundle_ids)
@@ -261,24 +297,8 @@ def apply(ctx: ChannelInputs) -> None:
     members = np.bincount(code, minlength=n_bundles)[code].astype(np.float64)
     sharing = np.where(on, np.minimum(members, sp.compounds_per_visit), 1.0)
     market = np.bincount(code, weights=~on, minlength=n_bundles) > 0
-    for job in sp.jobs:
-        v = ctx.plan.item("shared_property", job.name)
-        uses = expected_uses_per_year(basis_quantity(ctx.table, job.basis, ctx.params),
-                                      v["uses_per_basis_year"], age,
-                                      v["age_growth_per_year"], v["age_factor_cap"])
-        visits = uses / v["uses_per_visit"]
-        unit = uses * v["market_price_yuan_per_use"]
-        callout = visits * v["callout_yuan_per_visit"]
-        ctx.details[f"uses:{job.name}"] = uses
-        ctx.jobs_at_market_yuan = ctx.jobs_at_market_yuan + unit + callout
-        keep = np.where(on, 1.0 - v["discount_rate"], 1.0)
-        ctx.details[f"job_unit:{job.name}"] = unit * keep
-        ctx.details[f"job_callout:{job.name}"] = callout * keep
-        ctx.details[f"job_yuan:{job.name}"] = unit * keep + callout * keep / sharing
-        ctx.add(LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool", "per_use"),
-                unit * keep)
-        ctx.add(LineSpec(f"job_{job.name}_callout", "shared_property", "upkeep", "fund_pool",
-                         "per_use"), callout * keep / sharing)
+    if sp.jobs:
+        _price_jobs(ctx, sp.jobs, on, sharing)
     if sp.jobs and "maintenance" not in sp.standing_roles:
         # The catalogue of jobs is how the company meets the maintenance work.
         ctx.take("shared_property", "maintenance", ctx.remaining["maintenance"])
@@ -296,7 +316,7 @@ def apply(ctx: ChannelInputs) -> None:
         params=ctx.params, market=market,
     )
     roles = list(sp.standing_roles)
-    layout = GroupLayout(code, t.frame["compound_id"], n_bundles)
+    layout = GroupLayout(code, t.text("compound_id"), n_bundles)
     staff_fen = layout.allocate(
         np.stack([yuan_to_fen(contract.staff_by_role_yuan[r]) for r in roles]),
         np.stack([standing[r] for r in roles]),

@@ -100,10 +100,10 @@ def apply(ctx: ChannelInputs) -> None:
             cost = price.copy()
         if ctx.any_on("street_fallback"):
             ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
-                             "street_office", "service"), cost * on)
+                             "street_office", "service"), cost * on, where=on == 1.0)
         if not ctx.all_on("street_fallback"):
             ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
-                             "fund_pool", "service"), cost * (1.0 - on))
+                             "fund_pool", "service"), cost * (1.0 - on), where=on == 0.0)
         if item.replaces_role is not None and ctx.any_on("street_fallback"):
             share = ctx.plan.value("street_fallback", item.name, "replaced_share")
             ctx.take("street_fallback", item.replaces_role,
