@@ -1,0 +1,172 @@
+"""Results rebuilt from report rows, lines in fen, channel credit on request, typical
+compounds and the grade price curve: values by hand or against the row they come from."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import propfee as pf
+from propfee.baseline import (
+    BaselineResult,
+    grade_price_curve,
+    market_baseline,
+    market_baseline_district,
+    typical_compounds,
+)
+from propfee.budget import CREDIT_CHANNELS, BudgetResult, DistrictBudget, budget_arrays
+from propfee.compound import validate_compounds
+from propfee.money import yuan_to_fen
+from propfee.plan import resolve_plan
+
+CONTRIBUTIONS = [f"contribution_{ch}_yuan" for ch in CREDIT_CHANNELS]
+
+
+def _street(n: int = 6) -> pd.DataFrame:
+    return pf.datasets.sanqiao_like_street().head(n)
+
+
+def _compound(row: pd.Series) -> pf.Compound:
+    return pf.Compound.model_validate({k: (v.item() if hasattr(v, "item") else v)
+                                       for k, v in row.items() if k not in ("street", "zone")})
+
+
+def test_typical_compounds_by_hand() -> None:
+    # 5, 100, 1,000, 1,001 households at 80 m2 each, built 1995:
+    #   stairwell units ceil(h / 12): 1, 9, 84, 84;   buildings ceil(h / 24): 1, 5, 42, 42
+    #   gates ceil(h / 1,000): 1, 1, 1, 2;          floor 400, 8,000, 80,000, 80,080 m2
+    #   green 20% of the floor: 80, 1,600, 16,000, 16,016 m2
+    t = typical_compounds([5, 100, 1000, 1001], floor_area_m2_per_household=80.0,
+                          build_year=1995)
+    assert t["compound_id"].tolist() == ["h5", "h100", "h1000", "h1001"]
+    assert t["households"].tolist() == [5, 100, 1000, 1001]
+    assert t["stairwell_units"].tolist() == [1, 9, 84, 84]
+    assert t["buildings"].tolist() == [1, 5, 42, 42]
+    assert t["gates"].tolist() == [1, 1, 1, 2]
+    assert t["floor_area_m2"].tolist() == [400.0, 8000.0, 80000.0, 80080.0]
+    assert t["green_area_m2"].tolist() == pytest.approx([80.0, 1600.0, 16000.0, 16016.0])
+    assert t["build_year"].tolist() == [1995] * 4
+    assert t["storeys"].tolist() == [6] * 4
+    # Defaults: 100 m2 a household, built 2010.
+    d = typical_compounds(24)
+    assert d["floor_area_m2"].tolist() == [2400.0]
+    assert d["build_year"].tolist() == [2010]
+    assert (d["stairwell_units"].tolist(), d["buildings"].tolist()) == ([2], [1])
+
+
+def test_grade_price_curve_is_the_baseline_per_m2_month() -> None:
+    # price = total annual cost of the typical compound / floor area / 12, the grade's
+    # guidance band centre x (1 -/+ tolerance).
+    params = pf.default_parameters()
+    curve = grade_price_curve([100, 600], params, grades=(2, 4))
+    assert curve["grade"].tolist() == [2, 2, 4, 4]
+    assert curve["households"].tolist() == [100, 600, 100, 600]
+    table = validate_compounds(typical_compounds([100, 600]))
+    informal = params.model_copy(update={"labour": params.labour.model_copy(
+        update={"market_hiring": "informal"})})
+    tol = params.grades.guidance_tolerance_rate
+    for k, (g, i) in enumerate([(2, 0), (2, 1), (4, 0), (4, 1)]):
+        one = _compound(typical_compounds([100, 600]).iloc[i])
+        floor = table.array("floor_area_m2")[i]
+        formal = market_baseline(one, params, grade=g).total_annual_cost_yuan
+        loose = market_baseline(one, informal, grade=g).total_annual_cost_yuan
+        row = curve.iloc[k]
+        assert row["price_yuan_per_m2_month"] == pytest.approx(formal / floor / 12, abs=1e-6)
+        assert row["informal_price_yuan_per_m2_month"] == pytest.approx(
+            loose / floor / 12, abs=1e-6)
+        centre = params.grades.grade(g).guidance_yuan_per_m2_month
+        assert row["guidance_low_yuan_per_m2_month"] == pytest.approx(centre * (1 - tol))
+        assert row["guidance_high_yuan_per_m2_month"] == pytest.approx(centre * (1 + tol))
+    assert (curve["informal_price_yuan_per_m2_month"] < curve["price_yuan_per_m2_month"]).all()
+    # The default grades are 1 to 5, and the default parameters are the default set.
+    assert grade_price_curve([100])["grade"].tolist() == [1, 2, 3, 4, 5]
+    pd.testing.assert_frame_equal(grade_price_curve([100]), grade_price_curve([100], params))
+
+
+def test_baseline_result_from_a_district_row() -> None:
+    street = _street(3)
+    rows = market_baseline_district(street)
+    for i in range(3):
+        got = BaselineResult.from_row(rows.iloc[i])
+        one = _compound(street.iloc[i])
+        assert got == market_baseline(one)
+    html = got._repr_html_()
+    head = (f"<p>Market baseline of compound {got.compound_id}: total "
+            f"{got.total_annual_cost_yuan:,.2f} yuan/year, balance "
+            f"{got.balance_yuan:,.2f} yuan/year</p>")
+    lines = pd.DataFrame([line.model_dump() for line in got.lines])
+    assert html == head + lines.to_html(index=False)
+
+
+def test_budget_result_from_a_district_row_and_its_lines() -> None:
+    # Each compound alone (no bundles): the district row and its lines give the result of
+    # evaluating the compound by itself.
+    plan = pf.default_plan()
+    plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"bundle_by": "none"})})
+    street = _street(3)
+    budget = pf.evaluate_district(street, plan)
+    for i, cid in enumerate(street["compound_id"]):
+        row = budget.compounds.iloc[i]
+        lines = budget.lines[budget.lines["compound_id"] == cid]
+        got = BudgetResult.from_tables(row, lines)
+        assert got.compound_id == cid
+        assert got.bundle_id == str(row["bundle_id"])
+        assert got.total_cost_yuan == row["total_cost_yuan"]
+        assert got.street_subsidy_yuan == row["street_subsidy_yuan"]
+        assert got.by_payer == {p: row[f"paid_by_{p}_yuan"] for p in got.by_payer}
+        assert set(got.by_payer) == {c[len("paid_by_"):-len("_yuan")]
+                                     for c in row.index if c.startswith("paid_by_")}
+        assert got.by_channel["shared_property"] == row["cost_shared_property_yuan"]
+        assert [(x.line, x.payer, x.kind, x.amount_yuan) for x in got.lines] == [
+            (r.line, r.payer, r.kind, r.amount_yuan) for r in lines.itertuples()]
+        assert [x.channel for x in got.lines] == lines["channel"].astype(str).tolist()
+        assert [x.category for x in got.lines] == lines["category"].astype(str).tolist()
+        assert sum(x.amount_yuan for x in got.lines) == pytest.approx(got.total_cost_yuan)
+    assert "<table" in got._repr_html_()
+    assert "<table" in budget._repr_html_()
+
+
+def test_kernel_lines_in_fen() -> None:
+    # Every line in fen: the lines split in fen as split, the others rounded half away
+    # from zero; their sum per compound is the total cost in fen.
+    table = validate_compounds(_street(4))
+    plan = pf.named_plan("shared_staffed")
+    out = budget_arrays(table, resolve_plan(plan, table), pf.default_parameters())
+    fen = out.fen_lines()
+    assert list(fen) == list(out.lines)
+    for spec, amount in out.lines.items():
+        want = out.lines_fen[spec] if spec in out.lines_fen else yuan_to_fen(amount)
+        np.testing.assert_array_equal(np.broadcast_to(fen[spec], (4,)),
+                                      np.broadcast_to(want, (4,)))
+    budget = pf.evaluate_district(_street(4), plan)
+    total = sum(np.broadcast_to(v, (4,)) for v in fen.values())
+    np.testing.assert_array_equal(total, yuan_to_fen(budget.compounds["total_cost_yuan"]))
+
+
+@pytest.mark.parametrize("mode", ["shapley", "waterfall"])
+def test_channel_credit_on_request_adds_up_and_is_kept(mode) -> None:
+    # Efficiency: the balance with no channel on plus every channel's credit is the pool
+    # balance with all of them, to the fen.
+    budget = pf.evaluate_district(_street(5), pf.named_plan("shared_staffed"))
+    credit = budget.channel_credit(mode)
+    assert credit["compound_id"].tolist() == _street(5)["compound_id"].tolist()
+    total = yuan_to_fen(credit["channel_base_balance_yuan"]) + sum(
+        yuan_to_fen(credit[c]) for c in CONTRIBUTIONS)
+    np.testing.assert_array_equal(total, yuan_to_fen(budget.compounds["pool_balance_yuan"]))
+    assert budget.channel_credit(mode) is credit  # computed once
+    stacked = pf.evaluate_district(_street(5), pf.named_plan("shared_staffed"),
+                                   contributions=mode).compounds
+    pd.testing.assert_frame_equal(
+        credit.reset_index(drop=True),
+        stacked[["compound_id", "channel_base_balance_yuan", *CONTRIBUTIONS]].reset_index(
+            drop=True), check_exact=True)
+
+
+def test_channel_credit_needs_the_inputs() -> None:
+    budget = pf.evaluate_district(_street(2))
+    bare = DistrictBudget(budget.compounds)
+    with pytest.raises(ValueError, match=r"^this budget keeps no inputs: evaluate it with "
+                       r"contributions=True to have its channel credit$"):
+        bare.channel_credit()
