@@ -259,6 +259,9 @@ def main() -> int:
         total.update(c)
         _row(module, c)
     _row("overall", total)
+    not_run = sum(v for s, v in total.items() if s == "not checked")
+    if not_run:
+        print(f"{not_run} mutants not run yet: the score is not over every mutant")
     return 0
 
 

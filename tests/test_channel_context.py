@@ -7,11 +7,12 @@ import pytest
 
 import propfee as pf
 from propfee.budget import CREDIT_CHANNELS
+from propfee.channels import StreetFallback, StreetItem, direct, self_governance, street
 from propfee.channels.common import LineSpec
 from propfee.channels.context import ChannelInputs
 from propfee.compound import validate_compounds
 from propfee.plan import resolve_plan
-from propfee.staffing import ROLES, role_demand_fte
+from propfee.staffing import ROLES, annual_staff_cost_yuan, role_demand_fte
 
 
 def _ctx(plan: pf.Plan | None = None, n: int = 3, off: tuple[str, ...] = (),
@@ -81,3 +82,118 @@ def test_device_only_gates_fall_back_where_devices_are_off(grade_regime, want_fa
     assert on.regime_rows(want_fallback).tolist() == [False, False, False]
     np.testing.assert_allclose(on.demand["order"], role_demand_fte(
         "order", grade, params, gate_regime="device_only", **kw))
+
+
+def test_direct_lines_by_hand() -> None:
+    # Three compounds (49, 70, 14 households; one gate each); grade 5 keeps gates with a
+    # live-in keeper, the plan by devices only; devices off in the second compound only,
+    # so its gate falls back to the live-in keeper: 1 x 1,500 yuan/month x 12 = 18,000.
+    # Other costs at 10 yuan a household: 490, 700, 140.
+    params = pf.default_parameters()
+    params = params.model_copy(update={"costs": params.costs.model_copy(
+        update={"other_yuan_per_household_year": 10.0})})
+    plan = pf.default_plan().model_copy(update={"gate_regime": "device_only",
+                                                "service_grade": 5})
+    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
+    assert table.array("households").tolist() == [49.0, 70.0, 14.0]
+    assert table.array("gates").tolist() == [1.0, 1.0, 1.0]
+    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
+    on["smart_devices"] = np.array([1.0, 0.0, 1.0])
+    ctx = ChannelInputs.start(table, resolve_plan(plan, table), params, on)
+    demand = {role: ctx.demand[role].copy() for role in ("cleaning", "greening")}
+    direct.apply(ctx)
+    lines = {spec.code: (spec, amount) for spec, amount in ctx.lines.items()}
+    assert lines["other"][1].tolist() == [490.0, 700.0, 140.0]
+    spec, live_in = lines["gate_live_in"]
+    assert live_in.tolist() == [0.0, 18000.0, 0.0]
+    assert spec == LineSpec("gate_live_in", "direct", "order", "fund_pool", "informal")
+    assert ctx.line_rows[spec].tolist() == [False, True, False]
+    # The informal roles (cleaning, greening) hire all their open demand, paid by the hour.
+    assert plan.informal_roles == ("cleaning", "greening")
+    for role, d in demand.items():
+        np.testing.assert_allclose(ctx.replaced[("direct", role)], d)
+        np.testing.assert_allclose(ctx.remaining[role], 0.0)
+        np.testing.assert_allclose(lines[f"informal_{role}"][1],
+                                   annual_staff_cost_yuan(role, d, params, "informal"))
+
+
+@pytest.mark.parametrize("multiplier", [0.5, 2.0])
+def test_volunteer_time_by_hand(multiplier) -> None:
+    # Supply = (party x 0.233 x 2 + households x 0.02 x 2) x 52 h a year (the plan's
+    # rates), times the what-if multiplier; each task offers its share of it, in posts of
+    # standard (or guard) hours; a role takes at most its open demand. The time is valued
+    # at the plan's shadow wage, 30 yuan/h: time of a role = posts taken x hours a post x 30.
+    plan = pf.default_plan()
+    plan = plan.model_copy(update={"self_governance": plan.self_governance.model_copy(
+        update={"shadow_wage_yuan_per_hour": 30.0})})
+    params = pf.default_parameters()
+    ctx = _ctx(plan)
+    ctx.volunteer_multiplier = multiplier
+    demand = {role: ctx.demand[role].copy() for role in ROLES}
+    self_governance.apply(ctx)
+    sg = plan.self_governance
+    households = ctx.table.array("households")
+    party = households * params.quantities.party_members_per_household  # none given
+    supply = (party * sg.party_active_rate * sg.party_hours_per_week
+              + households * sg.resident_active_rate * sg.resident_hours_per_week) * 52
+    lab = params.labour
+    assert sg.tasks
+    for role in {t.role for t in sg.tasks}:
+        per_post = lab.guard_hours_per_year if role == "order" else lab.standard_hours_per_year
+        tasks = [t for t in sg.tasks if t.role == role]
+        offered = supply * multiplier * sum(t.share for t in tasks) / per_post
+        taken = np.minimum(offered, demand[role])
+        np.testing.assert_allclose(ctx.replaced[("self_governance", role)], taken)
+        # Each task's time: its hours x taken / offered x 30 (the role's taken hours shared
+        # by the tasks' shares).
+        for t in tasks:
+            time = ctx.lines[LineSpec(f"volunteer_{t.name}_time", "self_governance", "staff",
+                                      "volunteers_in_kind", "in_kind")]
+            hours = supply * multiplier * t.share
+            np.testing.assert_allclose(time, hours * (taken / offered) * 30.0)
+
+
+def test_street_lines_by_hand() -> None:
+    # Households 49, 70, 14; the street office serves compounds 1 and 3 (it pays), the
+    # second pays the same service from its fund pool.
+    #   bins:  10 yuan a household:              490, 700, 140 (category cleaning)
+    #   waste: 100 yuan/t x 1 kg/household-day:  100 x h x 365 / 1,000 = 36.5 h
+    #          = 1,788.5, 2,555, 511
+    #   grid:  1,000 yuan a compound;  bins takes half of the cleaning demand where on.
+    items = (
+        StreetItem(name="bins", pricing="per_household", price_yuan=10.0, category="cleaning",
+                   replaces_role="cleaning", replaced_share=0.5),
+        StreetItem(name="waste", pricing="per_tonne", price_yuan=100.0,
+                   kg_per_household_day=1.0),
+        StreetItem(name="grid", pricing="per_compound", price_yuan=1000.0, category="order"),
+    )
+    plan = pf.default_plan().model_copy(update={"street_fallback": StreetFallback(items=items)})
+    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
+    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
+    on["street_fallback"] = np.array([1.0, 0.0, 1.0])
+    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    demand = ctx.demand["cleaning"].copy()
+    street.apply(ctx)
+    want = {"bins": ([490.0, 700.0, 140.0], "cleaning"),
+            "waste": ([1788.5, 2555.0, 511.0], "other"),
+            "grid": ([1000.0, 1000.0, 1000.0], "order")}
+    for name, (cost, category) in want.items():
+        office = LineSpec(f"street_{name}", "street_fallback", category, "street_office",
+                          "service")
+        pool = LineSpec(f"street_{name}", "street_fallback", category, "fund_pool", "service")
+        np.testing.assert_allclose(ctx.lines[office], [cost[0], 0.0, cost[2]])
+        np.testing.assert_allclose(ctx.lines[pool], [0.0, cost[1], 0.0])
+        assert ctx.line_rows[office].tolist() == [True, False, True]
+        assert ctx.line_rows[pool].tolist() == [False, True, False]
+    np.testing.assert_allclose(ctx.replaced[("street_fallback", "cleaning")],
+                               0.5 * demand * [1.0, 0.0, 1.0])
+    # All on: no fund-pool lines; all off: no street-office lines and nothing taken.
+    on["street_fallback"] = np.ones(3)
+    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    street.apply(ctx)
+    assert {s.payer for s in ctx.lines} == {"street_office"}
+    on["street_fallback"] = np.zeros(3)
+    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    street.apply(ctx)
+    assert {s.payer for s in ctx.lines} == {"fund_pool"}
+    assert ctx.replaced == {}
