@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import propfee as pf
 from propfee.budget import CREDIT_CHANNELS
-from propfee.channels import StreetFallback, StreetItem, direct, self_governance, street
+from propfee.channels import (
+    Device,
+    IncomeSource,
+    PublicIncome,
+    SmartDevices,
+    StreetFallback,
+    StreetItem,
+    devices,
+    direct,
+    public_income,
+    self_governance,
+    shared_property,
+    street,
+)
 from propfee.channels.common import LineSpec
 from propfee.channels.context import ChannelInputs
 from propfee.compound import validate_compounds
@@ -197,3 +211,133 @@ def test_street_lines_by_hand() -> None:
     street.apply(ctx)
     assert {s.payer for s in ctx.lines} == {"fund_pool"}
     assert ctx.replaced == {}
+
+
+def test_devices_and_public_income_by_hand() -> None:
+    # Green areas 324.5, 432.4, 124.8 m2 -> trees at 40 m2 a tree: 8.1125, 10.81, 3.12.
+    # A tree sensor per tree: capital 100 yuan a unit, 10 years at 4%:
+    #   crf = 0.04 / (1 - 1.04^-10) = 0.1232909; running 5 yuan a unit; 0.001 FTE of
+    #   greening a unit. Devices are off in the second compound.
+    # Income: 20 yuan a tree-year, 50% occupied, 10% own costs: 9 yuan a tree.
+    dev = Device(name="tree_sensor", basis="tree", units_per_basis=1.0,
+                 capital_cost_yuan_per_unit=100.0, service_life_years=10.0,
+                 running_cost_yuan_per_unit_year=5.0, replaces_role="greening",
+                 replaced_fte_per_unit=0.001, capital_funder="fund_pool")
+    src = IncomeSource(name="fruit", basis="tree", units_per_basis=1.0,
+                       price_yuan_per_unit_year=20.0, occupancy_rate=0.5, cost_share_rate=0.1)
+    plan = pf.default_plan().model_copy(update={
+        "smart_devices": SmartDevices(devices=(dev,), discount_rate=0.04),
+        "public_income": PublicIncome(sources=(src,)), "gate_regime": "staffed_16h"})
+    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
+    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
+    on["smart_devices"] = np.array([1.0, 0.0, 1.0])
+    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    greening = ctx.demand["greening"].copy()
+    devices.apply(ctx)
+    public_income.apply(ctx)
+    units = np.array([8.1125, 0.0, 3.12])
+    crf = 0.04 / (1 - 1.04 ** -10)
+    assert crf == pytest.approx(0.1232909, abs=1e-7)
+    np.testing.assert_allclose(ctx.details["device_capital:tree_sensor"], units * 100.0)
+    np.testing.assert_allclose(ctx.details["device_life:tree_sensor"], 10.0)
+    capital = LineSpec("device_tree_sensor_capital", "smart_devices", "depreciation",
+                       "fund_pool", "capital")
+    running = LineSpec("device_tree_sensor_running", "smart_devices", "upkeep", "fund_pool",
+                       "running")
+    np.testing.assert_allclose(ctx.lines[capital], units * 100.0 * crf)
+    np.testing.assert_allclose(ctx.lines[running], units * 5.0)
+    np.testing.assert_allclose(ctx.replaced[("smart_devices", "greening")],
+                               np.minimum(units * 0.001, greening))
+    assert "gate_remote_help" not in {s.code for s in ctx.lines}  # gates staffed
+    trees = np.array([8.1125, 10.81, 3.12])
+    np.testing.assert_allclose(ctx.details["income:fruit"], trees * 9.0)
+    np.testing.assert_allclose(ctx.income_yuan, trees * 9.0)
+
+
+def test_contract_fen_ties_go_to_the_first_compound_id() -> None:
+    # Two equal compounds listed b, a in one bundle, 100.01 m apart: travel 1 yuan/m x
+    # (2 - 1) x 100.01 m = 100.01 yuan = 10,001 fen, split by floor area (equal): 5,000.5
+    # each; the odd fen goes to the first id, a, whatever the row order.
+    df = pd.DataFrame({"compound_id": ["b", "a"], "households": [100, 100],
+                       "floor_area_m2": [8000.0, 8000.0], "build_year": [1990, 1990],
+                       "x_m": [0.0, 0.0], "y_m": [0.0, 100.01], "zone": ["z", "z"]})
+    plan = pf.named_plan("shared_staffed")
+    plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"travel_yuan_per_m_year": 1.0})})
+    lines = pf.evaluate_district(df, plan).lines
+    travel = lines[lines["line"] == "contract_travel"].set_index("compound_id")["amount_yuan"]
+    assert travel.to_dict() == {"b": 50.0, "a": 50.01}
+    contract = lines[lines["line"].str.startswith("contract_")].pivot_table(
+        index="line", columns="compound_id", values="amount_yuan", observed=True)
+    assert ((contract["a"] - contract["b"]).round(2).isin([0.0, 0.01])).all()
+
+
+def test_a_compound_with_the_contract_off_pays_the_market_margin() -> None:
+    # Each compound alone; the channel is off in the second: a market company serves it
+    # at the market's markup 1.08 x (1 + 0.06 x 1.12) - 1 = 0.152576 on staff, the others
+    # at the contract margin of the plan.
+    plan = pf.named_plan("shared_staffed")
+    plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"bundle_by": "none"})})
+    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
+    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
+    on["shared_property"] = np.array([1.0, 0.0, 1.0])
+    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    shared_property.apply(ctx)
+    staff = sum(v for s, v in ctx.lines.items() if s.code.startswith("contract_staff_"))
+    margin = ctx.lines[LineSpec("contract_margin", "shared_property", "margin",
+                                "residents_fees", "standing")]
+    rate = plan.shared_property.contract_margin_rate
+    np.testing.assert_allclose(margin, staff * np.array([rate, 0.152576, rate]), atol=0.011)
+    assert rate != pytest.approx(0.152576)
+
+
+def test_job_costs_are_shared_by_the_bundle() -> None:
+    # Per job: unit price at the discount, plus call-outs at the discount divided by the
+    # members one visit serves: min(members of the bundle, compounds_per_visit).
+    plan = pf.named_plan("xinghualing")
+    table = validate_compounds(pf.datasets.sanqiao_like_street().head(8))
+    resolved = resolve_plan(plan, table)
+    on = {ch: np.ones(8) for ch in CREDIT_CHANNELS}
+    ctx = ChannelInputs.start(table, resolved, pf.default_parameters(), on)
+    maintenance = ctx.remaining["maintenance"].copy()
+    shared_property.apply(ctx)
+    members = np.bincount(resolved.bundle_code)[resolved.bundle_code]
+    sharing = np.minimum(members, plan.shared_property.compounds_per_visit)
+    assert sharing.max() > 1
+    for job in plan.shared_property.jobs:
+        unit = ctx.details[f"job_unit:{job.name}"]
+        callout = ctx.details[f"job_callout:{job.name}"]
+        np.testing.assert_allclose(ctx.details[f"job_yuan:{job.name}"],
+                                   unit + callout / sharing)
+        line = LineSpec(f"job_{job.name}_callout", "shared_property", "upkeep", "fund_pool",
+                        "per_use")
+        np.testing.assert_allclose(ctx.lines[line], callout / sharing)
+    # No standing maintenance posts: the jobs meet what is left of the maintenance work.
+    assert "maintenance" not in plan.shared_property.standing_roles
+    np.testing.assert_allclose(ctx.replaced[("shared_property", "maintenance")], maintenance)
+
+
+@pytest.mark.parametrize(("jobs", "standing"), [
+    (False, ("management",)),   # no jobs: maintenance is left to the others
+    (True, ("maintenance",)),   # maintenance posts: staffed by the contract
+])
+def test_maintenance_goes_to_posts_or_is_left(jobs, standing) -> None:
+    plan = pf.named_plan("shared_staffed")
+    sp = plan.shared_property
+    plan = plan.model_copy(update={"shared_property": sp.model_copy(update={
+        "standing_roles": standing, "jobs": sp.jobs if jobs else ()})})
+    assert bool(sp.jobs)
+    ctx = _ctx(plan)
+    maintenance = ctx.remaining["maintenance"].copy()
+    shared_property.apply(ctx)
+    taken = ctx.replaced.get(("shared_property", "maintenance"), np.zeros(3))
+    if standing == ("maintenance",):
+        # All of it becomes posts: the contract staffs the maintenance demand.
+        np.testing.assert_allclose(taken, maintenance)
+        line = LineSpec("contract_staff_maintenance", "shared_property", "staff",
+                        "residents_fees", "standing")
+        assert (ctx.lines[line] > 0).all()
+    else:
+        np.testing.assert_allclose(taken, 0.0)
+        np.testing.assert_allclose(ctx.remaining["maintenance"], maintenance)
