@@ -10,6 +10,7 @@ import pytest
 import propfee as pf
 from propfee.baseline import (
     BaselineResult,
+    effective_fee_inputs,
     grade_price_curve,
     market_baseline,
     market_baseline_district,
@@ -17,7 +18,7 @@ from propfee.baseline import (
 )
 from propfee.budget import CREDIT_CHANNELS, BudgetResult, DistrictBudget, budget_arrays
 from propfee.compound import validate_compounds
-from propfee.money import yuan_to_fen
+from propfee.money import allocate_fen, yuan_to_fen
 from propfee.plan import resolve_plan
 
 CONTRIBUTIONS = [f"contribution_{ch}_yuan" for ch in CREDIT_CHANNELS]
@@ -170,3 +171,73 @@ def test_channel_credit_needs_the_inputs() -> None:
     with pytest.raises(ValueError, match=r"^this budget keeps no inputs: evaluate it with "
                        r"contributions=True to have its channel credit$"):
         bare.channel_credit()
+
+
+def test_totals_by_zone_and_over_the_district() -> None:
+    # Rows SQ006 (Z002, 70 households), SQ001 (Z001, 49), SQ005 (Z002, 61), SQ002 (Z001,
+    # 70): zones sorted Z001, Z002; 2 compounds each; households 49 + 70 = 119 and
+    # 70 + 61 = 131; money sums exactly in fen; per-household rates are not summed.
+    street = pf.datasets.sanqiao_like_street().iloc[[5, 0, 4, 1]].reset_index(drop=True)
+    budget = pf.evaluate_district(street)
+    c = budget.compounds
+    out = budget.totals_by("zone")
+    assert list(out.index) == ["Z001", "Z002"]
+    assert list(out.columns[:2]) == ["compounds", "households"]
+    assert out["compounds"].tolist() == [2, 2]
+    assert out["households"].tolist() == [119, 131]
+    for zone, rows in (("Z001", [1, 3]), ("Z002", [0, 2])):
+        for col in ("total_cost_yuan", "street_subsidy_yuan", "fee_collected_yuan"):
+            want = int(yuan_to_fen(c[col].to_numpy()[rows]).sum()) / 100.0
+            assert out.loc[zone, col] == want
+    assert not [col for col in out.columns if "per_household" in col]
+    totals = budget.district_totals()
+    want = int(yuan_to_fen(c["total_cost_yuan"].to_numpy()).sum()) / 100.0
+    assert totals["total_cost_yuan"] == want
+    assert not [k for k in totals.index if "per_household" in k]
+    assert "pool_balance_yuan" in totals.index
+
+
+def test_baseline_report_columns() -> None:
+    # Total headcount = the sum over roles; the fee rate and collection rate are the
+    # compound's own where given, else the parameter set's (here: two given, one not).
+    street = _street(3).assign(fee_rate_yuan_per_m2_month=[0.5, None, 0.8],
+                               collection_rate=[0.9, None, 0.6])
+    rows = market_baseline_district(street)
+    roles = [c for c in rows.columns if c.startswith("headcount_fte_") and c != (
+        "headcount_fte_total")]
+    assert len(roles) == 5
+    np.testing.assert_allclose(rows["headcount_fte_total"], rows[roles].sum(axis=1))
+    params = pf.default_parameters()
+    default_rate = rows["rate_yuan_per_m2_month"][1]
+    assert rows["rate_yuan_per_m2_month"].tolist() == [0.5, default_rate, 0.8]
+    assert rows["collection_rate"][[0, 2]].tolist() == [0.9, 0.6]
+    rate, coll = effective_fee_inputs(validate_compounds(street), params)
+    np.testing.assert_allclose(rows["rate_yuan_per_m2_month"], rate)
+    np.testing.assert_allclose(rows["collection_rate"], coll)
+    assert list(rows.index) == [0, 1, 2]
+
+
+def test_baseline_district_gate_regime_and_a_checked_table() -> None:
+    street = _street(3)
+    rows = market_baseline_district(validate_compounds(street), grade=3, gate_regime="live_in")
+    for i in range(3):
+        one = market_baseline(_compound(street.iloc[i]), grade=3, gate_regime="live_in")
+        assert BaselineResult.from_row(rows.iloc[i]) == one
+    staffed = market_baseline_district(street, grade=3)
+    assert (rows["total_annual_cost_yuan"] != staffed["total_annual_cost_yuan"]).all()
+
+
+def test_curve_and_typical_compounds_keep_whole_households() -> None:
+    curve = grade_price_curve([100, 600], grades=(2, 4))
+    assert curve["households"].dtype == np.int64
+    assert list(curve.index) == [0, 1, 2, 3]
+    t = typical_compounds([100.0, 25.0])
+    assert t["compound_id"].tolist() == ["h100", "h25"]
+    assert t["households"].dtype == np.int64
+    assert t["stairwell_units"].tolist() == [9, 3]  # ceil(100 / 12), ceil(25 / 12)
+
+
+@pytest.mark.parametrize("weights", [[1.0, -1.0], [1.0, float("nan")], [1.0, float("inf")]])
+def test_allocate_fen_names_bad_weights(weights) -> None:
+    with pytest.raises(ValueError, match=r"^weights must be finite and non-negative, got \["):
+        allocate_fen(100, weights, ["a", "b"])
