@@ -93,6 +93,22 @@ _STANDING_LEFT = (
     "the shared-property channel takes all that is left of its standing roles "
     "(ctx.take of ctx.remaining), so their residual is 0 and residual + taken = taken"
 )
+_RANGE_INDEX = (
+    "the checked table's frame has the index 0..n-1, which pandas gives a new frame anyway"
+)
+_EXTRA_KEY = (
+    "the result's fields are read by name; compound_id or bundle_id left among the values "
+    "is never read"
+)
+_ORIENT = "pandas reads the orient of to_dict case-insensitively"
+_FEN_ROUND_TRIP = (
+    "a line made from whole fen is stored as fen / 100 and rounds back to the same fen"
+)
+_WATERFALL_ALL = (
+    "the waterfall reads only its own steps; balances of the other subsets are computed "
+    "and not read"
+)
+_OVERWRITTEN = "the rows cleared here are overwritten with their exact fen right after"
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -159,6 +175,35 @@ EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x_split_bundle__mutmut_52": _DTYPE,
     "propfee.bundling.allocation.x_split_bundle__mutmut_54": _KIND,
     "propfee.bundling.allocation.x_split_bundle__mutmut_56": _KIND,
+    "propfee.baseline.x__report__mutmut_23": _RANGE_INDEX,
+    "propfee.baseline.x__report__mutmut_25": _RANGE_INDEX,
+    "propfee.baseline.xǁBaselineResultǁ_repr_html___mutmut_5": _HTML_INDEX,
+    "propfee.budget.xǁBudgetResultǁfrom_row__mutmut_11": _EXTRA_KEY,
+    "propfee.budget.xǁBudgetResultǁfrom_row__mutmut_12": _EXTRA_KEY,
+    "propfee.budget.xǁBudgetResultǁfrom_row__mutmut_13": _EXTRA_KEY,
+    "propfee.budget.xǁBudgetResultǁfrom_row__mutmut_14": _EXTRA_KEY,
+    "propfee.budget.xǁBudgetResultǁfrom_tables__mutmut_38": _ORIENT,
+    "propfee.budget.xǁKernelOutputǁfen__mutmut_1": _FEN_ROUND_TRIP,
+    "propfee.budget.xǁKernelOutputǁfen__mutmut_2": _FEN_ROUND_TRIP,
+    "propfee.budget.xǁKernelOutputǁfen__mutmut_4": _FEN_ROUND_TRIP,
+    "propfee.budget.xǁKernelOutputǁfen_lines__mutmut_5": _STRICT,
+    "propfee.budget.xǁKernelOutputǁfen_lines__mutmut_8": _STRICT,
+    "propfee.budget.xǁKernelOutputǁfen_lines__mutmut_9": _STRICT,
+    "propfee.budget.x__credit_fen__mutmut_2": _WATERFALL_ALL,
+    "propfee.budget.x__credit_fen__mutmut_5": _WATERFALL_ALL,
+    "propfee.budget.x__credit_fen__mutmut_6": _WATERFALL_ALL,
+    "propfee.budget.x__rounded_except__mutmut_2": _OVERWRITTEN,
+    "propfee.budget.x_shapley_fen__mutmut_46": _KIND,
+    "propfee.budget.x_shapley_fen__mutmut_49": _KIND,
+    "propfee.budget.x_shapley_fen__mutmut_53": _KIND,
+    "propfee.money.x_allocate_fen__mutmut_3": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_5": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_62": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_64": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_67": _DTYPE,
+    "propfee.money.x_allocate_fen__mutmut_69": _DTYPE,
+    "propfee.money.x_allocate_fen_grouped__mutmut_3": _DTYPE,
+    "propfee.money.x_allocate_fen_grouped__mutmut_5": _DTYPE,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

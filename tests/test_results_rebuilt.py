@@ -3,6 +3,8 @@ compounds and the grade price curve: values by hand or against the row they come
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,13 @@ from propfee.baseline import (
     market_baseline_district,
     typical_compounds,
 )
-from propfee.budget import CREDIT_CHANNELS, BudgetResult, DistrictBudget, budget_arrays
+from propfee.budget import (
+    CREDIT_CHANNELS,
+    BudgetResult,
+    DistrictBudget,
+    budget_arrays,
+    shapley_fen,
+)
 from propfee.compound import validate_compounds
 from propfee.money import allocate_fen, yuan_to_fen
 from propfee.plan import resolve_plan
@@ -241,3 +249,15 @@ def test_curve_and_typical_compounds_keep_whole_households() -> None:
 def test_allocate_fen_names_bad_weights(weights) -> None:
     with pytest.raises(ValueError, match=r"^weights must be finite and non-negative, got \["):
         allocate_fen(100, weights, ["a", "b"])
+
+
+def test_shapley_fen_by_hand_in_whole_fen() -> None:
+    # Three players, v({}) = 0 and v(S) = 10 fen for every non-empty S: each player's
+    # numerator n! phi = 2 x 10 (first in the order) = 20, phi = 20 / 6 = 3 rest 2 each;
+    # 10 - 9 = 1 fen missing goes to the largest remainder, ties to the first listed: a.
+    players = ("a", "b", "c")
+    v = {frozenset(s): np.array([0 if not s else 10]) for size in range(4)
+         for s in itertools.combinations(players, size)}
+    out = shapley_fen(v, players)
+    assert {k: x.tolist() for k, x in out.items()} == {"a": [4], "b": [3], "c": [3]}
+    assert all(x.dtype == np.int64 for x in out.values())
