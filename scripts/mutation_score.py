@@ -113,6 +113,20 @@ _OTHER_LINES = (
     "the direct channel always makes running lines paid from fees or the pool, so the sum "
     "of the lines outside the contract is an array without the zero start"
 )
+_STR_ARRAY = (
+    "the values are Python strings: a numpy unicode array gives the same sorted unique "
+    "strings, codes and categories as an object array"
+)
+_HAS_LINES = (
+    "k = 0 (a budget without lines) never happens: the direct channel always makes lines"
+)
+_NO_COLUMN = (
+    "there is no cost_public_income_yuan column, and pick skips names without a column"
+)
+_DEFAULT_MODE = (
+    "any mode but 'waterfall' computes the Shapley credit; the default's spelling only "
+    "decides whether columns already computed are reused, and recomputing gives the same fen"
+)
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -209,6 +223,21 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.x_allocate_fen_grouped__mutmut_3": _DTYPE,
     "propfee.money.x_allocate_fen_grouped__mutmut_5": _DTYPE,
     "propfee.bundling.game.xǁBundleGameǁfrom_district__mutmut_53": _OTHER_LINES,
+    "propfee.budget.x__kernel_with_credit__mutmut_3": _WATERFALL_ALL,
+    "propfee.budget.x__kernel_with_credit__mutmut_6": _WATERFALL_ALL,
+    "propfee.budget.x__lines_frame__mutmut_10": _DTYPE,
+    "propfee.budget.x__lines_frame__mutmut_12": _DTYPE,
+    "propfee.budget.x__lines_frame__mutmut_19": _STR_ARRAY,
+    "propfee.budget.x__lines_frame__mutmut_21": _STR_ARRAY,
+    "propfee.budget.x__lines_frame__mutmut_31": _STR_ARRAY,
+    "propfee.budget.x__lines_frame__mutmut_33": _STR_ARRAY,
+    "propfee.budget.x__lines_frame__mutmut_69": _HAS_LINES,
+    "propfee.budget.x__lines_frame__mutmut_72": _HAS_LINES,
+    "propfee.budget.x__lines_frame__mutmut_73": _HAS_LINES,
+    "propfee.budget.x__result_fields__mutmut_18": _NO_COLUMN,
+    "propfee.budget.x__result_fields__mutmut_19": _NO_COLUMN,
+    "propfee.budget.xǁDistrictBudgetǁchannel_credit__mutmut_1": _DEFAULT_MODE,
+    "propfee.budget.xǁDistrictBudgetǁchannel_credit__mutmut_2": _DEFAULT_MODE,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 
