@@ -127,6 +127,32 @@ _DEFAULT_MODE = (
     "any mode but 'waterfall' computes the Shapley credit; the default's spelling only "
     "decides whether columns already computed are reused, and recomputing gives the same fen"
 )
+_LAST_COPY = (
+    "the copy with every channel on is the last of the stack: its slice runs to the end "
+    "either way (numpy clips a slice past the end)"
+)
+_ONE_PARTY = (
+    "differs only for fewer than two parties, where there is nothing to order or to share"
+)
+_SORTED = (
+    "sorting keys already in (group, key) order gives the identity permutation: the same "
+    "layout, only slower"
+)
+_UNIQUE_KEYS = (
+    "keys are unique (checked), so sort keys never tie and stability or the sort kind "
+    "cannot change the order"
+)
+_RANKING = (
+    "the pairwise and the sorting ranking give the same ranks (larger remainder first, "
+    "then smaller key); only their speed differs"
+)
+_EMPTY_WIDTH = "with no groups range(1, width) is empty for a width of 0 or 1"
+_SIGN_ZERO = "the sign is also restored where a total is zero, whose shares are all zero"
+_UNIT_ONE = "a group whose units sum to 1 divides by 1 either way"
+_SINGLE_GROUP = (
+    "a group of one party gets its whole total, whatever the bits of its one weight"
+)
+_SERIES = "a Series of keys and a new Series of its values rank the same"
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -238,6 +264,60 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.x__result_fields__mutmut_19": _NO_COLUMN,
     "propfee.budget.xǁDistrictBudgetǁchannel_credit__mutmut_1": _DEFAULT_MODE,
     "propfee.budget.xǁDistrictBudgetǁchannel_credit__mutmut_2": _DEFAULT_MODE,
+    "propfee.budget.x__kernel_with_credit__mutmut_32": _LAST_COPY,
+    "propfee.budget.x__kernel_with_credit__mutmut_38": _LAST_COPY,
+    "propfee.budget.x__kernel_with_credit__mutmut_7": _WATERFALL_ALL,
+    "propfee.channels.contract.x_contract_costs__mutmut_4": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_6": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_9": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_11": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_13": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_19": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_74": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_134": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_136": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_147": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_149": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_55": _CREWS_EMPTY,
+    "propfee.channels.contract.x_contract_costs__mutmut_57": _CREWS_EMPTY,
+    "propfee.money.x_key_rank__mutmut_2": _SERIES,
+    "propfee.money.x_key_rank__mutmut_7": _DTYPE,
+    "propfee.money.x_key_rank__mutmut_8": _UNIQUE_KEYS,
+    "propfee.money.x_key_rank__mutmut_9": _UNIQUE_KEYS,
+    "propfee.money.x_key_rank__mutmut_10": _UNIQUE_KEYS,
+    "propfee.money.x_key_rank__mutmut_13": _DTYPE,
+    "propfee.money.x_key_rank__mutmut_15": _DTYPE,
+    "propfee.money.x_key_rank__mutmut_18": _DTYPE,
+    "propfee.money.x_key_rank__mutmut_20": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_3": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_5": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_16": _ONE_PARTY,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_19": _SORTED,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_20": _ONE_PARTY,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_23": _SORTED,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_26": _UNIQUE_KEYS,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_61": _SINGLE_GROUP,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_71": _EMPTY_WIDTH,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_72": _RANKING,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_73": _RANKING,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_74": _RANKING,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_82": _RANKING,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_3": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_5": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_27": _STRICT,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_30": _STRICT,
+    "propfee.money.xǁGroupLayoutǁ_rank__mutmut_31": _STRICT,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_3": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_5": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_8": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_10": _DTYPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_20": _RESHAPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_80": _UNIT_ONE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_81": _WSUM,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_119": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_120": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_135": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_136": _SIGN_ZERO,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

@@ -27,7 +27,7 @@ from propfee.budget import (
     shapley_fen,
 )
 from propfee.compound import validate_compounds
-from propfee.money import allocate_fen, yuan_to_fen
+from propfee.money import GroupLayout, allocate_fen, yuan_to_fen
 from propfee.plan import resolve_plan
 
 CONTRIBUTIONS = [f"contribution_{ch}_yuan" for ch in CREDIT_CHANNELS]
@@ -303,3 +303,26 @@ def test_lines_table_keeps_ids_as_given() -> None:
     total = lines.groupby("compound_id", observed=True)["amount_yuan"].sum()
     np.testing.assert_allclose(total.loc[street["compound_id"]].to_numpy(),
                                budget.compounds["total_cost_yuan"].to_numpy(), atol=1e-6)
+
+
+def test_group_layout_by_hand() -> None:
+    # Groups 0 = {a, b}, 1 = {c}; two splits stacked: totals (5, 7) and (-5, -7), equal
+    # weights: 5 = 2 + 2 + 1 leftover fen to the smaller key a; 7 to c alone; the
+    # negative row is the positive one with its sign.
+    layout = GroupLayout([0, 0, 1], np.array(["a", "b", "c"]), 2)
+    got = layout.allocate([[5, 7], [-5, -7]], [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]])
+    assert got.tolist() == [[3, 2, 7], [-3, -2, -7]]
+    # A non-zero total over all-zero weights is refused, naming only that group.
+    with pytest.raises(ValueError, match=r"^groups \[1\] have a non-zero total but "):
+        layout.allocate([0, 5], [0.0, 0.0, 0.0])
+    # A layout of no groups and no parties can be made.
+    GroupLayout(np.zeros(0, dtype=np.int64), np.array([], dtype=object), 0)
+
+
+def test_weights_keep_their_leading_bits() -> None:
+    # Two parties: weights keep b = floor((62 - 1) / 2) = 30 significant bits of the
+    # largest. 1 and 1 + 2^-30 are both 2^29 units (1 + 2^-30 = (2^29 + 1/2) / 2^29,
+    # floored): a tie, so the one fen goes to the smaller key a. A weight 2^-28 larger
+    # is one unit more: b gets it.
+    assert allocate_fen(1, [1.0, 1.0 + 2.0 ** -30], ["a", "b"]).tolist() == [1, 0]
+    assert allocate_fen(1, [1.0, 1.0 + 2.0 ** -28], ["a", "b"]).tolist() == [0, 1]
