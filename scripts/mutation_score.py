@@ -318,6 +318,18 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_120": _SIGN_ZERO,
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_135": _SIGN_ZERO,
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_136": _SIGN_ZERO,
+    "propfee.channels.contract.x_contract_costs__mutmut_154": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_156": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_159": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_161": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_182": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_222": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_224": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_254": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_255": _DTYPE,
+    "propfee.channels.contract.x_contract_costs__mutmut_178": _TRAVEL1,
+    "propfee.channels.contract.x_spread_m__mutmut_3": _DTYPE,
+    "propfee.channels.contract.x_spread_m__mutmut_5": _DTYPE,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

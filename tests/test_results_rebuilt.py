@@ -326,3 +326,38 @@ def test_weights_keep_their_leading_bits() -> None:
     # is one unit more: b gets it.
     assert allocate_fen(1, [1.0, 1.0 + 2.0 ** -30], ["a", "b"]).tolist() == [1, 0]
     assert allocate_fen(1, [1.0, 1.0 + 2.0 ** -28], ["a", "b"]).tolist() == [0, 1]
+
+
+def _alone_plan() -> pf.Plan:
+    plan = pf.named_plan("shared_staffed")
+    return plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"bundle_by": "none"})})
+
+
+@pytest.mark.parametrize(("contributions", "chunk_rows", "progress"), [
+    # Five compounds, each its own bundle: pieces of 2, 2 and 1 rows.
+    (None, 2, [0.4, 0.8, 1.0]),
+    # With the credit a piece has 1/32 of the rows: 64 // 32 = 2 and 32 // 32 = 1.
+    ("waterfall", 64, [0.4, 0.8, 1.0]),
+    ("waterfall", 32, [0.2, 0.4, 0.6, 0.8, 1.0]),
+    # Fewer than 32 rows asked: at least one row a piece.
+    ("waterfall", 31, [0.2, 0.4, 0.6, 0.8, 1.0]),
+])
+def test_a_district_in_pieces_is_the_district_whole(contributions, chunk_rows, progress) -> None:
+    table = validate_compounds(_street(5))
+    params = pf.default_parameters()
+    resolved = resolve_plan(_alone_plan(), table)
+    seen: list[float] = []
+    pieces = budget_module._district_budget(table, params, resolved, contributions, True,
+                                            chunk_rows, seen.append)
+    whole = budget_module._district_budget(table, params, resolved, contributions, True)
+    assert seen == pytest.approx(progress)
+    pd.testing.assert_frame_equal(pieces.compounds, whole.compounds, check_exact=True)
+    pd.testing.assert_frame_equal(pieces.lines, whole.lines, check_exact=True)
+    c = pieces.compounds
+    assert list(c.columns[:7]) == ["compound_id", "name", "street", "zone", "bundle_id",
+                                   "households", "floor_area_m2"]
+    assert c["pool_non_negative"].dtype == bool
+    assert c["zone"].tolist() == _street(5)["zone"].tolist()
+    assert c["name"].tolist() == _street(5)["name"].tolist()
+    assert c.attrs["contributions"] == contributions
