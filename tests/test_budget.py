@@ -680,3 +680,29 @@ def test_pieces_keep_bundles_whole() -> None:
     sorted_code = np.array([0, 0, 0, 1, 1, 2])
     assert [rows for rows, _ in _chunks(sorted_code, 3, max_rows=4)] == [
         slice(0, 3), slice(3, 6)]
+
+
+def test_lines_built_later_piece_by_piece_match_the_budget(monkeypatch) -> None:
+    """The long table of lines is built on first use by running the kernel again, piece
+    by piece: cut into pieces of 7 compounds it equals the one-piece table, and each
+    compound's lines add up, payer by payer, exactly to its paid_by columns."""
+    import propfee.budget as budget
+
+    df = pf.datasets.sanqiao_like_street()
+    whole = pf.evaluate_district(df).lines
+    monkeypatch.setattr(budget, "CHUNK_ROWS", 7)
+    result = pf.evaluate_district(df)
+    pd.testing.assert_frame_equal(result.lines, whole)
+    fen = (result.lines.assign(fen=(result.lines["amount_yuan"] * 100).round().astype(int))
+           .pivot_table(index="compound_id", columns="payer", values="fen", aggfunc="sum",
+                        observed=True, fill_value=0))
+    for payer in fen.columns:
+        paid = (result.compounds.set_index("compound_id")[f"paid_by_{payer}_yuan"] * 100
+                ).round().astype(int)
+        assert fen[payer].reindex(paid.index, fill_value=0).tolist() == paid.tolist()
+
+
+def test_lines_of_a_budget_without_lines_is_an_error() -> None:
+    result = pf.evaluate_district(pf.datasets.sanqiao_like_street(), with_lines=False)
+    with pytest.raises(ValueError, match="with_lines=False"):
+        result.lines

@@ -127,3 +127,26 @@ def test_mixed_load_has_no_500_and_no_reset(server: int) -> None:
     assert set(counts) <= {200, 413, 422}, counts
     expected_ok = sum(1 for r in requests if r in valid)
     assert counts[200] == expected_ok
+
+
+def test_budget_with_and_without_channel_credit() -> None:
+    """The budget is the same either way; ``contributions: true`` adds the five channel
+    credits, which add up to the pool balance minus the balance with no channel on."""
+    import propfee as pf
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    plain = client.post("/budget", json={"compound": COMPOUND}).json()
+    credit = client.post("/budget", json={"compound": COMPOUND, "contributions": True}).json()
+    expected = pf.evaluate(pf.Compound(**COMPOUND), contributions=True)
+    assert plain["contributions"] == {}
+    assert credit["contributions"] == expected.contributions
+    assert set(credit["contributions"]) == set(pf.budget.CREDIT_CHANNELS)
+    assert {k: v for k, v in credit.items() if k != "contributions"} == {
+        k: v for k, v in plain.items() if k != "contributions"}
+    assert plain["street_subsidy_yuan"] == expected.street_subsidy_yuan
+    base = pf.evaluate_district(pf.validate_compounds(pf.Compound(**COMPOUND)),
+                                contributions=True).compounds.iloc[0]
+    total_fen = sum(round(v * 100) for v in credit["contributions"].values())
+    assert total_fen == round((base["pool_balance_yuan"]
+                               - base["channel_base_balance_yuan"]) * 100)

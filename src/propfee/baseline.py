@@ -48,7 +48,7 @@ from propfee.fees import (
     break_even_rate_yuan_per_m2_month,
     market_price,
 )
-from propfee.money import fen_to_yuan, yuan_to_fen
+from propfee.money import fen_to_yuan, yuan_rows_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.params.model import GateRegime
 from propfee.staffing import ROLES, staffing_by_role
@@ -195,11 +195,8 @@ def baseline_lines_fen(arrays: Mapping[str, FloatArray], *extra: str
         ``extra``) -> amount per compound. [fen/year]
     """
     codes = (*BASELINE_COST_LINES, *_PRICE_LINES, *extra)
-    first = arrays[f"{codes[0]}_yuan"]
-    matrix = np.empty((len(codes), len(first)), dtype=np.float64)
-    for i, code in enumerate(codes):
-        matrix[i] = arrays[f"{code}_yuan"]
-    return dict(zip(codes, yuan_to_fen(matrix), strict=True))
+    rows = [arrays[f"{code}_yuan"] for code in codes]
+    return dict(zip(codes, yuan_rows_to_fen(rows, len(rows[0])), strict=True))
 
 
 def baseline_price_fen(arrays: Mapping[str, FloatArray]) -> npt.NDArray[np.int64]:

@@ -6,7 +6,8 @@ compounds under a resolved plan. It only composes the channels, one module each
 parameters and adds typed lines (line, channel, category, payer, kind).
 :func:`evaluate_district` wraps it for a table (a :class:`DistrictBudget` of
 DataFrames); :func:`evaluate` wraps it for one :class:`~propfee.compound.Compound`
-(a :class:`BudgetResult`) by evaluating a one-row table: there is no second code path.
+(a :class:`BudgetResult`) on a one-row table of arrays (no DataFrame, no second check
+of the already validated compound): there is no second code path.
 
 How demand is met, per compound and staff role (all in [FTE]), in this order::
 
@@ -40,16 +41,21 @@ gatekeeper where the grade itself is device-only), and there is no public income
 the five channels (all 32 subsets; independent of any order; the credits add up
 exactly, in fen, to ``pool balance - v(none)``); ``"waterfall"`` switches them on one
 by one in :data:`CREDIT_CHANNELS` order instead. The subsets are evaluated in one
-kernel run over stacked copies of the table (:func:`subset_balances_fen`), about 31
-times the work of the budget: :func:`evaluate` does it by default, :func:`evaluate_district`
-only when asked (``contributions=True``, or later
+kernel run over stacked copies of the table (:func:`subset_balances_fen`), whose copy
+with every channel on is the budget itself: for one compound that run costs about 1.5
+times a run without the credit (the kernel's cost is per array operation, not per
+row); for a district, 32 times (6 for the waterfall). :func:`evaluate` computes it by
+default, :func:`evaluate_district` only when asked (``contributions=True``, or later
 :meth:`DistrictBudget.channel_credit`).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import combinations
 from math import factorial
@@ -68,7 +74,7 @@ from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
 from propfee.channels.context import ChannelInputs
 from propfee.compound import Compound, CompoundTable, validate_compounds
 from propfee.fees import annual_fee_billed_yuan
-from propfee.money import fen_to_yuan, yuan_to_fen
+from propfee.money import ROUND_BLOCK, fen_to_yuan, yuan_rows_to_fen, yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
 from propfee.staffing import ROLES
@@ -158,16 +164,10 @@ class KernelOutput:
         """
         n = len(self.public_income_yuan)
         specs = list(self.lines)
-        matrix = np.empty((len(specs), n), dtype=np.float64)
-        exact = []
+        fen = yuan_rows_to_fen([0.0 if s in self.lines_fen else self.lines[s] for s in specs], n)
         for i, spec in enumerate(specs):
             if spec in self.lines_fen:
-                exact.append(i)
-            else:
-                matrix[i] = self.lines[spec]
-        fen = yuan_to_fen(matrix) if not exact else _rounded_except(matrix, exact)
-        for i in exact:
-            fen[i] = self.lines_fen[specs[i]]
+                fen[i] = self.lines_fen[spec]
         return specs, fen
 
     def fen_lines(self) -> dict[LineSpec, IntArray]:
@@ -225,10 +225,6 @@ class KernelOutput:
         return result
 
 
-def _rounded_except(matrix: FloatArray, rows: list[int]) -> IntArray:
-    """:func:`~propfee.money.yuan_to_fen` of a matrix whose ``rows`` are not set yet."""
-    matrix[rows] = 0.0
-    return yuan_to_fen(matrix)
 
 
 def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
@@ -256,8 +252,11 @@ def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable
         group = rows.get(getattr(spec, by))
         if group is not None:
             group.append(i)
-    return {name: (matrix[idx].sum(axis=0) if len(idx) > 1 else
-                   matrix[idx[0]].copy() if idx else np.zeros(matrix.shape[1], dtype=np.int64))
+    zero = np.zeros(matrix.shape[1], dtype=np.int64)
+    if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one sum a group
+        return {name: matrix[idx].sum(axis=0) if idx else zero.copy()
+                for name, idx in rows.items()}
+    return {name: sum_arrays((matrix[i] for i in idx), like=zero)  # large: row by row
             for name, idx in rows.items()}
 
 
@@ -348,17 +347,9 @@ def shapley_fen(values_fen: dict[frozenset[str], IntArray], players: tuple[str, 
     """
     n = len(players)
     scale = factorial(n)
-    num = []
-    for player in players:
-        others = [q for q in players if q != player]
-        total = np.zeros_like(values_fen[frozenset()])
-        for size in range(n):
-            weight = factorial(size) * factorial(n - size - 1)
-            for subset in combinations(others, size):
-                s = frozenset(subset)
-                total = total + weight * (values_fen[s | {player}] - values_fen[s])
-        num.append(total)
-    numer = np.stack(num)
+    subsets, weights = _shapley_weights(tuple(players))
+    values = np.stack([np.asarray(values_fen[s], dtype=np.int64) for s in subsets])
+    numer = weights @ values  # integer products and sums: exact in any order
     floor = numer // scale
     rest = numer - floor * scale
     change = values_fen[frozenset(players)] - values_fen[frozenset()]
@@ -368,6 +359,28 @@ def shapley_fen(values_fen: dict[frozenset[str], IntArray], players: tuple[str, 
     np.put_along_axis(rank, order, np.arange(n)[:, None].repeat(numer.shape[1], axis=1), axis=0)
     shares = floor + (rank < missing[None, :])
     return {player: shares[k] for k, player in enumerate(players)}
+
+
+@functools.cache
+def _shapley_weights(players: tuple[str, ...]
+                     ) -> tuple[tuple[frozenset[str], ...], npt.NDArray[np.int64]]:
+    """Every subset of ``players`` and the integer matrix ``W`` with ``n! phi = W v``.
+
+    ``W[i, S + i] += |S|! (n - |S| - 1)!`` and ``W[i, S] -= |S|! (n - |S| - 1)!`` for
+    every subset ``S`` without player ``i``.
+    """
+    n = len(players)
+    subsets = tuple(frozenset(c) for size in range(n + 1) for c in combinations(players, size))
+    column = {s: j for j, s in enumerate(subsets)}
+    weights = np.zeros((n, len(subsets)), dtype=np.int64)
+    for i, player in enumerate(players):
+        for s in subsets:
+            if player not in s:
+                w = factorial(len(s)) * factorial(n - len(s) - 1)
+                weights[i, column[s | {player}]] += w
+                weights[i, column[s]] -= w
+    weights.flags.writeable = False
+    return subsets, weights
 
 
 SUBSETS: Final[tuple[frozenset[str], ...]] = tuple(
@@ -475,16 +488,15 @@ class DistrictBudget:
     lines
         Long format: one row per compound and line, with ``compound_id``, ``line``,
         ``channel``, ``category``, ``payer``, ``kind`` (categorical) and ``amount_yuan``
-        [yuan/year]. Built on first use from the lines kept in fen, so a district call
-        that never looks at it does not pay for it.
+        [yuan/year]. Built on first use by running the kernel again on the inputs the
+        budget keeps (the same numbers, piece by piece), so a district call that never
+        looks at it pays neither its time nor its memory.
     """
 
     compounds: pd.DataFrame
-    _line_parts: list[tuple[slice | IntArray, dict[LineSpec, IntArray]]] = field(
-        default_factory=list, repr=False)
-    _ids: npt.NDArray[Any] | None = field(default=None, repr=False)
     _inputs: tuple[CompoundTable, PlanArrays, ParameterSet] | None = field(
         default=None, repr=False, compare=False)
+    _with_lines: bool = field(default=True, repr=False, compare=False)
 
     def channel_credit(self, mode: Literal["shapley", "waterfall"] = "shapley"
                        ) -> pd.DataFrame:
@@ -541,21 +553,22 @@ class DistrictBudget:
 
     @functools.cached_property
     def _line_fen(self) -> dict[LineSpec, IntArray]:
-        """Every line of every compound in fen, assembled from the pieces on first use."""
-        if len(self._line_parts) == 1:
-            return self._line_parts[0][1]
-        n = len(self.compounds)
+        """Every line of every compound in fen: the kernel run again, piece by piece."""
+        if not self._with_lines or self._inputs is None:
+            raise ValueError("this budget was evaluated with with_lines=False: evaluate it "
+                             "with with_lines=True to have its lines")
+        table, resolved, params = self._inputs
+        n = len(table)
         out: dict[LineSpec, IntArray] = {}
-        for rows, part in self._line_parts:
-            for spec, v in part.items():
+        for rows, part, plan in _pieces(table, resolved, CHUNK_ROWS):
+            for spec, v in budget_arrays(part, plan, params).fen_lines().items():
                 out.setdefault(spec, np.zeros(n, dtype=np.int64))[rows] = v
         return out
 
     @functools.cached_property
     def lines(self) -> pd.DataFrame:
         """The long table of lines (see the class docstring). [yuan/year]"""
-        ids = self.compounds["compound_id"].to_numpy() if self._ids is None else self._ids
-        return _lines_frame(ids, self._line_fen)
+        return _lines_frame(self.compounds["compound_id"].to_numpy(), self._line_fen)
 
     def totals_by(self, column: str) -> pd.DataFrame:
         """Sum every money and count column of :attr:`compounds` by ``street`` or ``zone``.
@@ -699,6 +712,9 @@ def _chunks(
 CHUNK_ROWS: Final = 32_768
 """Compounds evaluated together: small enough for the CPU cache, large enough to vectorise."""
 
+MAX_THREADS: Final = 4
+"""Most threads a district call runs its pieces on (never more than the cores)."""
+
 CREDIT_CHUNK_ROWS: Final = CHUNK_ROWS // 32
 """Compounds whose channel credit is computed together (stacked 31 or 5 times)."""
 
@@ -715,22 +731,26 @@ def _district_budget(
     """Run the kernel chunk by chunk (whole bundles per chunk) and assemble the tables."""
     n = len(table)
     columns: dict[str, npt.NDArray[Any]] = {}
-    line_parts: list[tuple[slice | IntArray, dict[LineSpec, IntArray]]] = []
     if contributions is not None:
         chunk_rows = max(chunk_rows // 32, 1)
     done = 0
-    for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
-        whole = isinstance(rows, slice) and rows == slice(0, n)
-        part = table if whole else table.take(rows)
-        plan = resolved if whole else resolved.take(rows, bundles)
-        cols, fen = _piece_columns(part, params, plan, contributions)
-        for name, v in cols.items():
-            columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
-        if with_lines:  # kept per piece; put together only if the lines are asked for
-            line_parts.append((rows, fen))
-        done += len(part)
-        if progress is not None:
-            progress(done / max(n, 1))
+    pieces = list(_pieces(table, resolved, chunk_rows))
+
+    def run(piece: tuple[slice | IntArray, CompoundTable, PlanArrays]
+            ) -> dict[str, npt.NDArray[Any]]:
+        return _piece_columns(piece[1], params, piece[2], contributions)[0]
+
+    # NumPy lets go of the interpreter lock in its array loops, so pieces run side by
+    # side on several cores; each writes its own rows.
+    workers = min(len(pieces), os.cpu_count() or 1, MAX_THREADS)
+    with ThreadPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        results = pool.map(run, pieces) if pool is not None else map(run, pieces)
+        for (rows, part, _), cols in zip(pieces, results, strict=True):
+            for name, v in cols.items():
+                columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
+            done += len(part)
+            if progress is not None:
+                progress(done / max(n, 1))
 
     f = table.frame
     identity = {
@@ -738,14 +758,24 @@ def _district_budget(
         "name": f["name"],
         "street": f["street"],
         "zone": f["zone"],
-        "bundle_id": pd.array(resolved.bundle_ids.take(resolved.bundle_code), dtype="str"),
+        "bundle_id": pd.array(resolved.bundle_ids, dtype="str").take(resolved.bundle_code),
         "households": f["households"].to_numpy(),
         "floor_area_m2": f["floor_area_m2"].to_numpy(),
     }
     df = pd.DataFrame({**identity, **columns}, index=pd.RangeIndex(n), copy=False)
     df.attrs["contributions"] = contributions
-    return DistrictBudget(df, line_parts, table.frame["compound_id"].to_numpy(),
-                          (table, resolved, params))
+    return DistrictBudget(df, (table, resolved, params), with_lines)
+
+
+def _pieces(table: CompoundTable, resolved: PlanArrays, chunk_rows: int
+            ) -> Iterator[tuple[slice | IntArray, CompoundTable, PlanArrays]]:
+    """The pieces of :func:`_chunks`: rows, their compounds and their plan."""
+    n = len(table)
+    for rows, bundles in _chunks(resolved.bundle_code, len(resolved.bundle_ids), chunk_rows):
+        if isinstance(rows, slice) and rows == slice(0, n):
+            yield rows, table, resolved
+        else:
+            yield rows, table.take(rows), resolved.take(rows, bundles)
 
 
 def _lines_frame(ids: npt.NDArray[Any], line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
@@ -806,7 +836,8 @@ def evaluate_district(
         default: one run; :meth:`DistrictBudget.channel_credit` and
         :func:`propfee.report.channel_contributions` compute the credit when asked).
     with_lines
-        Keep the lines for the long table of lines (built on first use).
+        Whether :attr:`DistrictBudget.lines` can be asked for (it is built on first use,
+        by running the kernel again); ``False`` makes asking for it an error.
     progress
         Called after each piece of the table with the share of compounds done. [1]
 

@@ -363,9 +363,10 @@ def _area_problem(
 class CompoundTable:
     """A validated compound table, ready for the kernels.
 
-    Built by :func:`validate_compounds` (never by hand). It holds either a DataFrame
-    (a validated table) or one array per column (one compound, which needs no
-    DataFrame); the other form is made on first use.
+    Built by :func:`validate_compounds` (never by hand). It holds a DataFrame (a
+    validated table), one array per column (one compound, which needs no DataFrame), or
+    some rows of another table (:meth:`take`, which copies nothing until asked); the
+    other forms are made on first use.
 
     Attributes
     ----------
@@ -374,12 +375,14 @@ class CompoundTable:
         optional ones filled with their defaults; ``floor_area_m2`` is always set.
     """
 
-    __slots__ = ("_arrays", "_columns", "_frame", "_n", "_texts")
+    __slots__ = ("_arrays", "_columns", "_frame", "_n", "_parent", "_rows", "_texts")
 
     def __init__(self, frame: pd.DataFrame | None = None, *,
                  columns: Mapping[str, npt.NDArray[Any]] | None = None) -> None:
         self._frame = frame
         self._columns = None if columns is None else dict(columns)
+        self._parent: CompoundTable | None = None
+        self._rows: slice | npt.NDArray[np.int64] = slice(None)
         if frame is not None and columns is None:
             self._n = len(frame)
         elif frame is None and columns is not None:
@@ -391,13 +394,18 @@ class CompoundTable:
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The table as a DataFrame (built on first use from the columns)."""
+        """The table as a DataFrame (built on first use from the columns or rows)."""
         if self._frame is None:
-            assert self._columns is not None
-            self._frame = pd.DataFrame(
-                {s.name: (pd.Series(self._columns[s.name], dtype="str") if s.kind == "str"
-                          else self._columns[s.name]) for s in COMPOUND_COLUMNS},
-                index=pd.RangeIndex(self._n), copy=False)
+            if self._parent is not None:
+                part = self._parent.frame.iloc[self._rows]
+                self._frame = part.reset_index(drop=True)
+            else:
+                assert self._columns is not None
+                self._frame = pd.DataFrame(
+                    {s.name: (pd.Series(self._columns[s.name], dtype="str")
+                              if s.kind == "str" else self._columns[s.name])
+                     for s in COMPOUND_COLUMNS},
+                    index=pd.RangeIndex(self._n), copy=False)
         return self._frame
 
     def __len__(self) -> int:
@@ -413,9 +421,12 @@ class CompoundTable:
         """
         values = self._arrays.get(column)
         if values is None:
-            source = (self._columns[column] if self._columns is not None
-                      else self.frame[column].to_numpy(dtype=np.float64))
-            values = np.array(source, dtype=np.float64)
+            if self._parent is not None:
+                values = self._parent.array(column)[self._rows]
+            else:
+                source = (self._columns[column] if self._columns is not None
+                          else self.frame[column].to_numpy(dtype=np.float64))
+                values = np.array(source, dtype=np.float64)
             values.flags.writeable = False
             self._arrays[column] = values
         return values
@@ -424,12 +435,24 @@ class CompoundTable:
         """A text column (``compound_id``, ``name``, ``street``, ``zone``) as Python strings."""
         values = self._texts.get(column)
         if values is None:
-            values = (np.asarray(self._columns[column], dtype=object)
-                      if self._columns is not None
-                      else self.frame[column].to_numpy(dtype=object))
+            if self._parent is not None:
+                values = self._parent.text(column)[self._rows]
+            elif self._columns is not None:
+                values = np.asarray(self._columns[column], dtype=object)
+            else:
+                values = self.frame[column].to_numpy(dtype=object)
             values.flags.writeable = False
             self._texts[column] = values
         return values
+
+    def codes(self, column: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+        """A text column numbered: the number of each row's value (in order of first
+        appearance) and the values, as Python strings."""
+        if self._n == 1:
+            return np.zeros(1, dtype=np.int64), self.text(column)
+        source = self.frame[column] if self._frame is not None else self.text(column)
+        code, unique = pd.factorize(source)
+        return code.astype(np.int64), np.asarray(unique, dtype=object)
 
     @property
     def ids(self) -> npt.NDArray[np.str_]:
@@ -439,10 +462,13 @@ class CompoundTable:
     def take(self, rows: slice | npt.NDArray[np.int64]) -> CompoundTable:
         """The compounds at ``rows`` (a slice or positions), renumbered from 0.
 
+        Nothing is copied until a column is asked for; then only that column (a slice of
+        a column is a view).
+
         Parameters
         ----------
         rows
-            Row positions; a slice is a view, positions are copied.
+            Row positions.
 
         Returns
         -------
@@ -450,8 +476,12 @@ class CompoundTable:
         """
         if self._columns is not None:
             return CompoundTable(columns={k: v[rows] for k, v in self._columns.items()})
-        part = self.frame.iloc[rows]
-        return CompoundTable(part.reset_index(drop=True))
+        part = CompoundTable.__new__(CompoundTable)
+        part._frame, part._columns, part._parent, part._rows = None, None, self, rows
+        part._n = (len(range(*rows.indices(self._n))) if isinstance(rows, slice)
+                   else len(rows))
+        part._arrays, part._texts = {}, {}
+        return part
 
 
 def compounds_frame(compounds: Compound | Iterable[Compound]) -> pd.DataFrame:

@@ -352,6 +352,16 @@ def override_paths(plan: Plan) -> dict[str, float]:
     return paths
 
 
+@functools.lru_cache(maxsize=64)
+def _item_paths(paths: tuple[str, ...]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Override paths grouped by item: ``"<section>.<item>" -> ((field, path), ...)``."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for path in paths:
+        head, _, leaf = path.rpartition(".")
+        groups.setdefault(head, []).append((leaf, path))
+    return {head: tuple(items) for head, items in groups.items()}
+
+
 _PLAN_VALUES: dict[int, tuple[weakref.ref[Plan], tuple[str, ...], FloatArray]] = {}
 
 
@@ -427,11 +437,13 @@ class PlanArrays:
 
     def item(self, section: str, name: str) -> dict[str, FloatArray]:
         """Every numeric field of one item: field -> per-compound values."""
-        if not self._items:  # group the paths by item once
-            for path, v in self.values.items():
-                head, _, leaf = path.rpartition(".")
-                self._items.setdefault(head, {})[leaf] = v
-        return self._items.get(f"{section}.{name}", {})
+        head = f"{section}.{name}"
+        values = self._items.get(head)
+        if values is None:
+            values = {leaf: self.values[path]
+                      for leaf, path in _item_paths(tuple(self.values)).get(head, ())}
+            self._items[head] = values
+        return values
 
     def alone(self, ids: pd.Series | npt.NDArray[Any]) -> PlanArrays:
         """The same plan with every compound in a bundle of its own.
@@ -511,18 +523,19 @@ def _bundle_labels(plan: Plan, table: CompoundTable
     """Bundle label of every compound (Python strings), the labels already numbered when
     that came for free (else ``None``), and the problems found."""
     sp = plan.shared_property
-    ids = table.text("compound_id")
     problems: list[Problem] = []
     if sp.bundle_by in ("zone", "street"):
-        code, uniq = _factorize(table.text(sp.bundle_by))
+        code, uniq = table.codes(sp.bundle_by)
         names = np.array([f"{sp.bundle_by}:{u}" for u in uniq], dtype=object)
         labels = names[code]
         empty = np.flatnonzero(uniq == "")
         if len(empty) == 0:
             return labels, (code, names), problems
         rows = np.flatnonzero(code == empty[0])
-        labels[rows] = np.array(["alone:" + i for i in ids[rows]], dtype=object)
+        labels[rows] = np.array(["alone:" + i for i in table.text("compound_id")[rows]],
+                                dtype=object)
         return labels, None, problems
+    ids = table.text("compound_id")
     labels = np.array(["alone:" + i for i in ids], dtype=object)
     if sp.bundle_by == "explicit" and sp.bundles:
         index = pd.Index(ids)

@@ -176,18 +176,19 @@ def apply(ctx: ChannelInputs) -> None:
                     else lab.standard_hours_per_year)
         offered[task.role] = offered[task.role] + h / per_post
     scale = {}
-    for role in ROLES:
-        got = ctx.take("self_governance", role, offered[role])
-        with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for role in ROLES:
+            got = ctx.take("self_governance", role, offered[role])
             scale[role] = np.where(offered[role] > 0, got / offered[role], 0.0)
     wage = (sg.shadow_wage_yuan_per_hour if sg.shadow_wage_yuan_per_hour is not None
             else ctx.params.wages.minimum_hourly_wage_yuan)
+    rows = on == 1.0
     for task in sg.tasks:
         ctx.add(LineSpec(f"volunteer_{task.name}_time", "self_governance", "staff",
                          "volunteers_in_kind", "in_kind"),
-                hours[task.name] * scale[task.role] * wage, where=on == 1.0)
+                hours[task.name] * scale[task.role] * wage, where=rows)
         materials = ctx.plan.value("self_governance", task.name,
                                    "materials_yuan_per_household_year") * households * on
         ctx.add(LineSpec(f"volunteer_{task.name}_materials", "self_governance",
                          ROLE_MATERIAL_CATEGORY[task.role], "fund_pool", "running"), materials,
-                where=on == 1.0)
+                where=rows)
