@@ -13,6 +13,7 @@ import propfee as pf
 from propfee import budget as budget_module
 from propfee.baseline import (
     BaselineResult,
+    baseline_arrays,
     effective_fee_inputs,
     grade_price_curve,
     market_baseline,
@@ -29,6 +30,7 @@ from propfee.budget import (
 from propfee.compound import validate_compounds
 from propfee.money import GroupLayout, allocate_fen, yuan_to_fen
 from propfee.plan import resolve_plan
+from propfee.staffing import ROLES, role_demand_fte
 
 CONTRIBUTIONS = [f"contribution_{ch}_yuan" for ch in CREDIT_CHANNELS]
 
@@ -361,3 +363,77 @@ def test_a_district_in_pieces_is_the_district_whole(contributions, chunk_rows, p
     assert c["zone"].tolist() == _street(5)["zone"].tolist()
     assert c["name"].tolist() == _street(5)["name"].tolist()
     assert c.attrs["contributions"] == contributions
+
+
+def test_baseline_kernel_keeps_demand_unrounded() -> None:
+    # Demand of each role (unrounded, the order role at the grade's regime) beside the
+    # headcount rounded to posts; live-in gatekeepers add pay to the order staff cost,
+    # not demand: grade 5 keeps its gates live-in.
+    table = validate_compounds(_street(3))
+    params = pf.default_parameters()
+    for grade in (4, 5):
+        out = baseline_arrays(table, params, grade)
+        norms = params.grades.grade(grade)
+        t = table
+        for role in ROLES:
+            want = role_demand_fte(role, norms, params, households=t.array("households"),
+                                   floor_area_m2=t.array("floor_area_m2"),
+                                   green_area_m2=t.array("green_area_m2"),
+                                   gates=t.array("gates"), gate_regime=norms.gate_regime)
+            np.testing.assert_allclose(out[f"demand_fte_{role}"], want)
+            assert (out[f"headcount_fte_{role}"] >= out[f"demand_fte_{role}"] - 1e-9).all()
+
+
+def test_report_columns_by_hand() -> None:
+    # Per household and month: total / households / 12 (and the same for cash); saving
+    # against the baseline = baseline total - cash; channels as costed, public income
+    # not among them; staff taken over per channel = the kernel's takes summed by role.
+    street = _street(4)
+    plan = pf.named_plan("shared_staffed")
+    c = pf.evaluate_district(validate_compounds(street), plan).compounds
+    hh = street["households"].to_numpy(dtype=float)
+    np.testing.assert_allclose(c["cost_per_household_month_yuan"],
+                               c["total_cost_yuan"] / hh / 12.0)
+    np.testing.assert_allclose(c["cash_cost_per_household_month_yuan"],
+                               c["compound_cash_cost_yuan"] / hh / 12.0)
+    np.testing.assert_allclose(c["saving_vs_baseline_yuan"],
+                               c["baseline_total_yuan"] - c["compound_cash_cost_yuan"],
+                               atol=1e-6)
+    costs = sorted(col for col in c.columns
+                   if col.startswith("cost_") and not col.startswith("cost_per"))
+    assert costs == ["cost_direct_yuan", "cost_self_governance_yuan",
+                     "cost_shared_property_yuan", "cost_smart_devices_yuan",
+                     "cost_street_fallback_yuan"]
+    table = validate_compounds(street)
+    out = budget_arrays(table, resolve_plan(plan, table), pf.default_parameters())
+    for ch in ("street_fallback", "smart_devices", "self_governance", "shared_property",
+               "direct"):
+        want = sum((v for (c_, _), v in out.replaced_fte.items() if c_ == ch), np.zeros(4))
+        np.testing.assert_allclose(c[f"replaced_fte_{ch}"], want)
+    assert (c["replaced_fte_shared_property"] > 0).all()
+    assert (c["pool_non_negative"] == (c["pool_balance_yuan"] >= 0)).all()
+
+
+def test_a_pool_exactly_balanced_is_non_negative() -> None:
+    # Set the compound's fee so that fee collected + public income = cash costs to the
+    # fen: balance 0, and the pool counts as not in deficit.
+    one = _street(1).assign(collection_rate=1.0)
+    c = pf.evaluate_district(one).compounds.iloc[0]
+    need_fen = int(yuan_to_fen(c["compound_cash_cost_yuan"] - c["public_income_yuan"]))
+    floor = float(one["floor_area_m2"].iloc[0])
+    rate = need_fen / 100.0 / 12.0 / floor
+    balanced = pf.evaluate_district(one.assign(fee_rate_yuan_per_m2_month=rate)).compounds
+    assert int(yuan_to_fen(balanced["fee_collected_yuan"].iloc[0])) == need_fen
+    assert balanced["pool_balance_yuan"].iloc[0] == 0.0
+    assert bool(balanced["pool_non_negative"].iloc[0]) is True
+    assert balanced["street_subsidy_yuan"].iloc[0] == 0.0
+
+
+def test_district_arguments_checked_and_progress() -> None:
+    seen: list[float] = []
+    budget = pf.evaluate_district(_street(3), progress=seen.append)
+    assert seen == [1.0]
+    assert budget.compounds["compound_id"].tolist() == ["SQ001", "SQ002", "SQ003"]
+    with pytest.raises(ValueError, match=r"^contributions must be True, False, 'shapley' or "
+                       r"'waterfall', got 'both'$"):
+        pf.evaluate_district(_street(3), contributions="both")  # type: ignore[arg-type]
