@@ -159,6 +159,10 @@ _GROUP_SUM = (
     "value taken directly otherwise"
 )
 _NO_EXACT = "with no exact rows, clearing none of them and rounding is plain rounding"
+_BINCOUNT = (
+    "every bundle number is some compound's, so bincount counts every bundle without "
+    "minlength"
+)
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -354,6 +358,25 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_8": _DTYPE,
     "propfee.channels.devices.x_capital_recovery_factor__mutmut_3": _DTYPE,
     "propfee.channels.devices.x_capital_recovery_factor__mutmut_5": _DTYPE,
+    "propfee.channels.common.x_basis_quantity__mutmut_6": _DTYPE,
+    "propfee.channels.common.x_basis_quantity__mutmut_8": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_8": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_10": _DTYPE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_15": _ERRSTATE,
+    "propfee.channels.devices.x_capital_recovery_factor__mutmut_17": _ERRSTATE,
+    "propfee.channels.gates.x_gate_running_yuan__mutmut_4": _DTYPE,
+    "propfee.channels.gates.x_gate_running_yuan__mutmut_6": _DTYPE,
+    "propfee.channels.shared_property.x_age_factor_capped__mutmut_10": _DTYPE,
+    "propfee.channels.shared_property.x_age_factor_capped__mutmut_12": _DTYPE,
+    "propfee.channels.shared_property.x_expected_uses_per_year__mutmut_5": _DTYPE,
+    "propfee.channels.shared_property.x_expected_uses_per_year__mutmut_7": _DTYPE,
+    "propfee.channels.shared_property.x_apply__mutmut_11": _DTYPE,
+    "propfee.channels.shared_property.x_apply__mutmut_15": _BINCOUNT,
+    "propfee.channels.shared_property.x_apply__mutmut_34": _BINCOUNT,
+    "propfee.channels.shared_property.x_apply__mutmut_136": _STRICT,
+    "propfee.channels.shared_property.x_apply__mutmut_139": _STRICT,
+    "propfee.money.x_fen_to_yuan__mutmut_3": _DTYPE,
+    "propfee.money.x_fen_to_yuan__mutmut_5": _DTYPE,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 
