@@ -108,7 +108,6 @@ _WATERFALL_ALL = (
     "the waterfall reads only its own steps; balances of the other subsets are computed "
     "and not read"
 )
-_OVERWRITTEN = "the rows cleared here are overwritten with their exact fen right after"
 _OTHER_LINES = (
     "the direct channel always makes running lines paid from fees or the pool, so the sum "
     "of the lines outside the contract is an array without the zero start"
@@ -153,12 +152,6 @@ _SINGLE_GROUP = (
     "a group of one party gets its whole total, whatever the bits of its one weight"
 )
 _SERIES = "a Series of keys and a new Series of its values rank the same"
-_FIRST_LEN = "only the length of the first line is read, and every line has one value a compound"
-_GROUP_SUM = (
-    "summing the rows of a group of one line (or none) gives that line (or zeros), the "
-    "value taken directly otherwise"
-)
-_NO_EXACT = "with no exact rows, clearing none of them and rounding is plain rounding"
 _BINCOUNT = (
     "every bundle number is some compound's, so bincount counts every bundle without "
     "minlength"
@@ -246,10 +239,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.x__credit_fen__mutmut_2": _WATERFALL_ALL,
     "propfee.budget.x__credit_fen__mutmut_5": _WATERFALL_ALL,
     "propfee.budget.x__credit_fen__mutmut_6": _WATERFALL_ALL,
-    "propfee.budget.x__rounded_except__mutmut_2": _OVERWRITTEN,
-    "propfee.budget.x_shapley_fen__mutmut_46": _KIND,
-    "propfee.budget.x_shapley_fen__mutmut_49": _KIND,
-    "propfee.budget.x_shapley_fen__mutmut_53": _KIND,
     "propfee.money.x_allocate_fen__mutmut_3": _DTYPE,
     "propfee.money.x_allocate_fen__mutmut_5": _DTYPE,
     "propfee.money.x_allocate_fen__mutmut_62": _DTYPE,
@@ -340,22 +329,11 @@ EQUIVALENT: dict[str, str] = {
     "propfee.channels.contract.x_contract_costs__mutmut_178": _TRAVEL1,
     "propfee.channels.contract.x_spread_m__mutmut_3": _DTYPE,
     "propfee.channels.contract.x_spread_m__mutmut_5": _DTYPE,
-    "propfee.baseline.x_baseline_lines_fen__mutmut_3": _FIRST_LEN,
-    "propfee.baseline.x_baseline_lines_fen__mutmut_6": _DTYPE,
-    "propfee.baseline.x_baseline_lines_fen__mutmut_8": _DTYPE,
-    "propfee.baseline.x_baseline_lines_fen__mutmut_14": _STRICT,
-    "propfee.baseline.x_baseline_lines_fen__mutmut_17": _STRICT,
-    "propfee.baseline.x_baseline_lines_fen__mutmut_19": _STRICT,
     "propfee.budget.x__report_columns__mutmut_12": _STRICT,
     "propfee.budget.x__report_columns__mutmut_15": _STRICT,
     "propfee.budget.x__report_columns__mutmut_16": _STRICT,
     "propfee.budget.x__report_columns__mutmut_48": _DTYPE,
     "propfee.budget.x__report_columns__mutmut_50": _DTYPE,
-    "propfee.budget.x_group_sums__mutmut_12": _GROUP_SUM,
-    "propfee.budget.x_group_sums__mutmut_15": _GROUP_SUM,
-    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_15": _NO_EXACT,
-    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_6": _DTYPE,
-    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_8": _DTYPE,
     "propfee.channels.devices.x_capital_recovery_factor__mutmut_3": _DTYPE,
     "propfee.channels.devices.x_capital_recovery_factor__mutmut_5": _DTYPE,
     "propfee.channels.common.x_basis_quantity__mutmut_6": _DTYPE,
