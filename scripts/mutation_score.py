@@ -156,6 +156,30 @@ _BINCOUNT = (
     "every bundle number is some compound's, so bincount counts every bundle without "
     "minlength"
 )
+_REUSE = (
+    "the credit columns and the mode recorded at evaluation come together; computing the "
+    "credit again instead of reusing the columns gives the same fen"
+)
+_GROUPBY = (
+    "groupby sorts by default, and insert aligns the households on the sorted group index "
+    "whatever their order"
+)
+_WHOLE_PIECE = (
+    "a piece not recognised as the whole table is taken row by row: the same compounds in "
+    "the same order, only a copy"
+)
+_THREADS = (
+    "one thread or several only change how the pieces run; each piece's columns are put "
+    "back at its rows"
+)
+_ROW_BUDGET = (
+    "the row budget is only compared with whole row counts, so x and floor(x) cut the same "
+    "pieces, and a table of exactly that many rows is one piece either way"
+)
+_FRAME_COPY = (
+    "copy= only decides whether the new frame shares memory with the columns; the index "
+    "is 0..n-1 either way"
+)
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -355,6 +379,46 @@ EQUIVALENT: dict[str, str] = {
     "propfee.channels.shared_property.x_apply__mutmut_139": _STRICT,
     "propfee.money.x_fen_to_yuan__mutmut_3": _DTYPE,
     "propfee.money.x_fen_to_yuan__mutmut_5": _DTYPE,
+    "propfee.budget.x_shapley_fen__mutmut_10": _DTYPE,
+    "propfee.budget.x_shapley_fen__mutmut_12": _DTYPE,
+    "propfee.budget.x_shapley_fen__mutmut_29": _KIND,
+    "propfee.budget.x_shapley_fen__mutmut_32": _KIND,
+    "propfee.budget.x_shapley_fen__mutmut_36": _KIND,
+    "propfee.budget.xǁDistrictBudgetǁchannel_credit__mutmut_8": _REUSE,
+    "propfee.budget.xǁDistrictBudgetǁchannel_credit__mutmut_9": _REUSE,
+    "propfee.budget.xǁDistrictBudgetǁtotals_by__mutmut_18": _GROUPBY,
+    "propfee.budget.xǁDistrictBudgetǁtotals_by__mutmut_33": _GROUPBY,
+    "propfee.budget.xǁDistrictBudgetǁtotals_by__mutmut_35": _GROUPBY,
+    "propfee.budget.xǁDistrictBudgetǁtotals_by__mutmut_36": _GROUPBY,
+    "propfee.money.xǁGroupLayoutǁ__init____mutmut_24": _SORTED,
+    "propfee.budget.x__chunks__mutmut_2": _ROW_BUDGET,
+    "propfee.budget.x__chunks__mutmut_3": _WHOLE_PIECE,
+    "propfee.budget.x__district_budget__mutmut_9": _ROW_BUDGET,
+    "propfee.budget.x__district_budget__mutmut_122": _FRAME_COPY,
+    "propfee.budget.x__district_budget__mutmut_123": _FRAME_COPY,
+    "propfee.budget.x__district_budget__mutmut_125": _FRAME_COPY,
+    "propfee.budget.x__district_budget__mutmut_126": _FRAME_COPY,
+    "propfee.budget.x__district_budget__mutmut_128": _FRAME_COPY,
+    "propfee.budget.x__district_budget__mutmut_61": _STRICT,
+    "propfee.budget.x__district_budget__mutmut_64": _STRICT,
+    "propfee.budget.x__district_budget__mutmut_65": _STRICT,
+    "propfee.budget.x__pieces__mutmut_1": _WHOLE_PIECE,
+    "propfee.budget.x__pieces__mutmut_10": _WHOLE_PIECE,
+    "propfee.budget.x__pieces__mutmut_11": _WHOLE_PIECE,
+    "propfee.budget.x__pieces__mutmut_12": _WHOLE_PIECE,
+    "propfee.budget.x__pieces__mutmut_13": _WHOLE_PIECE,
+    "propfee.budget.x__pieces__mutmut_14": _WHOLE_PIECE,
+    "propfee.budget.x__district_budget__mutmut_37": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_38": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_39": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_40": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_41": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_42": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_43": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_44": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_45": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_46": _THREADS,
+    "propfee.budget.x__district_budget__mutmut_48": _THREADS,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

@@ -360,6 +360,7 @@ def test_a_district_in_pieces_is_the_district_whole(contributions, chunk_rows, p
     assert list(c.columns[:7]) == ["compound_id", "name", "street", "zone", "bundle_id",
                                    "households", "floor_area_m2"]
     assert c["pool_non_negative"].dtype == bool
+    assert str(c["bundle_id"].dtype) == "str"  # pandas' default text dtype, as ids are
     assert c["zone"].tolist() == _street(5)["zone"].tolist()
     assert c["name"].tolist() == _street(5)["name"].tolist()
     assert c.attrs["contributions"] == contributions
@@ -437,3 +438,34 @@ def test_district_arguments_checked_and_progress() -> None:
     with pytest.raises(ValueError, match=r"^contributions must be True, False, 'shapley' or "
                        r"'waterfall', got 'both'$"):
         pf.evaluate_district(_street(3), contributions="both")  # type: ignore[arg-type]
+
+
+def test_kernel_output_of_some_compounds_is_their_run_alone() -> None:
+    # Compounds 2 and 3 of five, each its own bundle, with the devices channel on only
+    # where a condition holds: the part of the five-compound run is the run of the two.
+    table = validate_compounds(_street(5))
+    params = pf.default_parameters()
+    plan = _alone_plan().model_copy(update={"gate_regime": "device_only"})
+    out = budget_arrays(table, resolve_plan(plan, table), params)
+    two = table.take(np.array([1, 2]))
+    alone = budget_arrays(two, resolve_plan(plan, two), params)
+    part = out.take(slice(1, 3))
+    assert set(part.lines) == set(alone.lines)
+    for spec, v in alone.lines.items():
+        np.testing.assert_allclose(np.broadcast_to(part.lines[spec], (2,)),
+                                   np.broadcast_to(v, (2,)))
+    assert set(part.details) == set(alone.details)
+    for key, v in alone.details.items():
+        np.testing.assert_allclose(np.broadcast_to(part.details[key], (2,)),
+                                   np.broadcast_to(v, (2,)))
+    assert alone.line_rows  # lines made only where a condition holds
+    assert set(part.line_rows) == set(alone.line_rows)
+    for spec, here in alone.line_rows.items():
+        assert part.line_rows[spec].tolist() == here.tolist()
+    np.testing.assert_allclose(part.public_income_yuan, alone.public_income_yuan)
+
+
+def test_one_compound_district_progress() -> None:
+    seen: list[float] = []
+    pf.evaluate_district(_street(1), progress=seen.append)
+    assert seen == [1.0]
