@@ -180,6 +180,18 @@ _FRAME_COPY = (
     "copy= only decides whether the new frame shares memory with the columns; the index "
     "is 0..n-1 either way"
 )
+_ROW_ORDER = (
+    "the order of a bundle's rows inside its piece changes nothing: splits go by compound "
+    "id and each compound's results are put back at its row"
+)
+_TWO_PATHS = (
+    "both branches sum the same rows exactly in integers (an empty group sums to zeros)"
+)
+_OVERWRITTEN = "the rows set here are overwritten with their exact fen right after"
+_BLOCKS = (
+    "the block size (and whether rows go one by one) only decides how many rows are "
+    "rounded in one call; each row rounds the same"
+)
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -419,6 +431,30 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.x__district_budget__mutmut_45": _THREADS,
     "propfee.budget.x__district_budget__mutmut_46": _THREADS,
     "propfee.budget.x__district_budget__mutmut_48": _THREADS,
+    "propfee.baseline.x_baseline_lines_fen__mutmut_6": _STRICT,
+    "propfee.baseline.x_baseline_lines_fen__mutmut_9": _STRICT,
+    "propfee.baseline.x_baseline_lines_fen__mutmut_14": _STRICT,
+    "propfee.budget.x__chunks__mutmut_4": _WHOLE_PIECE,
+    "propfee.budget.x__chunks__mutmut_5": _WHOLE_PIECE,
+    "propfee.budget.x__chunks__mutmut_8": _WHOLE_PIECE,
+    "propfee.budget.x__chunks__mutmut_9": _WHOLE_PIECE,
+    "propfee.budget.x__chunks__mutmut_10": _WHOLE_PIECE,
+    "propfee.budget.x__chunks__mutmut_21": _ROW_ORDER,
+    "propfee.budget.x__chunks__mutmut_25": _ROW_ORDER,
+    "propfee.budget.x__chunks__mutmut_27": _ROW_ORDER,
+    "propfee.budget.x__chunks__mutmut_29": _ROW_ORDER,
+    "propfee.budget.x__chunks__mutmut_35": _BINCOUNT,
+    "propfee.budget.x_group_sums__mutmut_17": _TWO_PATHS,
+    "propfee.budget.x_group_sums__mutmut_19": _TWO_PATHS,
+    "propfee.budget.x_group_sums__mutmut_21": _TWO_PATHS,
+    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_9": _OVERWRITTEN,
+    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_11": _OVERWRITTEN,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_12": _BLOCKS,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_13": _BLOCKS,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_14": _BLOCKS,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_29": _BLOCKS,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_35": _DTYPE,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_37": _DTYPE,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

@@ -370,9 +370,15 @@ def test_baseline_kernel_keeps_demand_unrounded() -> None:
     # Demand of each role (unrounded, the order role at the grade's regime) beside the
     # headcount rounded to posts; live-in gatekeepers add pay to the order staff cost,
     # not demand: grade 5 keeps its gates live-in.
+    # Guards work 2,500 h a year here: a gate kept 24 h needs 8,760 / 2,500 = 3.504 FTE
+    # of order staff, unrounded; the headcount is rounded to posts.
     table = validate_compounds(_street(3))
     params = pf.default_parameters()
-    for grade in (4, 5):
+    params = params.model_copy(update={"labour": params.labour.model_copy(
+        update={"guard_hours_per_year": 2500.0})})
+    assert baseline_arrays(table, params, 3)["demand_fte_order"].tolist() == pytest.approx(
+        [3.504] * 3)
+    for grade in (3, 4, 5):
         out = baseline_arrays(table, params, grade)
         norms = params.grades.grade(grade)
         t = table
@@ -469,3 +475,16 @@ def test_one_compound_district_progress() -> None:
     seen: list[float] = []
     pf.evaluate_district(_street(1), progress=seen.append)
     assert seen == [1.0]
+
+
+def test_pieces_keep_bundles_whole_when_rows_are_not_in_bundle_order() -> None:
+    # Zones interleaved (Z002, Z001, Z002, Z001): bundled by zone, pieces of 2 rows must
+    # gather each bundle's rows from across the table; the result is the table's whole.
+    street = pf.datasets.sanqiao_like_street().iloc[[4, 0, 5, 1]].reset_index(drop=True)
+    table = validate_compounds(street)
+    params = pf.default_parameters()
+    resolved = resolve_plan(pf.named_plan("shared_staffed"), table)
+    assert resolved.bundle_code.tolist() == [0, 1, 0, 1]
+    pieces = budget_module._district_budget(table, params, resolved, None, True, 2)
+    whole = budget_module._district_budget(table, params, resolved, None, True)
+    pd.testing.assert_frame_equal(pieces.compounds, whole.compounds, check_exact=True)
