@@ -192,6 +192,24 @@ _BLOCKS = (
     "the block size (and whether rows go one by one) only decides how many rows are "
     "rounded in one call; each row rounds the same"
 )
+_PLAN_GRADE = (
+    "start passes the plan's grade, which is also what role_demand looks up without one "
+    "(and what `grade and <plan's grade>` gives)"
+)
+_ORDER_ONLY = (
+    "only the order role's demand depends on the gate regime: for the other roles both "
+    "sides of the where are equal, and without fallback rows it keeps the demand"
+)
+_FALLBACK_NONE = (
+    "at(None) takes the grade's regime, which is the fallback regime unless the grade's is "
+    "device-only (fallback live-in): neither of those two has guard posts, same demand"
+)
+_NOTHING_OFFERED = (
+    "where a role is offered nothing its tasks have no hours, so any scale gives 0"
+)
+_JOB_ROWS = (
+    "a column of one value a job and the stacked broadcast rows hold the same numbers"
+)
 
 EQUIVALENT: dict[str, str] = {
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
@@ -455,6 +473,31 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.x_yuan_rows_to_fen__mutmut_29": _BLOCKS,
     "propfee.money.x_yuan_rows_to_fen__mutmut_35": _DTYPE,
     "propfee.money.x_yuan_rows_to_fen__mutmut_37": _DTYPE,
+    "propfee.channels.context.xǁChannelInputsǁrole_demand__mutmut_3": _PLAN_GRADE,
+    "propfee.channels.context.xǁChannelInputsǁrole_demand__mutmut_4": _PLAN_GRADE,
+    "propfee.channels.context.xǁChannelInputsǁstart__mutmut_45": _PLAN_GRADE,
+    "propfee.channels.context.xǁChannelInputsǁstart__mutmut_47": _PLAN_GRADE,
+    "propfee.channels.context.xǁChannelInputsǁrole_demand__mutmut_35": _ORDER_ONLY,
+    "propfee.channels.context.xǁChannelInputsǁrole_demand__mutmut_46": _FALLBACK_NONE,
+    "propfee.channels.self_governance.x_apply__mutmut_63": _ERRSTATE,
+    "propfee.channels.self_governance.x_apply__mutmut_65": _ERRSTATE,
+    "propfee.channels.self_governance.x_apply__mutmut_90": _NOTHING_OFFERED,
+    "propfee.channels.self_governance.x_supply_hours_year__mutmut_5": _DTYPE,
+    "propfee.channels.self_governance.x_supply_hours_year__mutmut_7": _DTYPE,
+    "propfee.channels.self_governance.x_supply_hours_year__mutmut_12": _DTYPE,
+    "propfee.channels.self_governance.x_supply_hours_year__mutmut_14": _DTYPE,
+    "propfee.channels.shared_property.x__price_job_block__mutmut_12": _JOB_ROWS,
+    "propfee.channels.shared_property.x__price_jobs__mutmut_20": _BLOCKS,
+    "propfee.channels.shared_property.x__price_jobs__mutmut_21": _BLOCKS,
+    "propfee.channels.shared_property.x_apply__mutmut_140": _STRICT,
+    "propfee.channels.shared_property.x_apply__mutmut_176": _STRICT,
+    "propfee.channels.shared_property.x_apply__mutmut_179": _STRICT,
+    "propfee.channels.shared_property.x_apply__mutmut_240": _STRICT,
+    "propfee.money.x_yuan_to_fen__mutmut_3": _DTYPE,
+    "propfee.money.x_yuan_to_fen__mutmut_5": _DTYPE,
+    "propfee.money.x_yuan_to_fen__mutmut_13": _RESHAPE,
+    "propfee.money.x_yuan_to_fen__mutmut_30": _FLOOR,
+    "propfee.money.x_yuan_to_fen__mutmut_32": _FLOOR,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

@@ -341,3 +341,27 @@ def test_maintenance_goes_to_posts_or_is_left(jobs, standing) -> None:
     else:
         np.testing.assert_allclose(taken, 0.0)
         np.testing.assert_allclose(ctx.remaining["maintenance"], maintenance)
+
+
+@pytest.mark.parametrize("overridden", ["all", "one"])
+def test_job_discount_overridden_per_compound(overridden) -> None:
+    # The contract's discount on a job, set per compound (every job, or only the first):
+    # the job's cost at the contract is its market cost x (1 - discount) of its compound.
+    street = pf.datasets.sanqiao_like_street().head(3)
+    plan = pf.default_plan()
+    jobs = plan.shared_property.jobs
+    named = jobs if overridden == "all" else jobs[:1]
+    discounts = [0.1, 0.25, 0.5]
+    overrides = pd.DataFrame({"compound_id": street["compound_id"], **{
+        f"shared_property.{job.name}.discount_rate": discounts for job in named}})
+    table = validate_compounds(street)
+    resolved = resolve_plan(plan, table, overrides)
+    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
+    ctx = ChannelInputs.start(table, resolved, pf.default_parameters(), on)
+    shared_property.apply(ctx)
+    plain = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    shared_property.apply(plain)
+    for job in jobs:
+        keep = (1 - np.array(discounts)) if job in named else np.full(3, 1 - job.discount_rate)
+        market = plain.details[f"job_unit:{job.name}"] / (1 - job.discount_rate)
+        np.testing.assert_allclose(ctx.details[f"job_unit:{job.name}"], market * keep)
