@@ -51,8 +51,8 @@ _PAD = (
 )
 _AXIS = "argsort and diff work on the last axis by default: axis 1 of these 2-D arrays"
 _OBJ2 = (
-    "the objective e is scaled by 2, a power of two (exact in floating point): the same "
-    "optimal e and the same pivots"
+    "the objective e is scaled by 2 (exact in floating point): the same optimal e and the "
+    "same set of optimal solutions; only e of this program is used when a key is given"
 )
 _HIGHS = "linprog's default method is 'highs', and it lower-cases the name it is given"
 _BOUNDS = "linprog's default bounds are (0, None) for every variable: what the list spells out"
@@ -67,8 +67,9 @@ _GROUPS = (
 )
 _ONE_SIDED = (
     "the key sums to c(N) like x, so sum |x - key| = 2 sum (x - key)+: with only "
-    "t >= x - key (t >= 0 is a bound, -x - key <= 0) the objective is halved, the set of "
-    "optimal allocations is the same"
+    "t >= x - key (t >= 0 is a bound, -x - key <= 0) the objective is halved and the set of "
+    "optimal allocations is the same (where it has more than one, HiGHS returns one of "
+    "equal distance either way)"
 )
 _FALSY = "None is falsy like the False it replaces"
 _EMPTY_TOL = (
