@@ -204,9 +204,12 @@ def _street_game(plan: str) -> BundleGame:
     return BundleGame.from_district(pf.datasets.sanqiao_like_street(), pf.named_plan(plan))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def street_game() -> BundleGame:
-    return _street_game("xinghualing")
+    # Function-scoped and built afresh: mutmut runs against a mutant only the tests that
+    # reached the mutated function while it collected its stats.
+    return BundleGame.from_district(pf.datasets.sanqiao_like_street(),
+                                    pf.named_plan("xinghualing"))
 
 
 METHODS = ["floor_area", "households", "standalone", "use", "scrb", "shapley", "core"]
