@@ -164,7 +164,7 @@ class KernelOutput:
         """
         n = len(self.public_income_yuan)
         specs = list(self.lines)
-        fen = yuan_rows_to_fen([0.0 if s in self.lines_fen else self.lines[s] for s in specs], n)
+        fen = yuan_rows_to_fen([self.lines[s] for s in specs], n)  # exact lines: below
         for i, spec in enumerate(specs):
             if spec in self.lines_fen:
                 fen[i] = self.lines_fen[spec]
@@ -227,6 +227,18 @@ class KernelOutput:
 
 
 
+@functools.lru_cache(maxsize=256)
+def _group_rows(specs: tuple[LineSpec, ...], by: str, names: tuple[str, ...]
+                ) -> dict[str, list[int]]:
+    """Row numbers of each group's lines (a plan's lines are the same call after call)."""
+    rows: dict[str, list[int]] = {name: [] for name in names}
+    for i, spec in enumerate(specs):
+        group = rows.get(getattr(spec, by))
+        if group is not None:
+            group.append(i)
+    return rows
+
+
 def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
                ) -> dict[str, IntArray]:
     """Sum the rows of a line matrix by one attribute of their specs (exact integer sums).
@@ -247,11 +259,7 @@ def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable
     dict
         Group -> sum per compound. [fen/year]
     """
-    rows: dict[str, list[int]] = {name: [] for name in names}
-    for i, spec in enumerate(specs):
-        group = rows.get(getattr(spec, by))
-        if group is not None:
-            group.append(i)
+    rows = _group_rows(tuple(specs), by, tuple(names))
     zero = np.zeros(matrix.shape[1], dtype=np.int64)
     if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one sum a group
         return {name: matrix[idx].sum(axis=0) if idx else zero.copy()

@@ -105,9 +105,14 @@ def yuan_rows_to_fen(rows: Sequence[npt.ArrayLike], n: int) -> npt.NDArray[np.in
         return fen
     for first in range(0, len(rows), block):
         part = rows[first:first + block]
-        matrix = np.empty((len(part), n), dtype=np.float64)
-        for i, amount in enumerate(part):
-            matrix[i] = amount
+        try:  # rows of one length: one call
+            matrix = np.array(part, dtype=np.float64)
+        except ValueError:  # rows of different lengths
+            matrix = np.empty(0)
+        if matrix.shape != (len(part), n):
+            matrix = np.empty((len(part), n), dtype=np.float64)
+            for i, amount in enumerate(part):
+                matrix[i] = amount
         yuan_to_fen(matrix, out=fen[first:first + len(part)])
     return fen
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import weakref
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, NamedTuple
 
 import annotated_types as at
 import numpy as np
@@ -352,31 +352,32 @@ def override_paths(plan: Plan) -> dict[str, float]:
     return paths
 
 
-@functools.lru_cache(maxsize=64)
-def _item_paths(paths: tuple[str, ...]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Override paths grouped by item: ``"<section>.<item>" -> ((field, path), ...)``."""
+class _PlanPaths(NamedTuple):
+    """A plan's override paths, worked out once per plan object (plans are frozen)."""
+
+    paths: tuple[str, ...]
+    values: FloatArray
+    by_item: dict[str, tuple[tuple[str, str], ...]]  # "<section>.<item>" -> (field, path)
+
+
+_PLAN_PATHS: dict[int, tuple[weakref.ref[Plan], _PlanPaths]] = {}
+
+
+def _plan_paths(plan: Plan) -> _PlanPaths:
+    """:func:`override_paths` as paths, values and paths by item, once per plan object."""
+    key = id(plan)
+    hit = _PLAN_PATHS.get(key)
+    if hit is not None and hit[0]() is plan:
+        return hit[1]
+    paths = override_paths(plan)
     groups: dict[str, list[tuple[str, str]]] = {}
     for path in paths:
         head, _, leaf = path.rpartition(".")
         groups.setdefault(head, []).append((leaf, path))
-    return {head: tuple(items) for head, items in groups.items()}
-
-
-_PLAN_VALUES: dict[int, tuple[weakref.ref[Plan], tuple[str, ...], FloatArray]] = {}
-
-
-def _plan_values(plan: Plan) -> tuple[tuple[str, ...], FloatArray]:
-    """:func:`override_paths` as paths and values, worked out once per plan object (plans
-    are frozen)."""
-    key = id(plan)
-    hit = _PLAN_VALUES.get(key)
-    if hit is not None and hit[0]() is plan:
-        return hit[1], hit[2]
-    paths = override_paths(plan)
-    names, values = tuple(paths), np.array(list(paths.values()), dtype=np.float64)
-    _PLAN_VALUES[key] = (weakref.ref(plan, lambda _: _PLAN_VALUES.pop(key, None)), names,
-                         values)
-    return names, values
+    entry = _PlanPaths(tuple(paths), np.array(list(paths.values()), dtype=np.float64),
+                       {head: tuple(items) for head, items in groups.items()})
+    _PLAN_PATHS[key] = (weakref.ref(plan, lambda _: _PLAN_PATHS.pop(key, None)), entry)
+    return entry
 
 
 def _bounds(plan: Plan, path: str) -> tuple[float | None, bool, float | None]:
@@ -435,13 +436,24 @@ class PlanArrays:
         """Per-compound value of one item field (units as the field's docstring)."""
         return self.values[f"{section}.{name}.{field}"]
 
+    def rows(self, section: str, names: tuple[str, ...], field: str) -> FloatArray:
+        """One field of several items, one row an item (units as the field's docstring).
+
+        Shape ``(len(names), 1)`` (one value an item, which broadcasts over the compounds)
+        where no compound overrides any of them, else ``(len(names), compounds)``.
+        """
+        values = [self.values[f"{section}.{name}.{field}"] for name in names]
+        if all(v.strides == (0,) for v in values):
+            return np.array([float(v[0]) for v in values])[:, None]
+        return np.stack([np.broadcast_to(v, values[0].shape) for v in values])
+
     def item(self, section: str, name: str) -> dict[str, FloatArray]:
         """Every numeric field of one item: field -> per-compound values."""
         head = f"{section}.{name}"
         values = self._items.get(head)
         if values is None:
             values = {leaf: self.values[path]
-                      for leaf, path in _item_paths(tuple(self.values)).get(head, ())}
+                      for leaf, path in _plan_paths(self.plan).by_item.get(head, ())}
             self._items[head] = values
         return values
 
@@ -585,7 +597,7 @@ def resolve_plan(
         Listing every unknown compound, unknown column and out-of-range value.
     """
     n = len(table)
-    paths, plan_values = _plan_values(plan)
+    paths, plan_values, _ = _plan_paths(plan)
     # one read-only broadcast row per path, no memory per compound
     values = dict(zip(paths, np.broadcast_to(plan_values[:, None], (len(paths), n)),
                       strict=True))

@@ -22,7 +22,6 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee._arrays import compact
 from propfee.channels.common import (
     Basis,
     LineSpec,
@@ -144,19 +143,27 @@ def apply(ctx: ChannelInputs) -> None:
     on = ctx.on["smart_devices"]
     rows = on == 1.0
     sd = ctx.plan.plan.smart_devices
-    for dev in sd.devices:
-        v = ctx.plan.item("smart_devices", dev.name)
-        units = v["units_per_basis"] * basis_quantity(ctx.table, dev.basis, ctx.params) * on
-        crf = capital_recovery_factor(sd.discount_rate, compact(v["service_life_years"]))
-        capital = units * v["capital_cost_yuan_per_unit"]
-        ctx.details[f"device_capital:{dev.name}"] = capital
-        ctx.details[f"device_life:{dev.name}"] = v["service_life_years"]
+    if sd.devices:  # every device at once, one row a device
+        names = tuple(dev.name for dev in sd.devices)
+        quantity = np.stack([np.broadcast_to(basis_quantity(ctx.table, dev.basis, ctx.params),
+                                             on.shape) for dev in sd.devices])
+        units = ctx.plan.rows("smart_devices", names, "units_per_basis") * quantity * on
+        life = ctx.plan.rows("smart_devices", names, "service_life_years")
+        capital = units * ctx.plan.rows("smart_devices", names, "capital_cost_yuan_per_unit")
+        annual = capital * capital_recovery_factor(sd.discount_rate, life)
+        running = units * ctx.plan.rows("smart_devices", names,
+                                        "running_cost_yuan_per_unit_year")
+        replaced = units * ctx.plan.rows("smart_devices", names, "replaced_fte_per_unit")
+    for i, dev in enumerate(sd.devices):  # in order: each device takes what is left
+        ctx.details[f"device_capital:{dev.name}"] = capital[i]
+        ctx.details[f"device_life:{dev.name}"] = ctx.plan.value("smart_devices", dev.name,
+                                                                "service_life_years")
         ctx.add(LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
-                         dev.capital_funder, "capital"), capital * crf, where=rows)
+                         dev.capital_funder, "capital"), annual[i], where=rows)
         ctx.add(LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep", "fund_pool",
-                         "running"), units * v["running_cost_yuan_per_unit_year"], where=rows)
+                         "running"), running[i], where=rows)
         if dev.replaces_role is not None:
-            ctx.take("smart_devices", dev.replaces_role, units * v["replaced_fte_per_unit"])
+            ctx.take("smart_devices", dev.replaces_role, replaced[i])
     device_only = ctx.regime_rows("device_only")
     if device_only.any():
         _, remote = gate_running_yuan("device_only", ctx.table.array("gates"), ctx.params)

@@ -29,6 +29,7 @@ price, standing posts rounded per compound with the market's margin and taxes.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 import numpy as np
@@ -264,12 +265,10 @@ def _price_jobs(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...], on: npt.NDArray
 def _price_job_block(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...],
                      quantity: dict[str, FloatArray], on: npt.NDArray[np.bool_],
                      sharing: FloatArray) -> None:
+    names = tuple(job.name for job in jobs)
+
     def rows(field: str) -> FloatArray:
-        """One row a job; a column (one value a job) where no compound overrides them."""
-        values = [ctx.plan.value("shared_property", job.name, field) for job in jobs]
-        if all(v.strides == (0,) for v in values):
-            return np.array([float(v[0]) for v in values])[:, None]
-        return np.stack(values)
+        return ctx.plan.rows("shared_property", names, field)
 
     uses = expected_uses_per_year(np.stack([quantity[job.basis] for job in jobs]),
                                   rows("uses_per_basis_year"), ctx.age_years,
@@ -281,18 +280,26 @@ def _price_job_block(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...],
     unit_kept = unit * keep
     callout_kept = callout * keep
     callout_shared = callout_kept / sharing
-    market = ctx.jobs_at_market_yuan
+    job_yuan = unit_kept + callout_shared
     for i, job in enumerate(jobs):
-        market = market + unit[i] + callout[i]
-        ctx.details[f"uses:{job.name}"] = uses[i]
-        ctx.details[f"job_unit:{job.name}"] = unit_kept[i]
-        ctx.details[f"job_callout:{job.name}"] = callout_kept[i]
-        ctx.details[f"job_yuan:{job.name}"] = unit_kept[i] + callout_shared[i]
-        ctx.add(LineSpec(f"job_{job.name}", "shared_property", "upkeep", "fund_pool", "per_use"),
-                unit_kept[i])
-        ctx.add(LineSpec(f"job_{job.name}_callout", "shared_property", "upkeep", "fund_pool",
-                         "per_use"), callout_shared[i])
-    ctx.jobs_at_market_yuan = market
+        keys, (unit_line, callout_line) = _job_names(job.name)
+        details = ctx.details
+        details[keys[0]] = uses[i]
+        details[keys[1]] = unit_kept[i]
+        details[keys[2]] = callout_kept[i]
+        details[keys[3]] = job_yuan[i]
+        ctx.add(unit_line, unit_kept[i])
+        ctx.add(callout_line, callout_shared[i])
+    ctx.jobs_at_market_yuan = ctx.jobs_at_market_yuan + np.add.reduce(unit + callout, axis=0)
+
+
+@functools.lru_cache(maxsize=256)
+def _job_names(name: str) -> tuple[tuple[str, str, str, str], tuple[LineSpec, LineSpec]]:
+    """A job's detail keys and its two lines (unit price, shared call-outs)."""
+    return ((f"uses:{name}", f"job_unit:{name}", f"job_callout:{name}", f"job_yuan:{name}"),
+            (LineSpec(f"job_{name}", "shared_property", "upkeep", "fund_pool", "per_use"),
+             LineSpec(f"job_{name}_callout", "shared_property", "upkeep", "fund_pool",
+                      "per_use")))
 
 
 def apply(ctx: ChannelInputs) -> None:
