@@ -74,7 +74,13 @@ from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
 from propfee.channels.context import ChannelInputs
 from propfee.compound import Compound, CompoundTable, validate_compounds
 from propfee.fees import annual_fee_billed_yuan
-from propfee.money import ROUND_BLOCK, fen_to_yuan, yuan_rows_to_fen, yuan_to_fen
+from propfee.money import (
+    ROUND_BLOCK,
+    fen_rows_to_yuan,
+    fen_to_yuan,
+    yuan_rows_to_fen,
+    yuan_to_fen,
+)
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
 from propfee.staffing import ROLES
@@ -652,33 +658,38 @@ def _report_columns(
     comparison = base_fen + jobs_market_fen
     base_balance = fee_collected_fen - comparison
 
-    y = fen_to_yuan
-    households = table.array("households")
-    cols: dict[str, npt.NDArray[Any]] = {}
-    cols.update({f"cost_{ch}_yuan": y(v) for ch, v in by_channel.items()})
-    cols.update({f"paid_by_{py}_yuan": y(v) for py, v in by_payer.items()})
-    cols["total_cost_yuan"] = y(total)
-    cols["compound_cash_cost_yuan"] = y(cash)
-    cols["fee_collected_yuan"] = y(fee_collected_fen)
-    cols["public_income_yuan"] = y(income_fen)
-    cols["pool_balance_yuan"] = y(balance)
-    cols["street_subsidy_yuan"] = y(subsidy)
-    cols["street_total_yuan"] = y(street_total)
-    cols["net_public_cost_yuan"] = y(net_public)
-    cols["pool_non_negative"] = balance >= 0
-    cols["cost_per_household_month_yuan"] = y(total) / households / 12.0
-    cols["cash_cost_per_household_month_yuan"] = y(cash) / households / 12.0
-    cols["baseline_market_price_yuan"] = y(base_fen)
-    cols["baseline_jobs_at_market_yuan"] = y(jobs_market_fen)
-    cols["baseline_total_yuan"] = y(comparison)
-    cols["baseline_balance_yuan"] = y(base_balance)
-    cols["saving_vs_baseline_yuan"] = y(comparison - cash)
-    cols["deficit_reduction_yuan"] = y(np.maximum(-base_balance, 0) - net_public)
+    money: dict[str, IntArray] = {}  # every money column in fen, turned to yuan at once
+    money.update({f"cost_{ch}_yuan": v for ch, v in by_channel.items()})
+    money.update({f"paid_by_{py}_yuan": v for py, v in by_payer.items()})
+    money["total_cost_yuan"] = total
+    money["compound_cash_cost_yuan"] = cash
+    money["fee_collected_yuan"] = fee_collected_fen
+    money["public_income_yuan"] = income_fen
+    money["pool_balance_yuan"] = balance
+    money["street_subsidy_yuan"] = subsidy
+    money["street_total_yuan"] = street_total
+    money["net_public_cost_yuan"] = net_public
+    money["baseline_market_price_yuan"] = base_fen
+    money["baseline_jobs_at_market_yuan"] = jobs_market_fen
+    money["baseline_total_yuan"] = comparison
+    money["baseline_balance_yuan"] = base_balance
+    money["saving_vs_baseline_yuan"] = comparison - cash
+    money["deficit_reduction_yuan"] = np.maximum(-base_balance, 0) - net_public
     if credit is not None:
         by_channel_credit, none_on = credit
-        cols["channel_base_balance_yuan"] = y(none_on)
+        money["channel_base_balance_yuan"] = none_on
         for name in CREDIT_CHANNELS:
-            cols[f"contribution_{name}_yuan"] = y(by_channel_credit[name])
+            money[f"contribution_{name}_yuan"] = by_channel_credit[name]
+    yuan = fen_rows_to_yuan(money, n)
+    households = table.array("households")
+    cols: dict[str, npt.NDArray[Any]] = {}
+    for column, v in yuan.items():
+        cols[column] = v
+        if column == "net_public_cost_yuan":  # the ratios after the street's totals
+            cols["pool_non_negative"] = balance >= 0
+            cols["cost_per_household_month_yuan"] = yuan["total_cost_yuan"] / households / 12.0
+            cols["cash_cost_per_household_month_yuan"] = (
+                yuan["compound_cash_cost_yuan"] / households / 12.0)
     for ch in ("street_fallback", "smart_devices", "self_governance", "shared_property",
                "direct"):
         cols[f"replaced_fte_{ch}"] = sum_arrays(

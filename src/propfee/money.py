@@ -20,6 +20,7 @@ __all__ = [
     "GroupLayout",
     "allocate_fen",
     "allocate_fen_grouped",
+    "fen_rows_to_yuan",
     "fen_to_yuan",
     "key_rank",
     "yuan_rows_to_fen",
@@ -115,6 +116,29 @@ def yuan_rows_to_fen(rows: Sequence[npt.ArrayLike], n: int) -> npt.NDArray[np.in
                 matrix[i] = amount
         yuan_to_fen(matrix, out=fen[first:first + len(part)])
     return fen
+
+
+def fen_rows_to_yuan(rows: dict[str, npt.NDArray[np.int64]], n: int
+                     ) -> dict[str, npt.NDArray[np.float64]]:
+    """:func:`fen_to_yuan` of several amounts, each per compound (one division for many
+    short rows).
+
+    Parameters
+    ----------
+    rows
+        Name -> amount per compound, each of length ``n``. [fen]
+    n
+        Number of compounds.
+
+    Returns
+    -------
+    dict
+        Name -> amount, in the same order. [yuan]
+    """
+    if n * len(rows) > ROUND_BLOCK:
+        return {name: fen_to_yuan(v) for name, v in rows.items()}
+    matrix = np.array(list(rows.values()), dtype=np.int64).reshape(len(rows), n)
+    return dict(zip(rows, matrix / FEN_PER_YUAN, strict=True))
 
 
 def fen_to_yuan(amount_fen: npt.ArrayLike) -> npt.NDArray[np.float64]:
