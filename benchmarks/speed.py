@@ -170,12 +170,12 @@ def main() -> None:
     rows: list[tuple[str, str]] = []
     med, p99 = warm_ms(lambda: pf.evaluate(compound, contributions=False))
     rows.append(("pf.evaluate(compound, contributions=False), warm",
-                 f"median {med:.1f} ms, p99 {p99:.1f} ms"))
+                 f"median {med:.2f} ms, p99 {p99:.2f} ms"))
     med, p99 = warm_ms(lambda: pf.evaluate(compound))
     rows.append(("pf.evaluate(compound) (channel credit on), warm",
-                 f"median {med:.1f} ms, p99 {p99:.1f} ms"))
+                 f"median {med:.2f} ms, p99 {p99:.2f} ms"))
     med, p99 = warm_ms(lambda: pf.market_baseline(compound))
-    rows.append(("pf.market_baseline(compound), warm", f"median {med:.1f} ms, p99 {p99:.1f} ms"))
+    rows.append(("pf.market_baseline(compound), warm", f"median {med:.2f} ms, p99 {p99:.2f} ms"))
     for size in sizes:
         rows.append((f"pf.evaluate_district(df) as the README calls it, {size:,} compounds",
                      district_row(size)))
