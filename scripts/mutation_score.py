@@ -213,7 +213,40 @@ _FULL_LENGTH = (
     "included), so the length test always holds"
 )
 
+_PATH_CHOICE = (
+    "group_sums, yuan_rows_to_fen and fen_rows_to_yuan take one of two paths by size (all"
+    " rows at once or row by row); both give the same numbers, so where the threshold lies"
+    " changes nothing"
+)
+_PLACEHOLDER = (
+    "a placeholder whose shape is not (rows, compounds) is replaced by a matrix of the"
+    " right shape before use; np.empty(1) and np.array(None) are such placeholders too"
+)
+_DEFAULT_DTYPE = "np.empty's default dtype is float64, the dtype the mutant removes"
+_EMPTY_SUM = (
+    "a group without lines sums an empty selection of rows, which is zeros: the same as"
+    " the zero row the original returns"
+)
+_AXIS = "np.add.reduce reduces over axis 0 by default, the axis the mutant removes"
+
+
 EQUIVALENT: dict[str, str] = {
+    "propfee.money.x_fen_rows_to_yuan__mutmut_1": _PATH_CHOICE,
+    "propfee.money.x_fen_rows_to_yuan__mutmut_2": _PATH_CHOICE,
+    "propfee.money.x_fen_rows_to_yuan__mutmut_10": _DTYPE,
+    "propfee.money.x_fen_rows_to_yuan__mutmut_12": _DTYPE,
+    "propfee.money.x_fen_rows_to_yuan__mutmut_17": _STRICT,
+    "propfee.money.x_fen_rows_to_yuan__mutmut_20": _STRICT,
+    "propfee.money.x_fen_rows_to_yuan__mutmut_22": _STRICT,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_34": _PLACEHOLDER,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_44": _DEFAULT_DTYPE,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_40": _PLACEHOLDER,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_46": _DEFAULT_DTYPE,
+    "propfee.money.x_yuan_rows_to_fen__mutmut_48": _DEFAULT_DTYPE,
+    "propfee.budget.x_group_sums__mutmut_16": _PATH_CHOICE,
+    "propfee.budget.x_group_sums__mutmut_18": _PATH_CHOICE,
+    "propfee.budget.x_group_sums__mutmut_20": _EMPTY_SUM,
+    "propfee.channels.shared_property.x__price_job_block__mutmut_93": _AXIS,
     "propfee.baseline.x__report__mutmut_23": _RANGE_INDEX,
     "propfee.baseline.x__report__mutmut_25": _RANGE_INDEX,
     "propfee.baseline.x_baseline_lines_fen__mutmut_14": _STRICT,

@@ -706,3 +706,17 @@ def test_lines_of_a_budget_without_lines_is_an_error() -> None:
     result = pf.evaluate_district(pf.datasets.sanqiao_like_street(), with_lines=False)
     with pytest.raises(ValueError, match="with_lines=False"):
         _ = result.lines
+
+
+def test_compound_columns_in_their_order() -> None:
+    """The compound table's columns stand in a fixed order (the Excel report and the
+    docs show them so): the ratios come right after the street's totals."""
+    cols = list(pf.evaluate_district(pf.datasets.sanqiao_like_street()).compounds.columns)
+    start = cols.index("paid_by_volunteers_in_kind_yuan") + 1
+    assert cols[start:start + 17] == [
+        "total_cost_yuan", "compound_cash_cost_yuan", "fee_collected_yuan",
+        "public_income_yuan", "pool_balance_yuan", "street_subsidy_yuan",
+        "street_total_yuan", "net_public_cost_yuan", "pool_non_negative",
+        "cost_per_household_month_yuan", "cash_cost_per_household_month_yuan",
+        "baseline_market_price_yuan", "baseline_jobs_at_market_yuan", "baseline_total_yuan",
+        "baseline_balance_yuan", "saving_vs_baseline_yuan", "deficit_reduction_yuan"]

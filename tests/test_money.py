@@ -210,3 +210,40 @@ def test_split_of_ties_by_hand() -> None:
     assert allocate_fen(100, [0.1, 0.2, 0.3], ["a", "b", "c"]).tolist() == [17, 33, 50]
     # Equal weights tie exactly; the smaller key takes the fen, wherever its row is.
     assert allocate_fen(2, [5, 5, 5], ["c", "a", "b"]).tolist() == [0, 1, 1]
+
+
+def test_rows_to_fen_of_rows_of_different_lengths() -> None:
+    """Rows given per compound or as one value for every compound are rounded alike:
+    0.005 -> 1 fen, 1.0 -> 100, 2.675 -> 268 (for both compounds), 3 -> 300."""
+    from propfee.money import yuan_rows_to_fen
+
+    got = yuan_rows_to_fen([np.array([0.005, 1.0]), np.array([2.675]), 3.0], 2)
+    assert got.dtype == np.int64
+    assert got.tolist() == [[1, 100], [268, 268], [300, 300]]
+
+
+def test_rows_to_fen_of_long_rows_one_at_a_time() -> None:
+    """Rows longer than the block are rounded one by one, with the same rule."""
+    from propfee.money import ROUND_BLOCK, yuan_rows_to_fen
+
+    n = ROUND_BLOCK + 1
+    first = np.full(n, 0.005)
+    got = yuan_rows_to_fen([first, np.array([-2.675])], n)
+    assert got.shape == (2, n)
+    assert set(got[0].tolist()) == {1}
+    assert set(got[1].tolist()) == {-268}
+
+
+@pytest.mark.parametrize("n", [1, 3, 20_000])
+def test_fen_rows_to_yuan_keeps_names_order_and_values(n: int) -> None:
+    """12,345 fen = 123.45 yuan and -1 fen = -0.01 yuan, per compound, names in order, for
+    few compounds (one division) and many (one row at a time)."""
+    from propfee.money import fen_rows_to_yuan
+
+    rows = {"b": np.full(n, 12_345, dtype=np.int64), "a": np.full(n, -1, dtype=np.int64)}
+    got = fen_rows_to_yuan(rows, n)
+    assert list(got) == ["b", "a"]
+    assert got["b"].dtype == np.float64
+    assert got["b"].shape == (n,)
+    assert set(got["b"].tolist()) == {123.45}
+    assert set(got["a"].tolist()) == {-0.01}
