@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-__all__ = ["compact", "sum_arrays"]
+__all__ = ["compact", "factorize", "sum_arrays"]
 
 T = TypeVar("T", bound=np.generic)
 
@@ -55,3 +56,28 @@ def compact(values: npt.NDArray[T]) -> npt.NDArray[T]:
     if values.ndim == 1 and len(values) > 1 and values.strides == (0,):
         return values[:1]
     return values
+
+
+def factorize(values: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Number distinct values in order of first appearance.
+
+    Parameters
+    ----------
+    values
+        Text values: an array of Python strings or a pandas Series.
+
+    Returns
+    -------
+    tuple
+        The number of each value and the distinct values as Python strings.
+
+    Examples
+    --------
+    >>> code, names = factorize(np.array(["b", "a", "b"], dtype=object))
+    >>> code.tolist(), names.tolist()
+    ([0, 1, 0], ['b', 'a'])
+    """
+    if len(values) == 1:
+        return np.zeros(1, dtype=np.int64), np.asarray(values, dtype=object)
+    code, unique = pd.factorize(values)
+    return code.astype(np.int64), np.asarray(unique, dtype=object)

@@ -37,6 +37,7 @@ from pydantic import (
     model_validator,
 )
 
+from propfee._arrays import factorize
 from propfee.errors import InputError, Problem
 
 __all__ = [
@@ -448,11 +449,9 @@ class CompoundTable:
     def codes(self, column: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
         """A text column numbered: the number of each row's value (in order of first
         appearance) and the values, as Python strings."""
-        if self._n == 1:
-            return np.zeros(1, dtype=np.int64), self.text(column)
-        source = self.frame[column] if self._frame is not None else self.text(column)
-        code, unique = pd.factorize(source)
-        return code.astype(np.int64), np.asarray(unique, dtype=object)
+        if self._frame is not None and self._n > 1:  # the frame's own text: faster
+            return factorize(self._frame[column])
+        return factorize(self.text(column))
 
     @property
     def ids(self) -> npt.NDArray[np.str_]:

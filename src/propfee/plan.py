@@ -25,6 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError
 
+from propfee._arrays import factorize
 from propfee.channels.common import Basis, PlanModel, Role
 from propfee.channels.devices import Device, SmartDevices
 from propfee.channels.public_income import IncomeSource, PublicIncome
@@ -562,15 +563,6 @@ def _bundle_labels(plan: Plan, table: CompoundTable
     return labels, (np.arange(len(ids), dtype=np.int64), labels), problems
 
 
-def _factorize(labels: npt.NDArray[np.object_]
-               ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
-    """Numbers in order of first appearance and the label of each number."""
-    if len(labels) == 1:
-        return np.zeros(1, dtype=np.int64), np.asarray(labels, dtype=object)
-    code, unique = pd.factorize(labels)
-    return code.astype(np.int64), np.asarray(unique, dtype=object)
-
-
 def resolve_plan(
     plan: Plan, table: CompoundTable, overrides: pd.DataFrame | None = None
 ) -> PlanArrays:
@@ -610,7 +602,7 @@ def resolve_plan(
         problems += _task_share_problems(plan, table, values)
     if problems:
         raise InputError(problems, what="plan")
-    code, names = coded if coded is not None else _factorize(labels)
+    code, names = coded if coded is not None else factorize(labels)
     unique = names
     fee = np.full(len(unique), plan.shared_property.fixed_fee_yuan_per_bundle_year)
     explicit = {b.bundle_id: b.fixed_fee_yuan_per_year for b in plan.shared_property.bundles

@@ -60,24 +60,31 @@ def summarise_baseline(baseline: pd.DataFrame) -> pd.DataFrame:
         in_deficit=baseline["balance_yuan"] < 0,
     )
 
+    return _by_size_class(
+        df,
+        compounds=("compound_id", "count"),
+        in_deficit=("in_deficit", "sum"),
+        households=("households", "sum"),
+        total_annual_cost_yuan=("total_annual_cost_yuan", "sum"),
+        fee_collected_yuan=("fee_collected_yuan", "sum"),
+        balance_yuan=("balance_yuan", "sum"),
+        median_break_even_rate_yuan_per_m2_month=(
+            "break_even_rate_yuan_per_m2_month", "median"),
+    ).round(2)
+
+
+def _by_size_class(df: pd.DataFrame, **aggregations: tuple[str, str]) -> pd.DataFrame:
+    """Named aggregations of ``df`` per ``size_class`` (every class, also empty ones)
+    and over all rows (an ``all`` row), indexed by ``households_class``."""
+
     def agg(grouped: DataFrameGroupBy[Any, Any]) -> pd.DataFrame:
-        return grouped.agg(
-            compounds=("compound_id", "count"),
-            in_deficit=("in_deficit", "sum"),
-            households=("households", "sum"),
-            total_annual_cost_yuan=("total_annual_cost_yuan", "sum"),
-            fee_collected_yuan=("fee_collected_yuan", "sum"),
-            balance_yuan=("balance_yuan", "sum"),
-            median_break_even_rate_yuan_per_m2_month=(
-                "break_even_rate_yuan_per_m2_month", "median"),
-        )
+        return grouped.agg(**aggregations)
 
     by_class = agg(df.groupby("size_class", observed=False))
     by_class.index = by_class.index.astype(str)
-    total = agg(df.assign(_all="all").groupby("_all"))
-    out = pd.concat([by_class, total])
+    out = pd.concat([by_class, agg(df.assign(_all="all").groupby("_all"))])
     out.index.name = "households_class"
-    return out.round(2)
+    return out
 
 
 def summarise_budget(budget: DistrictBudget) -> pd.DataFrame:
@@ -107,20 +114,15 @@ def summarise_budget(budget: DistrictBudget) -> pd.DataFrame:
         "deficit_reduction_yuan": c["deficit_reduction_yuan"],
     })
 
-    def agg(grouped: DataFrameGroupBy[Any, Any]) -> pd.DataFrame:
-        return grouped.agg(
-            compounds=("compound_id", "count"),
-            baseline_in_deficit=("baseline_in_deficit", "sum"),
-            fourplusone_in_deficit=("fourplusone_in_deficit", "sum"),
-            baseline_deficit_yuan=("baseline_deficit_yuan", "sum"),
-            street_subsidy_yuan=("street_subsidy_yuan", "sum"),
-            deficit_reduction_yuan=("deficit_reduction_yuan", "sum"),
-        )
-
-    by_class = agg(df.groupby("size_class", observed=False))
-    by_class.index = by_class.index.astype(str)
-    out = pd.concat([by_class, agg(df.assign(_all="all").groupby("_all"))])
-    out.index.name = "households_class"
+    out = _by_size_class(
+        df,
+        compounds=("compound_id", "count"),
+        baseline_in_deficit=("baseline_in_deficit", "sum"),
+        fourplusone_in_deficit=("fourplusone_in_deficit", "sum"),
+        baseline_deficit_yuan=("baseline_deficit_yuan", "sum"),
+        street_subsidy_yuan=("street_subsidy_yuan", "sum"),
+        deficit_reduction_yuan=("deficit_reduction_yuan", "sum"),
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         out["deficit_reduction_share"] = (
             out["deficit_reduction_yuan"] / out["baseline_deficit_yuan"]
