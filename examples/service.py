@@ -6,8 +6,12 @@ POST /budget  {"compound": {...}, "plan": {...optional...}, "contributions": fal
 POST /baseline {...compound...}                            -> its stand-alone market baseline
 
 ``contributions: true`` adds each channel's credit (its Shapley value over the five
-channels), which takes the kernel over 32 copies of the compound: about twice the time of
-the budget alone, so a service asks for it only where it shows it.
+channels), which takes the kernel over 32 copies of the compound: about one and a half
+times the time of the budget alone, so a service asks for it only where it shows it.
+
+Budget requests that arrive together are evaluated together (:class:`_Batch`): those with
+the same plan and credit option go through one kernel run (``propfee.evaluate_many``,
+equal to evaluating each compound alone), with no timer to wait for.
 
 Bad input answers 422 with the path of every bad field; values are cut to 100
 characters, so an error never echoes a large input back. The body is read as strict
@@ -18,6 +22,7 @@ body over ``MAX_BODY_BYTES`` answers 413; it is read to its end first (up to
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import math
@@ -133,18 +138,75 @@ async def _validation_error(request: Request, exc: Any) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": detail})
 
 
+class _Batch:
+    """Budget requests that arrive together, evaluated together.
+
+    A request waits for no timer: the first one of an idle moment schedules a run at
+    the event loop's next turn, and every request that reaches the loop before then
+    joins it. Those with the same plan and credit option go through one kernel run
+    (:func:`propfee.evaluate_many`, equal to evaluating each alone); if that run fails,
+    each compound is evaluated alone, so one request's error is its own.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[pf.Plan | None, bool, pf.Compound,
+                                  asyncio.Future[pf.BudgetResult]]] = []
+
+    def submit(self, compound: pf.Compound, plan: pf.Plan | None,
+               contributions: bool) -> asyncio.Future[pf.BudgetResult]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[pf.BudgetResult] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._run)
+        self._pending.append((plan, contributions, compound, future))
+        return future
+
+    def _run(self) -> None:
+        pending, self._pending = self._pending, []
+        groups: dict[tuple[str | None, bool], list[tuple[pf.Compound, asyncio.Future[Any]]]] = {}
+        plans: dict[str | None, pf.Plan | None] = {}
+        for plan, contributions, compound, future in pending:
+            key = None if plan is None else plan.model_dump_json()
+            plans[key] = plan
+            groups.setdefault((key, contributions), []).append((compound, future))
+        for (key, contributions), members in groups.items():
+            try:
+                results = pf.evaluate_many([c for c, _ in members], plans[key],
+                                           contributions=contributions)
+            except Exception:
+                for compound, future in members:
+                    _alone(future, compound, plans[key], contributions)
+            else:
+                for (_, future), result in zip(members, results, strict=True):
+                    if not future.done():  # a client that left has cancelled its request
+                        future.set_result(result)
+
+
+def _alone(future: asyncio.Future[pf.BudgetResult], compound: pf.Compound,
+           plan: pf.Plan | None, contributions: bool) -> None:
+    """Settle a request with the budget of its compound alone, or with its error."""
+    if future.done():
+        return
+    try:
+        future.set_result(pf.evaluate(compound, plan, contributions=contributions))
+    except Exception as exc:
+        future.set_exception(exc)
+
+
+_BATCH = _Batch()
+
+
 @app.post("/budget")
-async def budget(request: Request) -> JSONResponse:
+async def budget(request: Request) -> Response:
     """The 4+1 budget of one compound (see propfee.BudgetResult)."""
     parsed = BudgetRequest.model_validate(await _body(request))
-    # About a millisecond of arithmetic: run in the event loop, as handing it to a thread
-    # would cost more than it takes.
-    return _json(pf.evaluate(parsed.compound, parsed.plan,
-                             contributions=parsed.contributions))
+    # About a millisecond of arithmetic alone, a fifth of that with the requests that
+    # arrive with it: computed in the event loop, as a thread hand-off costs more.
+    return _json(await _BATCH.submit(parsed.compound, parsed.plan, parsed.contributions))
 
 
 @app.post("/baseline")
-async def baseline(request: Request) -> JSONResponse:
+async def baseline(request: Request) -> Response:
     """The stand-alone market baseline of one compound (see propfee.BaselineResult)."""
     compound = pf.Compound.model_validate(await _body(request))
     return _json(pf.market_baseline(compound))

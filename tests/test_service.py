@@ -151,3 +151,51 @@ def test_budget_with_and_without_channel_credit() -> None:
     total_fen = sum(round(v * 100) for v in credit["contributions"].values())
     assert total_fen == round((base["pool_balance_yuan"]
                                - base["channel_base_balance_yuan"]) * 100)
+
+
+def test_requests_that_arrive_together_are_evaluated_together(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twelve requests sent at once: those with the same plan and credit option go through
+    one kernel run each, and every answer equals its compound evaluated alone. A request
+    whose plan names a compound it does not send fails alone (422); the others in its
+    turn of the loop are answered."""
+    import asyncio
+
+    import httpx2 as httpx
+
+    import propfee as pf
+
+    runs: list[int] = []
+    many = pf.evaluate_many
+
+    def counted(compounds, *args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(len(compounds))
+        return many(compounds, *args, **kwargs)
+
+    monkeypatch.setattr(pf, "evaluate_many", counted)
+    staffed = pf.named_plan("shared_staffed")
+    default = pf.default_plan()
+    explicit = default.model_copy(update={"shared_property": default.shared_property.model_copy(
+        update={"bundle_by": "explicit",
+                "bundles": (pf.channels.Bundle(bundle_id="B", members=("nobody",)),)})})
+    compounds = [{**COMPOUND, "compound_id": f"c{i}", "households": 40 + 10 * i}
+                 for i in range(12)]
+    bodies = [{"compound": c} for c in compounds[:6]]
+    bodies += [{"compound": c, "plan": staffed.model_dump(mode="json")} for c in compounds[6:9]]
+    bodies += [{"compound": c, "contributions": True} for c in compounds[9:11]]
+    bodies += [{"compound": compounds[11], "plan": explicit.model_dump(mode="json")}]
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await asyncio.gather(*(client.post("/budget", json=b) for b in bodies))
+
+    replies = asyncio.run(send_all())
+    assert [r.status_code for r in replies] == [200] * 11 + [422]
+    assert "bundle member is not in the compound table" in replies[11].text
+    assert sorted(runs) == [1, 2, 3, 6]  # one run per plan and option; the bad one alone
+    for body, reply in zip(bodies[:11], replies[:11], strict=True):
+        plan = staffed if "plan" in body else None
+        expected = pf.evaluate(pf.Compound(**body["compound"]), plan,
+                               contributions=body.get("contributions", False))
+        assert reply.json() == json.loads(expected.model_dump_json())

@@ -24,7 +24,13 @@ if TYPE_CHECKING:
         reserve,
     )
     from propfee.baseline import BaselineResult, market_baseline, market_baseline_district
-    from propfee.budget import BudgetResult, DistrictBudget, evaluate, evaluate_district
+    from propfee.budget import (
+        BudgetResult,
+        DistrictBudget,
+        evaluate,
+        evaluate_district,
+        evaluate_many,
+    )
     from propfee.compare import compare_plans
     from propfee.compound import COMPOUND_COLUMNS, Compound, validate_compounds
     from propfee.errors import InputError, MissingExtraError, ParameterError, PropfeeError
@@ -40,6 +46,7 @@ _WHERE: dict[str, str] = {
     "market_baseline_district": "propfee.baseline",
     "BudgetResult": "propfee.budget", "DistrictBudget": "propfee.budget",
     "evaluate": "propfee.budget", "evaluate_district": "propfee.budget",
+    "evaluate_many": "propfee.budget",
     "COMPOUND_COLUMNS": "propfee.compound", "Compound": "propfee.compound",
     "validate_compounds": "propfee.compound",
     "InputError": "propfee.errors", "MissingExtraError": "propfee.errors",
@@ -78,6 +85,7 @@ __all__ = [
     "default_plan",
     "evaluate",
     "evaluate_district",
+    "evaluate_many",
     "load_parameters",
     "market_baseline",
     "market_baseline_district",

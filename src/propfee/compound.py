@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -537,28 +537,31 @@ def validate_compounds(
         Listing every problem with its row, compound id, column and value.
     """
     if isinstance(data, Compound):
-        return _table_of(data)
+        return _table_of((data,))
     if not isinstance(data, pd.DataFrame):
         data = compounds_frame(data)
     lines = None if first_line is None else np.arange(len(data)) + first_line
     return _validate(data, lines=lines, source=source)
 
 
-def _table_of(compound: Compound) -> CompoundTable:
-    """The one-row table of a :class:`Compound`, already validated field by field against
-    the same declaration (its floor area completed), so no check runs twice; one array a
-    column, no DataFrame."""
-    record = compound.__dict__
+def _table_of(compounds: Sequence[Compound]) -> CompoundTable:
+    """The table of :class:`Compound` models, one row each, already validated field by
+    field against the same declaration (floor areas completed), so no check runs twice;
+    one array a column, no DataFrame. Ids are not checked for uniqueness: callers that
+    need it (a district) go through :func:`validate_compounds`."""
+    records = [c.__dict__ for c in compounds]
     out: dict[str, npt.NDArray[Any]] = {}
     for spec in COMPOUND_COLUMNS:
-        value = record[spec.name]
+        values = [r[spec.name] for r in records]
         if spec.kind == "str":
-            text = normalise_id(value) if spec.name == "compound_id" else value
-            out[spec.name] = np.array([text], dtype=object)
+            if spec.name == "compound_id":
+                values = [normalise_id(v) for v in values]
+            out[spec.name] = np.array(values, dtype=object)
         elif spec.kind == "int" and (spec.required or spec.default is not None):
-            out[spec.name] = np.array([value], dtype=np.int64)
+            out[spec.name] = np.array(values, dtype=np.int64)
         else:
-            out[spec.name] = np.array([np.nan if value is None else value], dtype=np.float64)
+            out[spec.name] = np.array([np.nan if v is None else v for v in values],
+                                      dtype=np.float64)
     return CompoundTable(columns=out)
 
 

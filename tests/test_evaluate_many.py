@@ -1,0 +1,109 @@
+"""Several compounds each on its own in one kernel run: the same results as one at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import propfee as pf
+import propfee.budget as budget_module
+from propfee.channels import Bundle
+from propfee.errors import InputError
+
+from .conftest import districts
+
+PLANS = {"xinghualing": pf.named_plan("xinghualing"),
+         "shared_staffed": pf.named_plan("shared_staffed")}
+
+
+def _compounds(df) -> list[pf.Compound]:  # type: ignore[no-untyped-def]
+    return [pf.Compound(**{k: v for k, v in r.items() if v == v})  # NaN: not given
+            for r in df.to_dict("records")]
+
+
+@settings(max_examples=25)
+@given(districts(max_size=12), st.sampled_from(sorted(PLANS)),
+       st.sampled_from([False, True, "waterfall"]), st.booleans())
+def test_equals_one_at_a_time(df, plan_name, contributions, same_ids) -> None:
+    """Each result equals the compound evaluated alone, whatever its neighbours in the
+    call: same zone or street (bundled labels), the same id, any order."""
+    compounds = _compounds(df)
+    if same_ids:  # a service's requests may all say "c1"
+        compounds = [c.model_copy(update={"compound_id": "c1"}) for c in compounds]
+    plan = PLANS[plan_name]
+    many = pf.evaluate_many(compounds, plan, contributions=contributions)
+    assert many == [pf.evaluate(c, plan, contributions=contributions) for c in compounds]
+    assert pf.evaluate_many(compounds[::-1], plan, contributions=contributions) == many[::-1]
+
+
+def test_neighbours_in_one_zone_pool_nothing() -> None:
+    """Two compounds of one zone: evaluate_district bundles them (one call-out shared);
+    evaluate_many keeps each alone, with the zone's label as its bundle id."""
+    a = pf.Compound(compound_id="a", households=60, floor_area_m2=4200.0, build_year=1988,
+                    zone="Z")
+    b = pf.Compound(compound_id="b", households=90, floor_area_m2=6300.0, build_year=1992,
+                    zone="Z")
+    many = pf.evaluate_many([a, b], contributions=False)
+    assert [r.bundle_id for r in many] == ["zone:Z", "zone:Z"]
+    assert many == [pf.evaluate(a, contributions=False), pf.evaluate(b, contributions=False)]
+    district = pf.evaluate_district(pf.compound.compounds_frame([a, b])).compounds
+    # Pooled in the district: the two differ from alone (the bundle shares call-outs).
+    assert district["total_cost_yuan"].sum() != pytest.approx(
+        sum(r.total_cost_yuan for r in many), abs=0.005)
+
+
+def test_explicit_bundles_one_at_a_time() -> None:
+    """A plan with explicit bundles resolves each compound alone, as evaluate does: a
+    compound that is a bundle's only member gets its bundle and fee; a bundle naming a
+    compound not evaluated is an error, for evaluate_many as for evaluate."""
+    default = pf.default_plan()
+    sp = default.shared_property.model_copy(update={"bundle_by": "explicit", "bundles": (
+        Bundle(bundle_id="B1", members=("a",), fixed_fee_yuan_per_year=1200.0),)})
+    plan = default.model_copy(update={"shared_property": sp})
+    a = pf.Compound(compound_id="a", households=60, floor_area_m2=4200.0, build_year=1988)
+    b = pf.Compound(compound_id="b", households=90, floor_area_m2=6300.0, build_year=1992)
+    (only,) = pf.evaluate_many([a], plan, contributions=False)
+    assert only == pf.evaluate(a, plan, contributions=False)
+    assert only.bundle_id == "B1"
+    with pytest.raises(InputError, match="bundle member is not in the compound table"):
+        pf.evaluate_many([a, b], plan, contributions=False)
+    with pytest.raises(InputError, match="bundle member is not in the compound table"):
+        pf.evaluate(b, plan, contributions=False)
+
+
+@pytest.mark.parametrize("contributions", [False, True])
+def test_cut_into_pieces(monkeypatch: pytest.MonkeyPatch, contributions: bool) -> None:
+    """More compounds than a piece holds (3 a piece, 2 with the credit): pieces at and
+    past the boundary give the results of one piece."""
+    compounds = [pf.Compound(compound_id=f"k{i}", households=30 + 17 * i,
+                             floor_area_m2_per_household=55.0 + i, build_year=1980 + i)
+                 for i in range(7)]
+    whole = pf.evaluate_many(compounds, contributions=contributions)
+    monkeypatch.setattr(budget_module, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(budget_module, "CREDIT_CHUNK_ROWS", 2)
+    calls: list[int] = []
+    results = budget_module._results
+
+    def counted(table, *args):  # type: ignore[no-untyped-def]
+        calls.append(len(table))
+        return results(table, *args)
+
+    monkeypatch.setattr(budget_module, "_results", counted)
+    assert pf.evaluate_many(compounds, contributions=contributions) == whole
+    assert calls == ([2, 2, 2, 1] if contributions else [3, 3, 1])
+
+
+def test_empty_and_the_fields_of_a_line() -> None:
+    assert pf.evaluate_many([]) == []
+    c = pf.Compound(compound_id=" c１ ", households=100, floor_area_m2=10000.0,
+                    build_year=1990)
+    (r,) = pf.evaluate_many([c], contributions=False)
+    assert r.compound_id == "c1"  # trimmed and NFKC-normalised, as evaluate does
+    first = r.lines[0]
+    assert (first.line, first.channel, first.category, first.payer, first.kind) == (
+        "street_garbage_removal", "street_fallback", "cleaning", "street_office", "service")
+    # Lines add up to the total in fen.
+    assert sum(round(x.amount_yuan * 100) for x in r.lines) == round(r.total_cost_yuan * 100)
+    assert np.isfinite(r.cost_per_household_month_yuan)
