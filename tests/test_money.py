@@ -155,6 +155,18 @@ def test_group_sums_follow_key_order_not_row_order() -> None:
     assert reversed_rows.allocate(np.array([4_860_000]), weights[::-1]).tolist() == expected[::-1]
 
 
+def test_layout_of_no_groups() -> None:
+    """No parties: the split of nothing is empty, one split or several stacked; an
+    amount or a weight with nobody to take it is an error, not a silent loss."""
+    empty = GroupLayout(np.zeros(0, dtype=np.int64), np.array([], dtype=object), 0)
+    assert empty.allocate(np.zeros(0, dtype=np.int64), np.zeros(0)).shape == (0,)
+    assert empty.allocate(np.zeros((3, 0), dtype=np.int64), np.zeros((3, 0))).shape == (3, 0)
+    with pytest.raises(ValueError, match="no groups"):
+        empty.allocate(np.array([5]), np.zeros(0))
+    with pytest.raises(ValueError, match="no groups"):
+        empty.allocate(np.zeros(0, dtype=np.int64), np.array([1.0]))
+
+
 def _hamilton(total: int, units: list[int], keys: list[str]) -> list[int]:
     """Largest remainder by exact rationals: the rule of the split, written out."""
     from fractions import Fraction

@@ -371,6 +371,10 @@ class GroupLayout:
         totals = np.asarray(total_fen_by_group, dtype=np.int64)
         w = np.asarray(weights, dtype=np.float64)
         single = totals.ndim == 1
+        if self._n_groups == 0:  # no groups, no parties: nothing to split
+            if totals.size or w.size:
+                raise ValueError("a layout of no groups splits no amounts and no weights")
+            return np.zeros(w.shape, dtype=np.int64)
         totals = totals.reshape(-1, self._n_groups)
         w = w.reshape(len(totals), self._n)
         if not np.all(np.isfinite(w)) or np.any(w < 0):
