@@ -75,6 +75,7 @@ from propfee.channels.context import ChannelInputs
 from propfee.compound import Compound, CompoundTable, _table_of, validate_compounds
 from propfee.fees import annual_fee_billed_yuan
 from propfee.money import (
+    FEN_PER_YUAN,
     ROUND_BLOCK,
     fen_rows_to_yuan,
     fen_to_yuan,
@@ -691,13 +692,18 @@ def _report_columns(
             cols["cost_per_household_month_yuan"] = yuan["total_cost_yuan"] / households / 12.0
             cols["cash_cost_per_household_month_yuan"] = (
                 yuan["compound_cash_cost_yuan"] / households / 12.0)
-    for ch in ("street_fallback", "smart_devices", "self_governance", "shared_property",
-               "direct"):
-        cols[f"replaced_fte_{ch}"] = sum_arrays(
-            (v for (c, _), v in out.replaced_fte.items() if c == ch), like=households
-        )
+    taken: dict[str, list[FloatArray]] = {ch: [] for ch in _FTE_CHANNELS}
+    for (ch, _), v in out.replaced_fte.items():  # in the order the channels took them
+        taken[ch].append(v)
+    for ch, values in taken.items():
+        cols[f"replaced_fte_{ch}"] = sum_arrays(values, like=households)
     cols["unmet_fte"] = sum_arrays((out.residual_fte[r] for r in ROLES), like=households)
     return cols, fen
+
+
+_FTE_CHANNELS: Final = ("street_fallback", "smart_devices", "self_governance",
+                        "shared_property", "direct")
+"""The channels that take staff demand, in the order of the report's columns."""
 
 
 def _chunks(
@@ -1116,15 +1122,22 @@ def evaluate_many(
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _line_heads(specs: tuple[LineSpec, ...]) -> list[dict[str, str]]:
+    """The fields of each :class:`BudgetLine` but its amount (a plan's lines are the same
+    call after call)."""
+    return [{"line": s.code, "channel": s.channel, "category": s.category, "payer": s.payer,
+             "kind": s.kind} for s in specs]
+
+
 def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
              mode: str | None) -> list[BudgetResult]:
     """The :class:`BudgetResult` of every compound of a table, from one kernel run."""
     cols, fen = _piece_columns(table, params, resolved, mode)
     ids = table.text("compound_id")
     labels = resolved.bundle_ids[resolved.bundle_code]
-    heads = [{"line": s.code, "channel": s.channel, "category": s.category,
-              "payer": s.payer, "kind": s.kind} for s in fen]
-    amounts = (np.stack(list(fen.values()), axis=1) / 100.0).tolist()  # a row a compound
+    heads = _line_heads(tuple(fen))
+    amounts = (np.stack(list(fen.values()), axis=1) / FEN_PER_YUAN).tolist()  # a row a compound
     columns = list(cols)
     rows = zip(*(v.tolist() for v in cols.values()), strict=True)
     results = []

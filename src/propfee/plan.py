@@ -359,6 +359,9 @@ class _PlanPaths(NamedTuple):
     paths: tuple[str, ...]
     values: FloatArray
     by_item: dict[str, tuple[tuple[str, str], ...]]  # "<section>.<item>" -> (field, path)
+    rows: dict[tuple[str, tuple[str, ...], str], tuple[tuple[str, ...], FloatArray]]
+    """``(section, names, field)`` -> the paths and the plan's values as a column
+    (:meth:`PlanArrays.rows`), filled on first use."""
 
 
 _PLAN_PATHS: dict[int, tuple[weakref.ref[Plan], _PlanPaths]] = {}
@@ -376,7 +379,7 @@ def _plan_paths(plan: Plan) -> _PlanPaths:
         head, _, leaf = path.rpartition(".")
         groups.setdefault(head, []).append((leaf, path))
     entry = _PlanPaths(tuple(paths), np.array(list(paths.values()), dtype=np.float64),
-                       {head: tuple(items) for head, items in groups.items()})
+                       {head: tuple(items) for head, items in groups.items()}, {})
     _PLAN_PATHS[key] = (weakref.ref(plan, lambda _: _PLAN_PATHS.pop(key, None)), entry)
     return entry
 
@@ -443,9 +446,18 @@ class PlanArrays:
         Shape ``(len(names), 1)`` (one value an item, which broadcasts over the compounds)
         where no compound overrides any of them, else ``(len(names), compounds)``.
         """
-        values = [self.values[f"{section}.{name}.{field}"] for name in names]
-        if all(v.strides == (0,) for v in values):
-            return np.array([float(v[0]) for v in values])[:, None]
+        entry = _plan_paths(self.plan)
+        key = (section, names, field)
+        hit = entry.rows.get(key)
+        if hit is None:
+            paths = tuple(f"{section}.{name}.{field}" for name in names)
+            where = [entry.paths.index(p) for p in paths]
+            column = entry.values[where][:, None]  # noqa: PD011 - the plan's own values
+            column.flags.writeable = False
+            hit = entry.rows[key] = (paths, column)
+        values = [self.values[p] for p in hit[0]]
+        if all(v.strides == (0,) for v in values):  # nobody overrides: the plan's values
+            return hit[1]
         return np.stack([np.broadcast_to(v, values[0].shape) for v in values])
 
     def item(self, section: str, name: str) -> dict[str, FloatArray]:
@@ -589,7 +601,8 @@ def resolve_plan(
         Listing every unknown compound, unknown column and out-of-range value.
     """
     n = len(table)
-    paths, plan_values, _ = _plan_paths(plan)
+    entry = _plan_paths(plan)
+    paths, plan_values = entry.paths, entry.values  # noqa: PD011
     # one read-only broadcast row per path, no memory per compound
     values = dict(zip(paths, np.broadcast_to(plan_values[:, None], (len(paths), n)),
                       strict=True))

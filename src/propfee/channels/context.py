@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from propfee.channels.common import Channel, LineSpec
+from propfee.channels.common import Basis, Channel, LineSpec, basis_quantity
 from propfee.compound import CompoundTable
 from propfee.costs import age_years
 from propfee.params.model import GateRegime, GradeNorms, ParameterSet
@@ -89,6 +89,7 @@ class ChannelInputs:
     jobs_at_market_yuan: FloatArray = field(default_factory=lambda: np.zeros(0))
     details: dict[str, FloatArray] = field(default_factory=dict)
     volunteer_multiplier: FloatArray | float = 1.0
+    _quantities: dict[str, FloatArray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(cls, table: CompoundTable, plan: PlanArrays, params: ParameterSet,
@@ -150,6 +151,14 @@ class ChannelInputs:
         if role == "order" and self.fallback.any():
             demand = np.where(self.fallback, at(self.fallback_regime), demand)
         return demand
+
+    def quantity(self, basis: Basis) -> FloatArray:
+        """How many of ``basis`` each compound has (see
+        :func:`propfee.channels.common.basis_quantity`), worked out once per run."""
+        value = self._quantities.get(basis)
+        if value is None:
+            value = self._quantities[basis] = basis_quantity(self.table, basis, self.params)
+        return value
 
     @property
     def age_years(self) -> FloatArray:

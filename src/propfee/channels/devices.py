@@ -30,7 +30,6 @@ from propfee.channels.common import (
     PlanModel,
     Rate,
     Role,
-    basis_quantity,
     unique_names,
 )
 from propfee.channels.gates import gate_running_yuan
@@ -145,8 +144,8 @@ def apply(ctx: ChannelInputs) -> None:
     sd = ctx.plan.plan.smart_devices
     if sd.devices:  # every device at once, one row a device
         names = tuple(dev.name for dev in sd.devices)
-        quantity = np.stack([np.broadcast_to(basis_quantity(ctx.table, dev.basis, ctx.params),
-                                             on.shape) for dev in sd.devices])
+        quantity = np.stack([np.broadcast_to(ctx.quantity(dev.basis), on.shape)
+                             for dev in sd.devices])
         units = ctx.plan.rows("smart_devices", names, "units_per_basis") * quantity * on
         life = ctx.plan.rows("smart_devices", names, "service_life_years")
         capital = units * ctx.plan.rows("smart_devices", names, "capital_cost_yuan_per_unit")

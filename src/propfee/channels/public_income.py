@@ -21,7 +21,6 @@ from propfee.channels.common import (
     NonNeg,
     PlanModel,
     Rate,
-    basis_quantity,
     unique_names,
 )
 
@@ -83,7 +82,7 @@ def apply(ctx: ChannelInputs) -> None:
     on = ctx.on["public_income"]
     for src in ctx.plan.plan.public_income.sources:
         v = ctx.plan.item("public_income", src.name)
-        net = (v["units_per_basis"] * basis_quantity(ctx.table, src.basis, ctx.params)
+        net = (v["units_per_basis"] * ctx.quantity(src.basis)
                * v["price_yuan_per_unit_year"] * v["occupancy_rate"]
                * (1.0 - v["cost_share_rate"])) * on
         ctx.details[f"income:{src.name}"] = net

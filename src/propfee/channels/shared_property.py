@@ -45,7 +45,6 @@ from propfee.channels.common import (
     PlanModel,
     Rate,
     Role,
-    basis_quantity,
     unique_names,
 )
 from propfee.channels.contract import contract_costs
@@ -253,10 +252,7 @@ def _price_jobs(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...], on: npt.NDArray
                 sharing: FloatArray) -> None:
     """Expected uses, unit prices and shared call-outs of every job, one row a job (in
     blocks of jobs), at the contract's discount where the channel is on."""
-    quantity: dict[str, FloatArray] = {}
-    for job in jobs:
-        if job.basis not in quantity:
-            quantity[job.basis] = basis_quantity(ctx.table, job.basis, ctx.params)
+    quantity = {job.basis: ctx.quantity(job.basis) for job in jobs}
     block = max(JOB_BLOCK // max(len(ctx), 1), 1)
     for first in range(0, len(jobs), block):
         _price_job_block(ctx, jobs[first:first + block], quantity, on, sharing)
