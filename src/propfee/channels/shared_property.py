@@ -252,7 +252,7 @@ def _price_jobs(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...], on: npt.NDArray
                 sharing: FloatArray) -> None:
     """Expected uses, unit prices and shared call-outs of every job, one row a job (in
     blocks of jobs), at the contract's discount where the channel is on."""
-    quantity = {job.basis: ctx.quantity(job.basis) for job in jobs}
+    quantity: dict[str, FloatArray] = {job.basis: ctx.quantity(job.basis) for job in jobs}
     block = max(JOB_BLOCK // max(len(ctx), 1), 1)
     for first in range(0, len(jobs), block):
         _price_job_block(ctx, jobs[first:first + block], quantity, on, sharing)
