@@ -174,6 +174,10 @@ def main() -> None:
     med, p99 = warm_ms(lambda: pf.evaluate(compound))
     rows.append(("pf.evaluate(compound) (channel credit on), warm",
                  f"median {med:.2f} ms, p99 {p99:.2f} ms"))
+    twenty = [compound.model_copy(update={"households": 40 + 10 * i}) for i in range(20)]
+    med, p99 = warm_ms(lambda: pf.evaluate_many(twenty, contributions=False), repeat=50)
+    rows.append(("pf.evaluate_many(20 compounds, contributions=False), warm",
+                 f"median {med:.2f} ms ({med / 20:.2f} ms a compound), p99 {p99:.2f} ms"))
     med, p99 = warm_ms(lambda: pf.market_baseline(compound))
     rows.append(("pf.market_baseline(compound), warm", f"median {med:.2f} ms, p99 {p99:.2f} ms"))
     for size in sizes:
@@ -187,6 +191,8 @@ def main() -> None:
                  service_row(args.requests)))
     rows.append(("the same with the channel credit (\"contributions\": true)",
                  service_row(args.requests, credit=True)))
+    rows.append(("the same, one client (a request alone waits for nothing)",
+                 service_row(args.requests // 4, clients=1)))
     beside = Path(sys.executable).with_name("propfee")  # the environment's own script
     command = str(beside) if beside.exists() else shutil.which("propfee") or "propfee"
     rows.append(("propfee --help (whole process)", f"{process_s([command, '--help']):.2f} s"))

@@ -95,6 +95,18 @@ def test_headcount_rounding() -> None:
     assert round_headcount_fte([0.7, 3.0, 3.0000000001, 0.0], 1.0).tolist() == [1, 3, 3, 0]
     assert round_headcount_fte([0.7, 0.2], 0.5).tolist() == [1.0, 0.5]
     assert round_headcount_fte([0.7, 0.2], 0.0).tolist() == [0.7, 0.2]  # shared: fractional
+    # One post size per compound (a contract's pooled posts): the same rule, row by row.
+    steps = np.array([1.0, 1.0, 0.5, 0.5, 0.0])
+    demand = [3.0000000001, 3.0000001, 0.5, 0.5000001, 0.7]
+    assert round_headcount_fte(demand, steps).tolist() == [3.0, 4.0, 0.5, 1.0, 0.7]
+    assert round_headcount_fte(demand[:2], 1).tolist() == [3.0, 4.0]  # a whole number
+
+
+@given(st.lists(st.floats(0.0, 1e5), min_size=1, max_size=6), st.sampled_from([0.0, 0.5, 1.0]))
+def test_headcount_rounding_one_step_or_a_step_each(demand, step) -> None:
+    """A single post size and the same size for every compound round alike."""
+    same = round_headcount_fte(demand, np.full(len(demand), step))
+    assert round_headcount_fte(demand, step).tolist() == same.tolist()
 
 
 def test_formal_staff_cost(params) -> None:

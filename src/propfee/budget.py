@@ -237,14 +237,19 @@ class KernelOutput:
 
 @functools.lru_cache(maxsize=256)
 def _group_rows(specs: tuple[LineSpec, ...], by: str, names: tuple[str, ...]
-                ) -> dict[str, list[int]]:
-    """Row numbers of each group's lines (a plan's lines are the same call after call)."""
+                ) -> tuple[dict[str, list[int]], IntArray]:
+    """Row numbers of each group's lines, and the same as a 0/1 matrix of ``(groups,
+    lines)`` (a plan's lines are the same call after call)."""
     rows: dict[str, list[int]] = {name: [] for name in names}
     for i, spec in enumerate(specs):
         group = rows.get(getattr(spec, by))
         if group is not None:
             group.append(i)
-    return rows
+    member = np.zeros((len(names), len(specs)), dtype=np.int64)
+    for g, idx in enumerate(rows.values()):
+        member[g, idx] = 1
+    member.flags.writeable = False
+    return rows, member
 
 
 def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
@@ -267,11 +272,10 @@ def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable
     dict
         Group -> sum per compound. [fen/year]
     """
-    rows = _group_rows(tuple(specs), by, tuple(names))
+    rows, member = _group_rows(tuple(specs), by, tuple(names))
+    if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one integer product
+        return dict(zip(rows, member @ matrix, strict=True))
     zero = np.zeros(matrix.shape[1], dtype=np.int64)
-    if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one sum a group
-        return {name: matrix[idx].sum(axis=0) if idx else zero.copy()
-                for name, idx in rows.items()}
     return {name: sum_arrays((matrix[i] for i in idx), like=zero)  # large: row by row
             for name, idx in rows.items()}
 
@@ -640,7 +644,10 @@ def _report_columns(
 ) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
     """The numeric columns of the compound table and every line in fen, for one chunk."""
     n = len(table)
-    fee_collected_fen = _fee_collected_fen(table, params)
+    base = baseline_arrays(table, params, plan.plan.service_grade)
+    # the fee as the baseline collects it (the same formula as _fee_collected_fen)
+    fee_collected_fen, income_fen, jobs_market_fen = yuan_rows_to_fen(
+        [base["fee_collected_yuan"], out.public_income_yuan, out.jobs_at_market_yuan], n)
     specs, matrix = out.fen_matrix()
     fen = dict(zip(specs, matrix, strict=True))
     by_channel = group_sums(specs, matrix, "channel",
@@ -648,15 +655,12 @@ def _report_columns(
     by_payer = group_sums(specs, matrix, "payer", PAYERS)
     total = sum_arrays(by_payer.values(), like=np.zeros(n, dtype=np.int64))
     cash = by_payer["residents_fees"] + by_payer["fund_pool"]
-    income_fen = yuan_to_fen(out.public_income_yuan)
     balance = fee_collected_fen + income_fen - cash
     subsidy = np.maximum(-balance, 0)
     street_total = by_payer["street_office"] + subsidy
     net_public = street_total + by_payer["renovation_programme"]
 
-    base = baseline_arrays(table, params, plan.plan.service_grade)
     base_fen = baseline_price_fen(base)
-    jobs_market_fen = yuan_to_fen(out.jobs_at_market_yuan)
     comparison = base_fen + jobs_market_fen
     base_balance = fee_collected_fen - comparison
 
@@ -1137,7 +1141,7 @@ def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
     ids = table.text("compound_id")
     labels = resolved.bundle_ids[resolved.bundle_code]
     heads = _line_heads(tuple(fen))
-    amounts = (np.stack(list(fen.values()), axis=1) / FEN_PER_YUAN).tolist()  # a row a compound
+    amounts = (np.array(list(fen.values())).T / FEN_PER_YUAN).tolist()  # a row a compound
     columns = list(cols)
     rows = zip(*(v.tolist() for v in cols.values()), strict=True)
     results = []

@@ -362,6 +362,9 @@ class _PlanPaths(NamedTuple):
     rows: dict[tuple[str, tuple[str, ...], str], tuple[tuple[str, ...], FloatArray]]
     """``(section, names, field)`` -> the paths and the plan's values as a column
     (:meth:`PlanArrays.rows`), filled on first use."""
+    broadcast: dict[int, dict[str, FloatArray]]
+    """Number of compounds -> every path as a read-only broadcast of the plan's value
+    (a few sizes kept: a district's pieces, one compound)."""
 
 
 _PLAN_PATHS: dict[int, tuple[weakref.ref[Plan], _PlanPaths]] = {}
@@ -379,7 +382,7 @@ def _plan_paths(plan: Plan) -> _PlanPaths:
         head, _, leaf = path.rpartition(".")
         groups.setdefault(head, []).append((leaf, path))
     entry = _PlanPaths(tuple(paths), np.array(list(paths.values()), dtype=np.float64),
-                       {head: tuple(items) for head, items in groups.items()}, {})
+                       {head: tuple(items) for head, items in groups.items()}, {}, {})
     _PLAN_PATHS[key] = (weakref.ref(plan, lambda _: _PLAN_PATHS.pop(key, None)), entry)
     return entry
 
@@ -544,22 +547,23 @@ Coded = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
 
 
 def _bundle_labels(plan: Plan, table: CompoundTable
-                   ) -> tuple[npt.NDArray[np.object_], Coded | None, list[Problem]]:
-    """Bundle label of every compound (Python strings), the labels already numbered when
-    that came for free (else ``None``), and the problems found."""
+                   ) -> tuple[npt.NDArray[np.object_] | Coded, list[Problem]]:
+    """The bundle of every compound and the problems found: the labels already numbered
+    where that comes for free (``(code, names)``, not spelt out per compound), else the
+    label of every compound (Python strings)."""
     sp = plan.shared_property
     problems: list[Problem] = []
     if sp.bundle_by in ("zone", "street"):
         code, uniq = table.codes(sp.bundle_by)
         names = np.array([f"{sp.bundle_by}:{u}" for u in uniq], dtype=object)
-        labels = names[code]
         empty = np.flatnonzero(uniq == "")
         if len(empty) == 0:
-            return labels, (code, names), problems
+            return (code, names), problems
+        labels = names[code]
         rows = np.flatnonzero(code == empty[0])
         labels[rows] = np.array(["alone:" + i for i in table.text("compound_id")[rows]],
                                 dtype=object)
-        return labels, None, problems
+        return labels, problems
     ids = table.text("compound_id")
     labels = np.array(["alone:" + i for i in ids], dtype=object)
     if sp.bundle_by == "explicit" and sp.bundles:
@@ -571,8 +575,25 @@ def _bundle_labels(plan: Plan, table: CompoundTable
                     problems.append(Problem(member, "shared_property.bundles", bundle.bundle_id,
                                             "bundle member is not in the compound table"))
             labels[pos[pos >= 0]] = bundle.bundle_id
-        return labels, None, problems
-    return labels, (np.arange(len(ids), dtype=np.int64), labels), problems
+        return labels, problems
+    return (np.arange(len(ids), dtype=np.int64), labels), problems
+
+
+def _broadcast_values(plan: Plan, n: int) -> dict[str, FloatArray]:
+    """Every override path of a plan as a read-only broadcast of its value over ``n``
+    compounds (no memory per compound), made once per plan and size."""
+    entry = _plan_paths(plan)
+    values = entry.broadcast.get(n)
+    if values is None:
+        if len(entry.broadcast) >= _SIZES_KEPT:
+            entry.broadcast.clear()
+        rows = np.broadcast_to(entry.values[:, None], (len(entry.paths), n))  # noqa: PD011
+        values = entry.broadcast[n] = dict(zip(entry.paths, rows, strict=True))
+    return values
+
+
+_SIZES_KEPT: Final = 4
+"""Table sizes whose broadcast plan values :func:`_broadcast_values` keeps per plan."""
 
 
 def resolve_plan(
@@ -600,22 +621,18 @@ def resolve_plan(
     propfee.errors.InputError
         Listing every unknown compound, unknown column and out-of-range value.
     """
-    n = len(table)
-    entry = _plan_paths(plan)
-    paths, plan_values = entry.paths, entry.values  # noqa: PD011
-    # one read-only broadcast row per path, no memory per compound
-    values = dict(zip(paths, np.broadcast_to(plan_values[:, None], (len(paths), n)),
-                      strict=True))
-    labels, coded, problems = _bundle_labels(plan, table)
+    values = dict(_broadcast_values(plan, len(table)))  # a dict of its own: overrides go in
+    bundles, problems = _bundle_labels(plan, table)
     if overrides is not None:
+        labels = bundles if isinstance(bundles, np.ndarray) else bundles[1][bundles[0]]
         overridden, labels = _apply_overrides(plan, table, overrides, values, labels)
         if BUNDLE_ID_PATH in overrides.columns:
-            coded = None
+            bundles = labels
         problems += overridden
         problems += _task_share_problems(plan, table, values)
     if problems:
         raise InputError(problems, what="plan")
-    code, names = coded if coded is not None else factorize(labels)
+    code, names = factorize(bundles) if isinstance(bundles, np.ndarray) else bundles
     unique = names
     fee = np.full(len(unique), plan.shared_property.fixed_fee_yuan_per_bundle_year)
     explicit = {b.bundle_id: b.fixed_fee_yuan_per_year for b in plan.shared_property.bundles

@@ -148,6 +148,11 @@ def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> F
     [0.0, 0.5, 1.0, 1.0]
     """
     d = np.asarray(demand_fte, dtype=np.float64)
+    if isinstance(step_fte, float | int):  # one post size for every compound
+        if step_fte <= 0:
+            return np.atleast_1d(d.copy())
+        posts = np.ceil(d / step_fte - 1e-9)  # the same tolerance as below
+        return np.atleast_1d(np.maximum(posts * step_fte, 0.0))
     s = np.asarray(step_fte, dtype=np.float64)
     safe = np.where(s > 0, s, 1.0)
     # A small tolerance keeps 3.0000000001 (float noise) from becoming 4 posts.

@@ -90,6 +90,7 @@ class ChannelInputs:
     details: dict[str, FloatArray] = field(default_factory=dict)
     volunteer_multiplier: FloatArray | float = 1.0
     _quantities: dict[str, FloatArray] = field(default_factory=dict, repr=False)
+    _on_where: dict[str, tuple[bool, bool]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def start(cls, table: CompoundTable, plan: PlanArrays, params: ParameterSet,
@@ -127,11 +128,20 @@ class ChannelInputs:
 
     def all_on(self, channel: str) -> bool:
         """Whether the channel is on for every compound."""
-        return bool(np.all(self.on[channel] == 1.0))
+        return self._switched(channel)[1]
 
     def any_on(self, channel: str) -> bool:
         """Whether the channel is on for any compound."""
-        return bool(np.any(self.on[channel] == 1.0))
+        return self._switched(channel)[0]
+
+    def _switched(self, channel: str) -> tuple[bool, bool]:
+        """(on anywhere, on everywhere) of a channel, worked out once per run (the
+        switches do not change during a run)."""
+        hit = self._on_where.get(channel)
+        if hit is None:
+            on = self.on[channel] == 1.0
+            hit = self._on_where[channel] = (bool(on.any()), bool(on.all()))
+        return hit
 
     def __len__(self) -> int:
         return len(self.table)

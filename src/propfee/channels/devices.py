@@ -144,8 +144,7 @@ def apply(ctx: ChannelInputs) -> None:
     sd = ctx.plan.plan.smart_devices
     if sd.devices:  # every device at once, one row a device
         names = tuple(dev.name for dev in sd.devices)
-        quantity = np.stack([np.broadcast_to(ctx.quantity(dev.basis), on.shape)
-                             for dev in sd.devices])
+        quantity = np.array([ctx.quantity(dev.basis) for dev in sd.devices])  # per compound
         units = ctx.plan.rows("smart_devices", names, "units_per_basis") * quantity * on
         life = ctx.plan.rows("smart_devices", names, "service_life_years")
         capital = units * ctx.plan.rows("smart_devices", names, "capital_cost_yuan_per_unit")
