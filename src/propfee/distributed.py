@@ -86,8 +86,11 @@ def _good_rows(part: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
 
 def _evaluate_partition(part: pd.DataFrame, plan: Plan, params: ParameterSet,
                         contributions: bool) -> pd.DataFrame:
-    keep, _ = _good_rows(part)
-    return evaluate_district(keep, plan, params, contributions=contributions,
+    try:  # a good partition is validated once
+        table: pd.DataFrame | CompoundTable = validate_compounds(part)
+    except InputError:
+        table, _ = _good_rows(part)
+    return evaluate_district(table, plan, params, contributions=contributions,
                              with_lines=False).compounds
 
 

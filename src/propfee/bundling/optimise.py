@@ -45,7 +45,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -247,6 +247,10 @@ def _incidence(candidates: IntArray, n: int, pos_of: npt.NDArray[np.int64] | Non
     return sparse.csr_matrix((np.ones(len(rows)), (members, rows)), shape=(n, len(candidates)))
 
 
+MIP_HEURISTIC_EFFORT: Final = 0.3
+"""Share of HiGHS's branch-and-bound effort spent on primal heuristics. [1]"""
+
+
 def _quiet_highs(highspy: Any) -> Any:
     """A HiGHS instance whose start-up banner (printed by the C++ constructor) is muted."""
     import os
@@ -298,6 +302,10 @@ def _solve_partition(
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", 1)
+    # More of HiGHS's primal heuristics (default 0.05): on the staffed district of 983
+    # compounds the 50 s incumbent improved from a 1.75% to a 1.47% gap; on per-use
+    # contracts it changes nothing (proven optimal within 0.015% either way).
+    h.setOptionValue("mip_heuristic_effort", MIP_HEURISTIC_EFFORT)
     if start is not None and not relax:
         sol = highspy.HighsSolution()
         sol.col_value = start.astype(np.float64).tolist()
