@@ -142,44 +142,61 @@ class _Batch:
     """Budget requests that arrive together, evaluated together.
 
     A request waits for no timer: the first one of an idle moment schedules a run at
-    the event loop's next turn, and every request that reaches the loop before then
+    its event loop's next turn, and every request that reaches that loop before then
     joins it. Those with the same plan and credit option go through one kernel run
     (:func:`propfee.evaluate_many`, equal to evaluating each alone); if that run fails,
-    each compound is evaluated alone, so one request's error is its own.
+    each compound is evaluated alone, so one request's error is its own. Whatever goes
+    wrong, every request of a run is answered (a result or an error), and each event
+    loop (one per thread) gathers its own requests.
     """
 
     def __init__(self) -> None:
-        self._pending: list[tuple[pf.Plan | None, bool, pf.Compound,
-                                  asyncio.Future[pf.BudgetResult]]] = []
+        self._pending: dict[asyncio.AbstractEventLoop, list[_Waiting]] = {}
 
     def submit(self, compound: pf.Compound, plan: pf.Plan | None,
                contributions: bool) -> asyncio.Future[pf.BudgetResult]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[pf.BudgetResult] = loop.create_future()
-        if not self._pending:
-            loop.call_soon(self._run)
-        self._pending.append((plan, contributions, compound, future))
+        waiting = self._pending.setdefault(loop, [])
+        if not waiting:
+            loop.call_soon(self._run, loop)
+        waiting.append((plan, contributions, compound, future))
         return future
 
-    def _run(self) -> None:
-        pending, self._pending = self._pending, []
-        groups: dict[tuple[str | None, bool], list[tuple[pf.Compound, asyncio.Future[Any]]]] = {}
-        plans: dict[str | None, pf.Plan | None] = {}
-        for plan, contributions, compound, future in pending:
-            key = None if plan is None else plan.model_dump_json()
-            plans[key] = plan
-            groups.setdefault((key, contributions), []).append((compound, future))
-        for (key, contributions), members in groups.items():
-            try:
-                results = pf.evaluate_many([c for c, _ in members], plans[key],
-                                           contributions=contributions)
-            except Exception:
-                for compound, future in members:
-                    _alone(future, compound, plans[key], contributions)
-            else:
-                for (_, future), result in zip(members, results, strict=True):
-                    if not future.done():  # a client that left has cancelled its request
-                        future.set_result(result)
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        pending = self._pending.pop(loop, [])
+        try:
+            groups: dict[tuple[str | None, bool], list[_Waiting]] = {}
+            for item in pending:
+                plan, contributions = item[0], item[1]
+                key = None if plan is None else plan.model_dump_json()
+                groups.setdefault((key, contributions), []).append(item)
+            for members in groups.values():
+                _evaluate_together(members)
+        finally:  # nothing left waiting, whatever happened above
+            for *_, future in pending:
+                if not future.done():
+                    future.set_exception(RuntimeError("the budget was not computed"))
+
+
+_Waiting = tuple[pf.Plan | None, bool, pf.Compound, "asyncio.Future[pf.BudgetResult]"]
+"""A request in a batch: its plan, credit option, compound and the answer it waits for."""
+
+
+def _evaluate_together(members: list[_Waiting]) -> None:
+    """Settle requests of one plan and credit option from one kernel run, or one by one
+    if that run fails."""
+    plan, contributions = members[0][0], members[0][1]
+    try:
+        results = pf.evaluate_many([m[2] for m in members], plan,
+                                   contributions=contributions)
+    except Exception:
+        for _, _, compound, future in members:
+            _alone(future, compound, plan, contributions)
+        return
+    for (*_, future), result in zip(members, results, strict=True):
+        if not future.done():  # a client that left has cancelled its request
+            future.set_result(result)
 
 
 def _alone(future: asyncio.Future[pf.BudgetResult], compound: pf.Compound,

@@ -365,3 +365,27 @@ def test_job_discount_overridden_per_compound(overridden) -> None:
         keep = (1 - np.array(discounts)) if job in named else np.full(3, 1 - job.discount_rate)
         market = plain.details[f"job_unit:{job.name}"] / (1 - job.discount_rate)
         np.testing.assert_allclose(ctx.details[f"job_unit:{job.name}"], market * keep)
+
+
+def test_item_rows_are_the_values_of_the_run() -> None:
+    """PlanArrays.rows gives the plan's own column only where the values are the plan's
+    own; a value set in the arrays (one value for every compound, as an override or a
+    what-if might set it) is what the rows give, as value() does."""
+    from propfee.plan import PlanArrays
+
+    plan = pf.default_plan()
+    table = validate_compounds(pf.Compound(compound_id="a", households=100,
+                                           floor_area_m2=10000.0, build_year=1990))
+    resolved = resolve_plan(plan, table)
+    devices = plan.smart_devices.devices
+    names = tuple(d.name for d in devices)
+    own = resolved.rows("smart_devices", names, "units_per_basis")
+    assert own[:, 0].tolist() == [d.units_per_basis for d in devices]
+    values = dict(resolved.values)
+    values[f"smart_devices.{names[0]}.units_per_basis"] = np.broadcast_to(99.0, (1,))
+    other = PlanArrays(plan, values, resolved.bundle_code, resolved.bundle_ids,
+                       resolved.bundle_fixed_fee_yuan)
+    assert other.value("smart_devices", names[0], "units_per_basis").tolist() == [99.0]
+    assert other.rows("smart_devices", names, "units_per_basis")[:, 0].tolist() == [
+        99.0, *[d.units_per_basis for d in devices[1:]]]
+    assert resolved.rows("smart_devices", names, "units_per_basis").tolist() == own.tolist()

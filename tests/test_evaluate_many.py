@@ -54,6 +54,29 @@ def test_neighbours_in_one_zone_pool_nothing() -> None:
         sum(r.total_cost_yuan for r in many), abs=0.005)
 
 
+@pytest.mark.parametrize("bundle_by", ["zone", "none"])
+def test_a_bundle_fee_named_for_a_label(bundle_by: str) -> None:
+    """A plan that bundles by zone (or not at all) may still give one bundle its own
+    fixed fee by naming its label: the compound of that label pays it, the others the
+    plan's default, as each would alone."""
+    staffed = pf.named_plan("shared_staffed")
+    label = "zone:Z" if bundle_by == "zone" else "alone:a"
+    sp = staffed.shared_property.model_copy(update={"bundle_by": bundle_by, "bundles": (
+        Bundle(bundle_id=label, members=("a",), fixed_fee_yuan_per_year=90_000.0),)})
+    plan = staffed.model_copy(update={"shared_property": sp})
+    a = pf.Compound(compound_id="a", households=60, floor_area_m2=4200.0, build_year=1988,
+                    zone="Z")
+    b = pf.Compound(compound_id="b", households=90, floor_area_m2=6300.0, build_year=1992,
+                    zone="Y")
+    many = pf.evaluate_many([a, b], plan, contributions=False)
+    assert many == [pf.evaluate(c, plan, contributions=False) for c in (a, b)]
+    default_fee = pf.evaluate_many([a], staffed.model_copy(update={
+        "shared_property": sp.model_copy(update={"bundles": ()})}), contributions=False)[0]
+    # The named fee replaces the default (24,000 yuan) in a's contract: +66,000 yuan.
+    assert sp.fixed_fee_yuan_per_bundle_year == 24_000.0
+    assert round((many[0].total_cost_yuan - default_fee.total_cost_yuan) * 100) == 6_600_000
+
+
 def test_explicit_bundles_one_at_a_time() -> None:
     """A plan with explicit bundles resolves each compound alone, as evaluate does: a
     compound that is a bundle's only member gets its bundle and fee; a bundle naming a

@@ -100,6 +100,9 @@ def test_headcount_rounding() -> None:
     demand = [3.0000000001, 3.0000001, 0.5, 0.5000001, 0.7]
     assert round_headcount_fte(demand, steps).tolist() == [3.0, 4.0, 0.5, 1.0, 0.7]
     assert round_headcount_fte(demand[:2], 1).tolist() == [3.0, 4.0]  # a whole number
+    # A step that is not a number rounds nothing, one step or a step each.
+    assert round_headcount_fte([0.7], float("nan")).tolist() == [0.7]
+    assert round_headcount_fte([0.7], np.array([np.nan])).tolist() == [0.7]
 
 
 @given(st.lists(st.floats(0.0, 1e5), min_size=1, max_size=6), st.sampled_from([0.0, 0.5, 1.0]))

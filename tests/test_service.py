@@ -199,3 +199,47 @@ def test_requests_that_arrive_together_are_evaluated_together(
         expected = pf.evaluate(pf.Compound(**body["compound"]), plan,
                                contributions=body.get("contributions", False))
         assert reply.json() == json.loads(expected.model_dump_json())
+
+
+def _send_together(bodies: list[dict[str, Any]]) -> list[Any]:
+    import asyncio
+
+    import httpx2 as httpx
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await asyncio.wait_for(  # a request left waiting fails, not hangs
+                asyncio.gather(*(client.post("/budget", json=b) for b in bodies)), 60)
+
+    return asyncio.run(send_all())
+
+
+def test_a_failing_group_of_several_answers_each_and_spares_the_others() -> None:
+    """Three requests under a plan naming a compound none of them sends fail together,
+    then one by one: each answers 422; the two default requests beside them answer 200."""
+    import propfee as pf
+
+    default = pf.default_plan()
+    explicit = default.model_copy(update={"shared_property": default.shared_property.model_copy(
+        update={"bundle_by": "explicit",
+                "bundles": (pf.channels.Bundle(bundle_id="B", members=("nobody",)),)})})
+    bodies = [{"compound": {**COMPOUND, "compound_id": f"c{i}"},
+               **({"plan": explicit.model_dump(mode="json")} if i % 2 else {})}
+              for i in range(5)]  # c1 and c3 under the bad plan... and c0, c2, c4 not
+    bodies.append({"compound": {**COMPOUND, "compound_id": "c5"},
+                   "plan": explicit.model_dump(mode="json")})
+    replies = _send_together(bodies)
+    assert [r.status_code for r in replies] == [200, 422, 200, 422, 200, 422]
+    assert all("nobody" in r.text for r in replies if r.status_code == 422)
+
+
+def test_no_request_is_left_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the batch itself breaks, every request of it is answered (500), none hangs."""
+    def broken(members: list[Any]) -> None:
+        raise KeyError("broken")
+
+    monkeypatch.setitem(SERVICE["_Batch"]._run.__globals__, "_evaluate_together", broken)
+    replies = _send_together([{"compound": {**COMPOUND, "compound_id": f"c{i}"}}
+                              for i in range(4)])
+    assert [r.status_code for r in replies] == [500] * 4

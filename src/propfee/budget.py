@@ -1118,10 +1118,10 @@ def evaluate_many(
     for start in range(0, len(compounds), size):
         table = _table_of(compounds[start:start + size])
         resolved = resolve_plan(plan, table)
-        n = len(table)  # each compound a bundle of its own, whatever its label
+        n = len(table)  # each compound a bundle of its own, with its label's fixed fee
         alone = PlanArrays(plan, resolved.values, np.arange(n, dtype=np.int64),
                            resolved.bundle_ids[resolved.bundle_code],
-                           np.full(n, plan.shared_property.fixed_fee_yuan_per_bundle_year))
+                           resolved.bundle_fixed_fee_yuan[resolved.bundle_code])
         out += _results(table, params, alone, mode)
     return out
 

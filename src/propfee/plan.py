@@ -458,9 +458,13 @@ class PlanArrays:
             column = entry.values[where][:, None]  # noqa: PD011 - the plan's own values
             column.flags.writeable = False
             hit = entry.rows[key] = (paths, column)
-        values = [self.values[p] for p in hit[0]]
-        if all(v.strides == (0,) for v in values):  # nobody overrides: the plan's values
-            return hit[1]
+        paths, column = hit
+        values = [self.values[p] for p in paths]
+        plan_own = entry.broadcast.get(len(self.bundle_code), {})
+        if all(plan_own.get(p) is v for p, v in zip(paths, values, strict=True)):
+            return column  # the plan's own broadcast values (resolve_plan): nobody overrides
+        if all(v.strides == (0,) for v in values):
+            return np.array([float(v[0]) for v in values])[:, None]
         return np.stack([np.broadcast_to(v, values[0].shape) for v in values])
 
     def item(self, section: str, name: str) -> dict[str, FloatArray]:

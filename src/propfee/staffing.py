@@ -149,7 +149,7 @@ def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> F
     """
     d = np.asarray(demand_fte, dtype=np.float64)
     if isinstance(step_fte, float | int):  # one post size for every compound
-        if step_fte <= 0:
+        if not step_fte > 0:  # no rounding (0, or a step that is not a number)
             return np.atleast_1d(d.copy())
         posts = np.ceil(d / step_fte - 1e-9)  # the same tolerance as below
         return np.atleast_1d(np.maximum(posts * step_fte, 0.0))

@@ -286,7 +286,13 @@ def _price_job_block(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...],
         details[keys[3]] = job_yuan[i]
         ctx.add(unit_line, unit_kept[i])
         ctx.add(callout_line, callout_shared[i])
-    ctx.jobs_at_market_yuan = ctx.jobs_at_market_yuan + np.add.reduce(unit + callout, axis=0)
+    # Job by job, left to right, into one running total: the same additions in the same
+    # order whatever the blocks and however many compounds (a reduction over one
+    # compound's column would add in pairs, and blocks would group the jobs).
+    total = ctx.jobs_at_market_yuan.copy()
+    for market in unit + callout:
+        np.add(total, market, out=total)
+    ctx.jobs_at_market_yuan = total
 
 
 @functools.lru_cache(maxsize=256)
