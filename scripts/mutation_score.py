@@ -227,10 +227,55 @@ _EMPTY_SUM = (
     "a group without lines sums an empty selection of rows, which is zeros: the same as"
     " the zero row the original returns"
 )
-_AXIS = "np.add.reduce reduces over axis 0 by default, the axis the mutant removes"
+
+
+_SAME_RESULTS = (
+    "both ways give the same results (evaluate_many equals evaluate one compound at a "
+    "time, tested); the condition only picks the faster one"
+)
+_CACHE = "a cache turned off: the value is worked out again, the same"
+_JOB_BLOCKS = (
+    "the block size only decides how many jobs are priced in one call; every job is priced"
+    " alike and added to the running total one by one, in the same order, in any blocks"
+)
 
 
 EQUIVALENT: dict[str, str] = {
+    "propfee.budget.x__report_columns__mutmut_21": _STRICT,
+    "propfee.budget.x__report_columns__mutmut_24": _STRICT,
+    "propfee.budget.x__report_columns__mutmut_25": _STRICT,
+    "propfee.budget.x__report_columns__mutmut_57": _DTYPE,
+    "propfee.budget.x__report_columns__mutmut_59": _DTYPE,
+    "propfee.budget.x__results__mutmut_25": _STRICT,
+    "propfee.budget.x__results__mutmut_27": _STRICT,
+    "propfee.budget.x__results__mutmut_28": _STRICT,
+    "propfee.budget.x__results__mutmut_33": _STRICT,
+    "propfee.budget.x__results__mutmut_36": _STRICT,
+    "propfee.budget.x__results__mutmut_37": _STRICT,
+    "propfee.budget.x__results__mutmut_43": _STRICT,
+    "propfee.budget.x__results__mutmut_46": _STRICT,
+    "propfee.budget.x__results__mutmut_47": _STRICT,
+    "propfee.budget.x__results__mutmut_52": _STRICT,
+    "propfee.budget.x__results__mutmut_55": _STRICT,
+    "propfee.budget.x__results__mutmut_56": _STRICT,
+    "propfee.budget.x_evaluate_many__mutmut_53": _DTYPE,
+    "propfee.budget.x_evaluate_many__mutmut_55": _DTYPE,
+    "propfee.budget.x_evaluate_many__mutmut_8": _SAME_RESULTS,
+    "propfee.budget.x_group_sums__mutmut_10": _TWO_PATHS,
+    "propfee.budget.x_group_sums__mutmut_12": _TWO_PATHS,
+    "propfee.channels.context.xǁChannelInputsǁ_switched__mutmut_1": _CACHE,
+    "propfee.channels.context.xǁChannelInputsǁquantity__mutmut_1": _CACHE,
+    "propfee.channels.context.xǁChannelInputsǁ_switched__mutmut_2": _CACHE,
+    "propfee.channels.context.xǁChannelInputsǁquantity__mutmut_2": _CACHE,
+    "propfee.channels.shared_property.x__price_jobs__mutmut_13": _JOB_BLOCKS,
+    "propfee.channels.shared_property.x__price_jobs__mutmut_14": _JOB_BLOCKS,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_129": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_130": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_145": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_146": _SIGN_ZERO,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_30": _RESHAPE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_90": _UNIT_ONE,
+    "propfee.money.xǁGroupLayoutǁallocate__mutmut_91": _WSUM,
     "propfee.money.x_fen_rows_to_yuan__mutmut_1": _PATH_CHOICE,
     "propfee.money.x_fen_rows_to_yuan__mutmut_2": _PATH_CHOICE,
     "propfee.money.x_fen_rows_to_yuan__mutmut_10": _DTYPE,
@@ -242,11 +287,8 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.x_yuan_rows_to_fen__mutmut_44": _DEFAULT_DTYPE,
     "propfee.money.x_yuan_rows_to_fen__mutmut_40": _PLACEHOLDER,
     "propfee.money.x_yuan_rows_to_fen__mutmut_46": _DEFAULT_DTYPE,
-    "propfee.money.x_yuan_rows_to_fen__mutmut_48": _DEFAULT_DTYPE,
     "propfee.budget.x_group_sums__mutmut_16": _PATH_CHOICE,
-    "propfee.budget.x_group_sums__mutmut_18": _PATH_CHOICE,
     "propfee.budget.x_group_sums__mutmut_20": _EMPTY_SUM,
-    "propfee.channels.shared_property.x__price_job_block__mutmut_93": _AXIS,
     "propfee.baseline.x__report__mutmut_23": _RANGE_INDEX,
     "propfee.baseline.x__report__mutmut_25": _RANGE_INDEX,
     "propfee.baseline.x_baseline_lines_fen__mutmut_14": _STRICT,
@@ -308,16 +350,9 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.x__pieces__mutmut_12": _WHOLE_PIECE,
     "propfee.budget.x__pieces__mutmut_13": _WHOLE_PIECE,
     "propfee.budget.x__pieces__mutmut_14": _WHOLE_PIECE,
-    "propfee.budget.x__report_columns__mutmut_12": _STRICT,
-    "propfee.budget.x__report_columns__mutmut_15": _STRICT,
-    "propfee.budget.x__report_columns__mutmut_16": _STRICT,
-    "propfee.budget.x__report_columns__mutmut_48": _DTYPE,
-    "propfee.budget.x__report_columns__mutmut_50": _DTYPE,
     "propfee.budget.x__result_fields__mutmut_18": _NO_COLUMN,
     "propfee.budget.x__result_fields__mutmut_19": _NO_COLUMN,
-    "propfee.budget.x_group_sums__mutmut_17": _TWO_PATHS,
     "propfee.budget.x_group_sums__mutmut_19": _TWO_PATHS,
-    "propfee.budget.x_group_sums__mutmut_21": _TWO_PATHS,
     "propfee.budget.x_shapley_fen__mutmut_10": _DTYPE,
     "propfee.budget.x_shapley_fen__mutmut_12": _DTYPE,
     "propfee.budget.x_shapley_fen__mutmut_29": _KIND,
@@ -342,8 +377,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.xǁKernelOutputǁfen_lines__mutmut_5": _STRICT,
     "propfee.budget.xǁKernelOutputǁfen_lines__mutmut_8": _STRICT,
     "propfee.budget.xǁKernelOutputǁfen_lines__mutmut_9": _STRICT,
-    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_11": _OVERWRITTEN,
-    "propfee.budget.xǁKernelOutputǁfen_matrix__mutmut_9": _OVERWRITTEN,
     "propfee.budget.xǁKernelOutputǁtake__mutmut_3": _FULL_LENGTH,
     "propfee.bundling.allocation.x__subset_matrix__mutmut_3": _DTYPE,
     "propfee.bundling.allocation.x__subset_matrix__mutmut_5": _DTYPE,
@@ -458,9 +491,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.channels.self_governance.x_supply_hours_year__mutmut_14": _DTYPE,
     "propfee.channels.self_governance.x_supply_hours_year__mutmut_5": _DTYPE,
     "propfee.channels.self_governance.x_supply_hours_year__mutmut_7": _DTYPE,
-    "propfee.channels.shared_property.x__price_job_block__mutmut_12": _JOB_ROWS,
-    "propfee.channels.shared_property.x__price_jobs__mutmut_20": _BLOCKS,
-    "propfee.channels.shared_property.x__price_jobs__mutmut_21": _BLOCKS,
     "propfee.channels.shared_property.x_age_factor_capped__mutmut_10": _DTYPE,
     "propfee.channels.shared_property.x_age_factor_capped__mutmut_12": _DTYPE,
     "propfee.channels.shared_property.x_apply__mutmut_11": _DTYPE,
@@ -492,7 +522,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.x_key_rank__mutmut_20": _DTYPE,
     "propfee.money.x_key_rank__mutmut_7": _DTYPE,
     "propfee.money.x_key_rank__mutmut_8": _UNIQUE_KEYS,
-    "propfee.money.x_key_rank__mutmut_9": _UNIQUE_KEYS,
     "propfee.money.x_yuan_rows_to_fen__mutmut_12": _BLOCKS,
     "propfee.money.x_yuan_rows_to_fen__mutmut_13": _BLOCKS,
     "propfee.money.x_yuan_rows_to_fen__mutmut_14": _BLOCKS,
@@ -524,16 +553,9 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.xǁGroupLayoutǁ_rank__mutmut_31": _STRICT,
     "propfee.money.xǁGroupLayoutǁ_rank__mutmut_5": _DTYPE,
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_10": _DTYPE,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_119": _SIGN_ZERO,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_120": _SIGN_ZERO,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_135": _SIGN_ZERO,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_136": _SIGN_ZERO,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_20": _RESHAPE,
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_3": _DTYPE,
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_5": _DTYPE,
     "propfee.money.xǁGroupLayoutǁallocate__mutmut_8": _DTYPE,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_80": _UNIT_ONE,
-    "propfee.money.xǁGroupLayoutǁallocate__mutmut_81": _WSUM,
 }
 """Mutant name -> why it cannot change any result (reviewed by hand)."""
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import propfee as pf
 import propfee.budget as budget_module
+from propfee.budget import CREDIT_CHANNELS
 from propfee.channels import Bundle
 from propfee.errors import InputError
 
@@ -90,6 +91,14 @@ def test_explicit_bundles_one_at_a_time() -> None:
     (only,) = pf.evaluate_many([a], plan, contributions=False)
     assert only == pf.evaluate(a, plan, contributions=False)
     assert only.bundle_id == "B1"
+    # The parameters and the credit option go through to each compound's own run.
+    params = pf.default_parameters()
+    dearer = params.model_copy(update={"wages": params.wages.model_copy(
+        update={"minimum_hourly_wage_yuan": params.wages.minimum_hourly_wage_yuan + 5.0})})
+    (credited,) = pf.evaluate_many([a], plan, dearer)
+    assert credited == pf.evaluate(a, plan, dearer)
+    assert set(credited.contributions) == set(CREDIT_CHANNELS)  # on by default
+    assert credited.by_payer["volunteers_in_kind"] > only.by_payer["volunteers_in_kind"]
     with pytest.raises(InputError, match="bundle member is not in the compound table"):
         pf.evaluate_many([a, b], plan, contributions=False)
     with pytest.raises(InputError, match="bundle member is not in the compound table"):
@@ -120,6 +129,10 @@ def test_cut_into_pieces(monkeypatch: pytest.MonkeyPatch, contributions: bool) -
 
 def test_empty_and_the_fields_of_a_line() -> None:
     assert pf.evaluate_many([]) == []
+    plain = pf.Compound(compound_id="p", households=80, floor_area_m2=5600.0, build_year=1985)
+    (credited,) = pf.evaluate_many([plain])  # the channel credit on by default, as evaluate
+    assert credited == pf.evaluate(plain)
+    assert set(credited.contributions) == set(CREDIT_CHANNELS)
     c = pf.Compound(compound_id=" c１ ", households=100, floor_area_m2=10000.0,
                     build_year=1990)
     (r,) = pf.evaluate_many([c], contributions=False)

@@ -159,11 +159,14 @@ def test_layout_of_no_groups() -> None:
     """No parties: the split of nothing is empty, one split or several stacked; an
     amount or a weight with nobody to take it is an error, not a silent loss."""
     empty = GroupLayout(np.zeros(0, dtype=np.int64), np.array([], dtype=object), 0)
-    assert empty.allocate(np.zeros(0, dtype=np.int64), np.zeros(0)).shape == (0,)
-    assert empty.allocate(np.zeros((3, 0), dtype=np.int64), np.zeros((3, 0))).shape == (3, 0)
-    with pytest.raises(ValueError, match="no groups"):
+    one = empty.allocate(np.zeros(0, dtype=np.int64), np.zeros(0))
+    assert (one.shape, one.dtype) == ((0,), np.int64)  # whole fen, as any split
+    stacked = empty.allocate(np.zeros((3, 0), dtype=np.int64), np.zeros((3, 0)))
+    assert (stacked.shape, stacked.dtype) == ((3, 0), np.int64)
+    message = "^a layout of no groups splits no amounts and no weights$"
+    with pytest.raises(ValueError, match=message):
         empty.allocate(np.array([5]), np.zeros(0))
-    with pytest.raises(ValueError, match="no groups"):
+    with pytest.raises(ValueError, match=message):
         empty.allocate(np.zeros(0, dtype=np.int64), np.array([1.0]))
 
 
