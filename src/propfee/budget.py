@@ -777,7 +777,10 @@ def _district_budget(
         results = pool.map(run, pieces) if pool is not None else map(run, pieces)
         for (rows, part, _), cols in zip(pieces, results, strict=True):
             for name, v in cols.items():
-                columns.setdefault(name, np.empty(n, dtype=v.dtype))[rows] = v
+                column = columns.get(name)
+                if column is None:  # made once, at the first piece
+                    column = columns[name] = np.empty(n, dtype=v.dtype)
+                column[rows] = v
             done += len(part)
             if progress is not None:
                 progress(done / max(n, 1))
