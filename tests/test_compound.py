@@ -5,6 +5,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import propfee as pf
 from propfee.compound import COMPOUND_COLUMNS, compounds_frame, validate_compounds
@@ -240,7 +242,7 @@ def test_one_compound_table_equals_the_validated_table(fields) -> None:
 def test_text_check_without_pyarrow_says_maybe() -> None:
     """A core install has no pyarrow: the byte check then answers 'maybe' (the row-by-row
     check runs) instead of failing."""
-    from propfee.compound import _may_hold_control
+    from propfee.compound import _may_be_longer, _may_hold_control
 
     class NoArrow:
         def __arrow_array__(self):
@@ -250,3 +252,25 @@ def test_text_check_without_pyarrow_says_maybe() -> None:
         array = NoArrow()
 
     assert _may_hold_control(Column()) is True  # type: ignore[arg-type]
+    assert _may_be_longer(Column(), 5) is True  # type: ignore[arg-type]
+
+
+_TEXT = st.text(alphabet=st.sampled_from(["a", "Z", "7", " ", "\t", "\n", "\x01", "\x1f",
+                                         "小", "区", "\u00e9", "\U0001f3e0"]), max_size=8)
+
+
+@given(st.lists(_TEXT, min_size=1, max_size=12), st.integers(0, 10), st.integers(0, 4))
+def test_fast_text_checks_never_miss(values, limit, cut) -> None:
+    """The byte checks on arrow text say 'no' only when it is so: no value longer than the
+    limit (in characters), no control character; on a slice of a column too."""
+    from propfee.compound import _CONTROL, _may_be_longer, _may_hold_control
+
+    whole = pd.Series(values, dtype="str")
+    for text in (whole, whole.iloc[min(cut, len(values) - 1):]):
+        longest = int(text.str.len().max())
+        if not _may_be_longer(text, limit):
+            assert longest <= limit
+        if longest <= limit and all(len(v.encode()) <= limit for v in text):
+            assert not _may_be_longer(text, limit)  # exact on byte lengths within the limit
+        if not _may_hold_control(text):
+            assert not text.str.contains(_CONTROL, regex=True).any()

@@ -686,7 +686,8 @@ def _check_column(
                                  "not text", line=int(i))
                          for i in np.flatnonzero(nested.to_numpy(dtype=bool))]
         text = ids if spec.name == "compound_id" else _text(col)
-        if spec.upper is not None and len(text) and int(text.str.len().max()) > spec.upper:
+        if spec.upper is not None and len(text) and _may_be_longer(text, spec.upper) and int(
+                text.str.len().max()) > spec.upper:
             long = (text.str.len() > spec.upper).to_numpy(dtype=bool)
             problems += [Problem(ids.iloc[i][:40], spec.name, text.iloc[i],
                                  f"longer than {spec.upper:g} characters", line=int(i))
@@ -769,7 +770,36 @@ def _may_hold_control(text: pd.Series) -> bool:
         if len(buffers) < 3 or buffers[2] is None:
             continue
         data = np.frombuffer(buffers[2], dtype=np.uint8)
-        if _CONTROL_BYTES[data].any():
+        # No byte below 0x20 at all (one fast reduction) rules out every control byte.
+        if len(data) and int(data.min()) < 0x20 and _CONTROL_BYTES[data].any():
+            return True
+    return False
+
+
+def _may_be_longer(text: pd.Series, limit: float) -> bool:
+    """Whether a text column may hold a value of more than ``limit`` characters (False is
+    certain).
+
+    A character takes at least one byte of UTF-8, so arrow-backed strings of at most
+    ``limit`` bytes each (read from their offsets at once) are within it; other columns
+    say maybe.
+    """
+    arrow = getattr(text.array, "__arrow_array__", None)
+    if arrow is None:
+        return True
+    try:
+        chunks = arrow().chunks
+    except (TypeError, ValueError, AttributeError, ImportError):  # no pyarrow: maybe
+        return True
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        if len(buffers) < 3 or buffers[1] is None or len(chunk) == 0:
+            continue
+        width = np.int64 if str(chunk.type) == "large_string" else np.int32
+        if str(chunk.type) not in ("string", "large_string", "utf8", "large_utf8"):
+            return True
+        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        if len(offsets) > 1 and int(np.diff(offsets).max()) > limit:
             return True
     return False
 
