@@ -274,3 +274,18 @@ def test_fast_text_checks_never_miss(values, limit, cut) -> None:
             assert not _may_be_longer(text, limit)  # exact on byte lengths within the limit
         if not _may_hold_control(text):
             assert not text.str.contains(_CONTROL, regex=True).any()
+
+
+def test_checked_table_owns_its_whole_numbers() -> None:
+    """Whole-number columns given as int64 are copied, not shared: changing the caller's
+    table afterwards changes nothing in the checked one (a budget evaluates its lines
+    again from it later)."""
+    df = pd.DataFrame({"compound_id": ["a", "b"], "households": np.array([10, 20]),
+                       "floor_area_m2": [700.0, 1400.0], "build_year": np.array([1990, 1991]),
+                       "gates": np.array([1, 2])})
+    table = validate_compounds(df)
+    df.loc[0, "households"] = 999
+    df.loc[1, "gates"] = 9
+    assert table.frame["households"].tolist() == [10, 20]
+    assert table.frame["gates"].tolist() == [1, 2]
+    assert table.frame["households"].dtype == np.int64

@@ -632,7 +632,11 @@ def _validate(
     out["compound_id"] = ids
     for spec in COMPOUND_COLUMNS:
         if spec.kind == "int" and (spec.required or spec.default is not None):  # else NaN stays
-            out[spec.name] = out[spec.name].astype(np.int64)
+            given = data[spec.name] if spec.name in data.columns else None
+            if given is not None and given.dtype == np.int64:  # checked whole: its own copy
+                out[spec.name] = given.to_numpy(dtype=np.int64, copy=True)
+            else:
+                out[spec.name] = out[spec.name].astype(np.int64)
     return CompoundTable(pd.DataFrame(out, index=pd.RangeIndex(n), copy=False))
 
 

@@ -559,7 +559,7 @@ def _bundle_labels(plan: Plan, table: CompoundTable
     problems: list[Problem] = []
     if sp.bundle_by in ("zone", "street"):
         code, uniq = table.codes(sp.bundle_by)
-        names = np.array([f"{sp.bundle_by}:{u}" for u in uniq], dtype=object)
+        names = np.asarray(f"{sp.bundle_by}:" + uniq, dtype=object)  # uniq: Python strings
         empty = np.flatnonzero(uniq == "")
         if len(empty) == 0:
             return (code, names), problems
