@@ -289,3 +289,20 @@ def test_checked_table_owns_its_whole_numbers() -> None:
     assert table.frame["households"].tolist() == [10, 20]
     assert table.frame["gates"].tolist() == [1, 2]
     assert table.frame["households"].dtype == np.int64
+
+
+def test_a_budget_keeps_its_inputs_when_the_caller_changes_the_table() -> None:
+    """The long table of lines is built when first read, from the inputs the budget keeps:
+    changing the caller's DataFrame in between (numbers in place) changes nothing."""
+    df = pd.DataFrame({"compound_id": ["a", "b"], "households": np.array([60, 90]),
+                       "floor_area_m2": np.array([4200.0, 6300.0]),
+                       "green_area_m2": np.array([300.0, 500.0]),
+                       "build_year": np.array([1988, 1992]), "zone": ["Z", "Z"]})
+    expected = pf.evaluate_district(df.copy()).lines.copy()
+    budget = pf.evaluate_district(df)
+    floor = df["floor_area_m2"].to_numpy()
+    if floor.flags.writeable:  # a frame whose numbers can change in place
+        floor[:] = 1.0
+    df.loc[:, "green_area_m2"] = 0.0
+    df.loc[0, "households"] = 5
+    pd.testing.assert_frame_equal(budget.lines, expected)
