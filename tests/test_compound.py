@@ -284,8 +284,11 @@ def test_checked_table_owns_its_whole_numbers() -> None:
                        "floor_area_m2": [700.0, 1400.0], "build_year": np.array([1990, 1991]),
                        "gates": np.array([1, 2])})
     table = validate_compounds(df)
-    df.loc[0, "households"] = 999
-    df.loc[1, "gates"] = 9
+    for name, row, value in (("households", 0, 999), ("gates", 1, 9)):
+        values = df[name].to_numpy()
+        if values.flags.writeable:  # numbers that can change in place
+            values[row] = value
+        df.loc[row, name] = value
     assert table.frame["households"].tolist() == [10, 20]
     assert table.frame["gates"].tolist() == [1, 2]
     assert table.frame["households"].dtype == np.int64
