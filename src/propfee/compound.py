@@ -756,18 +756,26 @@ _CONTROL_BYTES = np.zeros(256, dtype=bool)
 _CONTROL_BYTES[[*range(9), 11, 12, *range(14, 32)]] = True
 
 
+def _arrow_chunks(text: pd.Series) -> list[Any] | None:
+    """The arrow chunks of an arrow-backed text column, or ``None`` (no arrow storage, or
+    no pyarrow: the byte checks then say maybe)."""
+    arrow = getattr(text.array, "__arrow_array__", None)
+    if arrow is None:
+        return None
+    try:
+        return list(arrow().chunks)
+    except (TypeError, ValueError, AttributeError, ImportError):  # no pyarrow: maybe
+        return None
+
+
 def _may_hold_control(text: pd.Series) -> bool:
     """Whether a text column may hold a control character (False is certain).
 
     Arrow-backed strings are checked on their UTF-8 bytes at once (a control character
     is a byte below 0x20, which UTF-8 uses for nothing else); other columns say maybe.
     """
-    arrow = getattr(text.array, "__arrow_array__", None)
-    if arrow is None:
-        return True
-    try:
-        chunks = arrow().chunks
-    except (TypeError, ValueError, AttributeError, ImportError):  # no pyarrow: maybe
+    chunks = _arrow_chunks(text)
+    if chunks is None:
         return True
     for chunk in chunks:
         buffers = chunk.buffers()
@@ -788,22 +796,20 @@ def _may_be_longer(text: pd.Series, limit: float) -> bool:
     ``limit`` bytes each (read from their offsets at once) are within it; other columns
     say maybe.
     """
-    arrow = getattr(text.array, "__arrow_array__", None)
-    if arrow is None:
-        return True
-    try:
-        chunks = arrow().chunks
-    except (TypeError, ValueError, AttributeError, ImportError):  # no pyarrow: maybe
+    chunks = _arrow_chunks(text)
+    if chunks is None:
         return True
     for chunk in chunks:
+        kind = str(chunk.type)
+        if kind not in ("string", "large_string", "utf8", "large_utf8"):
+            return True
         buffers = chunk.buffers()
         if len(buffers) < 3 or buffers[1] is None or len(chunk) == 0:
             continue
-        width = np.int64 if str(chunk.type) == "large_string" else np.int32
-        if str(chunk.type) not in ("string", "large_string", "utf8", "large_utf8"):
-            return True
-        offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
-        if len(offsets) > 1 and int(np.diff(offsets).max()) > limit:
+        width = np.int64 if kind in ("large_string", "large_utf8") else np.int32
+        first = chunk.offset
+        offsets = np.frombuffer(buffers[1], dtype=width)[first:first + len(chunk) + 1]
+        if int(np.diff(offsets).max()) > limit:
             return True
     return False
 
