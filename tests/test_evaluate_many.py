@@ -143,3 +143,27 @@ def test_empty_and_the_fields_of_a_line() -> None:
     # Lines add up to the total in fen.
     assert sum(round(x.amount_yuan * 100) for x in r.lines) == round(r.total_cost_yuan * 100)
     assert np.isfinite(r.cost_per_household_month_yuan)
+
+
+@pytest.mark.parametrize(("call", "given", "message"), [
+    (pf.evaluate, {"compound_id": "a"}, "evaluate takes one propfee.Compound; got a dict"),
+    (pf.market_baseline, "a", "market_baseline takes one propfee.Compound; got a str"),
+    (pf.evaluate_many, [{"compound_id": "a"}], "evaluate_many: item 0 is a dict"),
+    (pf.evaluate_many, None, r"evaluate_many takes several .* got one NoneType"),
+    (pf.validate_compounds, [1], "validate_compounds: item 0 is a int"),
+])
+def test_a_wrong_kind_of_input_is_named(call, given, message) -> None:
+    """A dict where a Compound belongs (a common slip) is named, with how to make one."""
+    with pytest.raises(TypeError, match=message):
+        call(given)
+
+
+def test_one_compound_where_several_belong() -> None:
+    c = pf.Compound(compound_id="a", households=10, floor_area_m2=700.0, build_year=1990)
+    with pytest.raises(TypeError, match=r"takes several propfee\.Compound models .* got one "
+                                        r"Compound"):
+        pf.evaluate_many(c)  # type: ignore[arg-type]
+    # Any iterable of compounds will do: a tuple, a generator.
+    assert pf.evaluate_many((c, c), contributions=False) == [
+        pf.evaluate(c, contributions=False)] * 2
+    assert len(pf.evaluate_many(iter([c]), contributions=False)) == 1

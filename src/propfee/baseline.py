@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict
 
 from propfee._arrays import sum_arrays
 from propfee.channels.gates import gate_running_yuan
-from propfee.compound import Compound, CompoundTable, validate_compounds
+from propfee.compound import Compound, CompoundTable, _one_compound, validate_compounds
 from propfee.costs import non_staff_cost_items_yuan, overhead_yuan
 from propfee.fees import (
     annual_fee_billed_yuan,
@@ -414,6 +414,11 @@ def market_baseline(
     -------
     BaselineResult
 
+    Raises
+    ------
+    TypeError
+        If ``compound`` is not a :class:`~propfee.compound.Compound` (a dict, say).
+
     Examples
     --------
     >>> from propfee import Compound
@@ -423,7 +428,7 @@ def market_baseline(
     60000.0
     """
     params = params or default_parameters()
-    table = validate_compounds(compound)  # already checked by the model: no second check
+    table = validate_compounds(_one_compound(compound, "market_baseline"))  # checked once
     cols = _report_arrays(table, baseline_arrays(table, params, grade, gate_regime))
     return BaselineResult.model_validate(_result_fields(
         str(table.text("compound_id")[0]), {name: v[0] for name, v in cols.items()}))

@@ -72,7 +72,14 @@ from propfee.channels import devices, direct, public_income, self_governance, sh
 from propfee.channels import street as street_fallback
 from propfee.channels.common import CHANNELS, PAYERS, Channel, LineSpec
 from propfee.channels.context import ChannelInputs
-from propfee.compound import Compound, CompoundTable, _table_of, validate_compounds
+from propfee.compound import (
+    Compound,
+    CompoundTable,
+    _compound_models,
+    _one_compound,
+    _table_of,
+    validate_compounds,
+)
 from propfee.fees import annual_fee_billed_yuan
 from propfee.money import (
     FEN_PER_YUAN,
@@ -1067,7 +1074,13 @@ def evaluate(
     Returns
     -------
     BudgetResult
+
+    Raises
+    ------
+    TypeError
+        If ``compound`` is not a :class:`Compound` (a dict, say).
     """
+    compound = _one_compound(compound, "evaluate")
     plan = plan or default_plan()
     params = params or default_parameters()
     table = validate_compounds(compound)  # already checked by the model: no second check
@@ -1110,7 +1123,11 @@ def evaluate_many(
     ------
     propfee.errors.InputError
         Where :func:`evaluate` would raise for one of the compounds.
+    TypeError
+        If ``compounds`` is not a list (or other iterable) of :class:`Compound` models;
+        the message names the first item that is not one.
     """
+    compounds = _compound_models(compounds, "evaluate_many")
     plan = plan or default_plan()
     params = params or default_parameters()
     mode = _credit_mode(contributions)

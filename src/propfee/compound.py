@@ -483,6 +483,49 @@ class CompoundTable:
         return part
 
 
+def _compound_models(items: Any, what: str) -> list[Compound]:
+    """Several :class:`Compound` models as a list, or a clear error.
+
+    Parameters
+    ----------
+    items
+        An iterable of compound models.
+    what
+        The function asking, for the message.
+
+    Raises
+    ------
+    TypeError
+        If ``items`` is one compound, a mapping, text or not iterable, or one of them is
+        not a :class:`Compound` (the message names its position and type).
+    """
+    if isinstance(items, Compound | Mapping | str | bytes | pd.DataFrame) or not isinstance(
+            items, Iterable):
+        raise TypeError(f"{what} takes several propfee.Compound models (a list); got one "
+                        f"{type(items).__name__}")
+    out = list(items)
+    for i, item in enumerate(out):
+        if not isinstance(item, Compound):
+            raise TypeError(f"{what}: item {i} is a {type(item).__name__}, not a "
+                            "propfee.Compound (pf.Compound(**fields) makes one from a dict)")
+    return out
+
+
+def _one_compound(value: Any, what: str) -> Compound:
+    """A :class:`Compound` model, or a clear error naming what was given instead.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a :class:`Compound`.
+    """
+    if not isinstance(value, Compound):
+        raise TypeError(f"{what} takes one propfee.Compound; got a {type(value).__name__} "
+                        "(pf.Compound(**fields) makes one from a dict; a table goes to the "
+                        "district functions)")
+    return value
+
+
 def compounds_frame(compounds: Compound | Iterable[Compound]) -> pd.DataFrame:
     """Turn one or several :class:`Compound` models into a compound table.
 
@@ -496,7 +539,8 @@ def compounds_frame(compounds: Compound | Iterable[Compound]) -> pd.DataFrame:
     pandas.DataFrame
         One row per compound, columns as in :data:`COMPOUND_COLUMNS`.
     """
-    items = [compounds] if isinstance(compounds, Compound) else list(compounds)
+    items = [compounds] if isinstance(compounds, Compound) else _compound_models(
+        compounds, "compounds_frame")
     records = [c.model_dump() for c in items]
     return pd.DataFrame.from_records(records, columns=[s.name for s in COMPOUND_COLUMNS])
 
@@ -539,7 +583,7 @@ def validate_compounds(
     if isinstance(data, Compound):
         return _table_of((data,))
     if not isinstance(data, pd.DataFrame):
-        data = compounds_frame(data)
+        data = compounds_frame(_compound_models(data, "validate_compounds"))
     lines = None if first_line is None else np.arange(len(data)) + first_line
     return _validate(data, lines=lines, source=source)
 
