@@ -30,10 +30,14 @@ from propfee.staffing import ROLES, annual_staff_cost_yuan, role_demand_fte
 
 
 def _ctx(plan: pf.Plan | None = None, n: int = 3, off: tuple[str, ...] = (),
-         params: pf.ParameterSet | None = None) -> ChannelInputs:
+         params: pf.ParameterSet | None = None,
+         switches: dict[str, list[float]] | None = None) -> ChannelInputs:
+    """A run's start on the first ``n`` compounds of the example street: the channels in
+    ``off`` switched off everywhere, those in ``switches`` compound by compound."""
     table = validate_compounds(pf.datasets.sanqiao_like_street().head(n))
     plan = plan or pf.default_plan()
     on = {ch: np.full(n, 0.0 if ch in off else 1.0) for ch in CREDIT_CHANNELS}
+    on.update({ch: np.array(v, dtype=np.float64) for ch, v in (switches or {}).items()})
     return ChannelInputs.start(table, resolve_plan(plan, table),
                                params or pf.default_parameters(), on)
 
@@ -182,10 +186,7 @@ def test_street_lines_by_hand() -> None:
         StreetItem(name="grid", pricing="per_compound", price_yuan=1000.0, category="order"),
     )
     plan = pf.default_plan().model_copy(update={"street_fallback": StreetFallback(items=items)})
-    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
-    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
-    on["street_fallback"] = np.array([1.0, 0.0, 1.0])
-    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    ctx = _ctx(plan, switches={"street_fallback": [1.0, 0.0, 1.0]})
     demand = ctx.demand["cleaning"].copy()
     street.apply(ctx)
     want = {"bins": ([490.0, 700.0, 140.0], "cleaning"),
@@ -202,12 +203,10 @@ def test_street_lines_by_hand() -> None:
     np.testing.assert_allclose(ctx.replaced[("street_fallback", "cleaning")],
                                0.5 * demand * [1.0, 0.0, 1.0])
     # All on: no fund-pool lines; all off: no street-office lines and nothing taken.
-    on["street_fallback"] = np.ones(3)
-    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    ctx = _ctx(plan)
     street.apply(ctx)
     assert {s.payer for s in ctx.lines} == {"street_office"}
-    on["street_fallback"] = np.zeros(3)
-    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    ctx = _ctx(plan, off=("street_fallback",))
     street.apply(ctx)
     assert {s.payer for s in ctx.lines} == {"fund_pool"}
     assert ctx.replaced == {}
@@ -228,10 +227,7 @@ def test_devices_and_public_income_by_hand() -> None:
     plan = pf.default_plan().model_copy(update={
         "smart_devices": SmartDevices(devices=(dev,), discount_rate=0.04),
         "public_income": PublicIncome(sources=(src,)), "gate_regime": "staffed_16h"})
-    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
-    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
-    on["smart_devices"] = np.array([1.0, 0.0, 1.0])
-    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    ctx = _ctx(plan, switches={"smart_devices": [1.0, 0.0, 1.0]})
     greening = ctx.demand["greening"].copy()
     devices.apply(ctx)
     public_income.apply(ctx)
@@ -279,10 +275,7 @@ def test_a_compound_with_the_contract_off_pays_the_market_margin() -> None:
     plan = pf.named_plan("shared_staffed")
     plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
         update={"bundle_by": "none"})})
-    table = validate_compounds(pf.datasets.sanqiao_like_street().head(3))
-    on = {ch: np.ones(3) for ch in CREDIT_CHANNELS}
-    on["shared_property"] = np.array([1.0, 0.0, 1.0])
-    ctx = ChannelInputs.start(table, resolve_plan(plan, table), pf.default_parameters(), on)
+    ctx = _ctx(plan, switches={"shared_property": [1.0, 0.0, 1.0]})
     shared_property.apply(ctx)
     staff = sum(v for s, v in ctx.lines.items() if s.code.startswith("contract_staff_"))
     margin = ctx.lines[LineSpec("contract_margin", "shared_property", "margin",

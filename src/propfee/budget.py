@@ -634,7 +634,7 @@ class DistrictBudget:
 
 def _piece_columns(
     table: CompoundTable, params: ParameterSet, plan: PlanArrays, mode: str | None,
-) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
+) -> tuple[dict[str, npt.NDArray[Any]], list[LineSpec], IntArray]:
     """Run the kernel on one piece (with the channel credit if ``mode``) and report it."""
     if mode is None:
         return _report_columns(table, params, plan, budget_arrays(table, plan, params), None)
@@ -648,15 +648,16 @@ def _report_columns(
     plan: PlanArrays,
     out: KernelOutput,
     credit: tuple[dict[str, IntArray], IntArray] | None,
-) -> tuple[dict[str, npt.NDArray[Any]], dict[LineSpec, IntArray]]:
-    """The numeric columns of the compound table and every line in fen, for one chunk."""
+) -> tuple[dict[str, npt.NDArray[Any]], list[LineSpec], IntArray]:
+    """The numeric columns of the compound table, and every line in fen (the line specs
+    and the ``(lines, compounds)`` matrix of :meth:`KernelOutput.fen_matrix`), for one
+    chunk."""
     n = len(table)
     base = baseline_arrays(table, params, plan.plan.service_grade)
     # the fee as the baseline collects it (the same formula as _fee_collected_fen)
     fee_collected_fen, income_fen, jobs_market_fen = yuan_rows_to_fen(
         [base["fee_collected_yuan"], out.public_income_yuan, out.jobs_at_market_yuan], n)
     specs, matrix = out.fen_matrix()
-    fen = dict(zip(specs, matrix, strict=True))
     by_channel = group_sums(specs, matrix, "channel",
                             (ch for ch in CHANNELS if ch != "public_income"))
     by_payer = group_sums(specs, matrix, "payer", PAYERS)
@@ -671,23 +672,24 @@ def _report_columns(
     comparison = base_fen + jobs_market_fen
     base_balance = fee_collected_fen - comparison
 
-    money: dict[str, IntArray] = {}  # every money column in fen, turned to yuan at once
-    money.update({f"cost_{ch}_yuan": v for ch, v in by_channel.items()})
-    money.update({f"paid_by_{py}_yuan": v for py, v in by_payer.items()})
-    money["total_cost_yuan"] = total
-    money["compound_cash_cost_yuan"] = cash
-    money["fee_collected_yuan"] = fee_collected_fen
-    money["public_income_yuan"] = income_fen
-    money["pool_balance_yuan"] = balance
-    money["street_subsidy_yuan"] = subsidy
-    money["street_total_yuan"] = street_total
-    money["net_public_cost_yuan"] = net_public
-    money["baseline_market_price_yuan"] = base_fen
-    money["baseline_jobs_at_market_yuan"] = jobs_market_fen
-    money["baseline_total_yuan"] = comparison
-    money["baseline_balance_yuan"] = base_balance
-    money["saving_vs_baseline_yuan"] = comparison - cash
-    money["deficit_reduction_yuan"] = np.maximum(-base_balance, 0) - net_public
+    money: dict[str, IntArray] = {  # every money column in fen, turned to yuan at once
+        **{f"cost_{ch}_yuan": v for ch, v in by_channel.items()},
+        **{f"paid_by_{py}_yuan": v for py, v in by_payer.items()},
+        "total_cost_yuan": total,
+        "compound_cash_cost_yuan": cash,
+        "fee_collected_yuan": fee_collected_fen,
+        "public_income_yuan": income_fen,
+        "pool_balance_yuan": balance,
+        "street_subsidy_yuan": subsidy,
+        "street_total_yuan": street_total,
+        "net_public_cost_yuan": net_public,
+        "baseline_market_price_yuan": base_fen,
+        "baseline_jobs_at_market_yuan": jobs_market_fen,
+        "baseline_total_yuan": comparison,
+        "baseline_balance_yuan": base_balance,
+        "saving_vs_baseline_yuan": comparison - cash,
+        "deficit_reduction_yuan": np.maximum(-base_balance, 0) - net_public,
+    }
     if credit is not None:
         by_channel_credit, none_on = credit
         money["channel_base_balance_yuan"] = none_on
@@ -709,7 +711,7 @@ def _report_columns(
     for ch, values in taken.items():
         cols[f"replaced_fte_{ch}"] = sum_arrays(values, like=households)
     cols["unmet_fte"] = sum_arrays((out.residual_fte[r] for r in ROLES), like=households)
-    return cols, fen
+    return cols, specs, matrix
 
 
 _FTE_CHANNELS: Final = ("street_fallback", "smart_devices", "self_governance",
@@ -1157,11 +1159,11 @@ def _line_heads(specs: tuple[LineSpec, ...]) -> list[dict[str, str]]:
 def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
              mode: str | None) -> list[BudgetResult]:
     """The :class:`BudgetResult` of every compound of a table, from one kernel run."""
-    cols, fen = _piece_columns(table, params, resolved, mode)
+    cols, specs, matrix = _piece_columns(table, params, resolved, mode)
     ids = table.text("compound_id")
     labels = resolved.bundle_ids[resolved.bundle_code]
-    heads = _line_heads(tuple(fen))
-    amounts = (np.array(list(fen.values())).T / FEN_PER_YUAN).tolist()  # a row a compound
+    heads = _line_heads(tuple(specs))
+    amounts = (matrix.T / FEN_PER_YUAN).tolist()  # a row a compound
     columns = list(cols)
     rows = zip(*(v.tolist() for v in cols.values()), strict=True)
     results = []
