@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import propfee as pf
-from propfee.budget import CREDIT_CHANNELS, budget_arrays, shapley_fen
+from propfee.budget import (
+    CREDIT_CHANNELS,
+    budget_arrays,
+    group_sums,
+    group_sums_by,
+    shapley_fen,
+)
 from propfee.channels import (
     Bundle,
     Device,
@@ -26,8 +32,9 @@ from propfee.channels import (
     VolunteerTask,
     capital_recovery_factor,
 )
+from propfee.channels.common import LineSpec
 from propfee.errors import InputError
-from propfee.money import yuan_to_fen
+from propfee.money import ROUND_BLOCK, yuan_to_fen
 from propfee.plan import Plan, default_plan, resolve_plan
 
 from .conftest import BARE, POST_YUAN, districts
@@ -720,3 +727,40 @@ def test_compound_columns_in_their_order() -> None:
         "cost_per_household_month_yuan", "cash_cost_per_household_month_yuan",
         "baseline_market_price_yuan", "baseline_jobs_at_market_yuan", "baseline_total_yuan",
         "baseline_balance_yuan", "saving_vs_baseline_yuan", "deficit_reduction_yuan"]
+
+
+def _sum_specs() -> list[LineSpec]:
+    return [LineSpec("a", "street_fallback", "cleaning", "street_office", "standing"),
+            LineSpec("b", "direct", "cleaning", "residents_fees", "standing"),
+            LineSpec("c", "direct", "upkeep", "fund_pool", "per_use"),
+            LineSpec("d", "street_fallback", "security", "street_office", "standing"),
+            LineSpec("e", "smart_devices", "security", "fund_pool", "capital")]
+
+
+@pytest.mark.parametrize("n", [2, ROUND_BLOCK])  # one integer product / row by row
+def test_group_sums_by_hand(n: int) -> None:
+    """Rows 1, 10, 100, 1000, 10000 fen (times the column number, plus one):
+    street_fallback = a + d = 1 + 1000 = 1001; direct = b + c = 110; smart_devices =
+    10000; self_governance has no line: 0. street_office = a + d = 1001; residents_fees
+    = b = 10; fund_pool = c + e = 10100; renovation_programme: 0."""
+    specs = _sum_specs()
+    scale = np.arange(1, n + 1, dtype=np.int64)
+    matrix = np.array([1, 10, 100, 1000, 10000], dtype=np.int64)[:, None] * scale
+    sums = group_sums_by(specs, matrix, {
+        "channel": ("street_fallback", "direct", "smart_devices", "self_governance"),
+        "payer": ("street_office", "residents_fees", "fund_pool", "renovation_programme"),
+    })
+    expected = {"channel": {"street_fallback": 1001, "direct": 110, "smart_devices": 10000,
+                            "self_governance": 0},
+                "payer": {"street_office": 1001, "residents_fees": 10, "fund_pool": 10100,
+                          "renovation_programme": 0}}
+    for by, groups in expected.items():
+        assert list(sums[by]) == list(groups)  # in the order asked for
+        for name, fen in groups.items():
+            assert sums[by][name].dtype == np.int64
+            assert sums[by][name].tolist() == (fen * scale).tolist(), (by, name)
+    # one attribute alone: the same sums; a group left out is not summed
+    by_category = group_sums(specs, matrix, "category", ("security", "upkeep"))
+    assert list(by_category) == ["security", "upkeep"]
+    assert by_category["security"].tolist() == (11000 * scale).tolist()
+    assert by_category["upkeep"].tolist() == (100 * scale).tolist()

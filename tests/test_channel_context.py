@@ -382,3 +382,33 @@ def test_item_rows_are_the_values_of_the_run() -> None:
     assert other.rows("smart_devices", names, "units_per_basis")[:, 0].tolist() == [
         99.0, *[d.units_per_basis for d in devices[1:]]]
     assert resolved.rows("smart_devices", names, "units_per_basis").tolist() == own.tolist()
+
+
+def test_item_rows_of_a_piece_are_the_values_of_its_compounds() -> None:
+    """A piece of a resolved plan (PlanArrays.take, as a district runs in pieces) gives
+    the plan's own column for items nobody overrides, and each compound's own value
+    where one is overridden: compound "b" holds 7 units of the first device, "a" and
+    "c" the plan's value; a piece of a piece too."""
+    plan = pf.default_plan()
+    table = validate_compounds(pd.DataFrame({
+        "compound_id": ["a", "b", "c"], "households": [100, 100, 100],
+        "floor_area_m2": [10000.0] * 3, "build_year": [1990] * 3,
+        "zone": ["z1", "z2", "z3"]}))
+    devices = plan.smart_devices.devices
+    names = tuple(d.name for d in devices)
+    path = f"smart_devices.{names[0]}.units_per_basis"
+    resolved = resolve_plan(plan, table, pd.DataFrame({"compound_id": ["b"], path: [7.0]}))
+    default = [d.units_per_basis for d in devices]
+    piece = resolved.take(slice(1, 3), slice(1, 3))  # compounds b and c, bundles 1 and 2
+    rows = piece.rows("smart_devices", names, "units_per_basis")
+    assert rows.shape == (len(names), 2)
+    assert rows[:, 0].tolist() == [7.0, *default[1:]]
+    assert rows[:, 1].tolist() == default
+    untouched = piece.rows("smart_devices", names, "capital_cost_yuan_per_unit")
+    assert untouched.shape == (len(names), 1)  # the plan's own column, broadcast
+    assert untouched[:, 0].tolist() == [d.capital_cost_yuan_per_unit for d in devices]
+    last = piece.take(slice(1, 2), slice(1, 2))  # compound c alone
+    assert last.rows("smart_devices", names, "units_per_basis")[:, 0].tolist() == default
+    assert last.value("smart_devices", names[0], "units_per_basis").tolist() == [default[0]]
+    assert piece.value("smart_devices", names[0], "units_per_basis").tolist() == [
+        7.0, default[0]]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -267,3 +269,46 @@ def test_fen_rows_to_yuan_keeps_names_order_and_values(n: int) -> None:
     assert got["b"].shape == (n,)
     assert set(got["b"].tolist()) == {123.45}
     assert set(got["a"].tolist()) == {-0.01}
+
+
+def _fen_reference(yuan: float) -> int:
+    """Half away from zero with the 1e-9 nudge, one amount at a time in Python floats:
+    floor(|100 x| + 0.5 + 1e-9) with the sign of x."""
+    scaled = yuan * 100
+    magnitude = math.floor((abs(scaled) + 0.5) + 1e-9)
+    return int(math.copysign(magnitude, scaled)) if magnitude else 0
+
+
+@given(st.lists(st.one_of(
+    st.floats(min_value=-1e13, max_value=1e13, allow_nan=False),
+    st.floats(min_value=0, max_value=1e4, allow_nan=False),  # everyday amounts
+    st.integers(-(10**8), 10**8).map(lambda f: f / 1000),  # exact halves of a fen
+    st.sampled_from([2.0**51 / 100, np.nextafter(2.0**51 / 100, 0), 2.0**52 / 100]),
+), min_size=1, max_size=40))
+def test_yuan_to_fen_matches_the_formula(amounts: list[float]) -> None:
+    """Whichever way an array is rounded (no negative amount and below 2**51 fen, or
+    not), each amount gets the fen of the formula; the same into ``out``."""
+    expected = [_fen_reference(a) for a in amounts]
+    assert yuan_to_fen(np.array(amounts)).tolist() == expected
+    out = np.zeros(len(amounts), dtype=np.int64)
+    assert yuan_to_fen(amounts, out=out) is out
+    assert out.tolist() == expected
+    positive = [abs(a) for a in amounts]
+    assert yuan_to_fen(positive).tolist() == [_fen_reference(a) for a in positive]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_yuan_to_fen_refuses_nan_among_positive_amounts(bad: float) -> None:
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        yuan_to_fen([1.0, bad, 2.0])
+
+
+@pytest.mark.parametrize(
+    "fen", [2**51 - 3, 2**51 - 1, 2**51, 2**51 + 1, 2**51 + 3, 2**52 - 3, 2**52 + 4])
+def test_yuan_to_fen_at_the_exact_limit(fen: int) -> None:
+    """Around 2**51 fen, where the quick way to whole numbers stops being exact and the
+    plain one takes over: every amount as the formula gives it, alone or beside a
+    small one."""
+    yuan = fen / 100
+    assert yuan_to_fen([yuan]).tolist() == [_fen_reference(yuan)]
+    assert yuan_to_fen([0.01, yuan]).tolist() == [1, _fen_reference(yuan)]

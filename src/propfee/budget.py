@@ -243,20 +243,23 @@ class KernelOutput:
 
 
 @functools.lru_cache(maxsize=256)
-def _group_rows(specs: tuple[LineSpec, ...], by: str, names: tuple[str, ...]
-                ) -> tuple[dict[str, list[int]], IntArray]:
-    """Row numbers of each group's lines, and the same as a 0/1 matrix of ``(groups,
+def _group_rows(specs: tuple[LineSpec, ...], by: tuple[str, ...],
+                names: tuple[tuple[str, ...], ...]
+                ) -> tuple[dict[tuple[str, ...], list[int]], list[IntArray]]:
+    """For the attributes ``by`` of the specs: the row numbers of each combination of
+    their values that some line has, and for each attribute a 0/1 matrix of ``(groups,
     lines)`` (a plan's lines are the same call after call)."""
-    rows: dict[str, list[int]] = {name: [] for name in names}
+    combos: dict[tuple[str, ...], list[int]] = {}
     for i, spec in enumerate(specs):
-        group = rows.get(getattr(spec, by))
-        if group is not None:
-            group.append(i)
-    member = np.zeros((len(names), len(specs)), dtype=np.int64)
-    for g, idx in enumerate(rows.values()):
-        member[g, idx] = 1
-    member.flags.writeable = False
-    return rows, member
+        combos.setdefault(tuple(getattr(spec, b) for b in by), []).append(i)
+    members = []
+    for b, groups in zip(by, names, strict=True):
+        member = np.zeros((len(groups), len(specs)), dtype=np.int64)
+        for g, group in enumerate(groups):
+            member[g, [i for i, spec in enumerate(specs) if getattr(spec, b) == group]] = 1
+        member.flags.writeable = False
+        members.append(member)
+    return combos, members
 
 
 def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable[str]
@@ -279,12 +282,43 @@ def group_sums(specs: list[LineSpec], matrix: IntArray, by: str, names: Iterable
     dict
         Group -> sum per compound. [fen/year]
     """
-    rows, member = _group_rows(tuple(specs), by, tuple(names))
-    if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one integer product
-        return dict(zip(rows, member @ matrix, strict=True))
+    return group_sums_by(specs, matrix, {by: tuple(names)})[by]
+
+
+def group_sums_by(specs: list[LineSpec], matrix: IntArray,
+                  groupings: dict[str, tuple[str, ...]]) -> dict[str, dict[str, IntArray]]:
+    """:func:`group_sums` by several attributes at once, reading the matrix once.
+
+    A large matrix is summed row by row into one total per combination of the
+    attributes' values that some line has (a few), and those into each group; integer
+    sums are exact in any order.
+
+    Parameters
+    ----------
+    specs
+        The spec of each row of ``matrix``.
+    matrix
+        Lines in fen, ``(lines, compounds)``. [fen/year]
+    groupings
+        Attribute (``"channel"``, ``"payer"``...) -> the groups to return.
+
+    Returns
+    -------
+    dict
+        Attribute -> group -> sum per compound. [fen/year]
+    """
+    by = tuple(groupings)
+    combos, members = _group_rows(tuple(specs), by, tuple(groupings.values()))
+    if matrix.shape[1] * len(specs) <= ROUND_BLOCK:  # small: one integer product each
+        return {b: dict(zip(groupings[b], member @ matrix, strict=True))
+                for b, member in zip(by, members, strict=True)}
     zero = np.zeros(matrix.shape[1], dtype=np.int64)
-    return {name: sum_arrays((matrix[i] for i in idx), like=zero)  # large: row by row
-            for name, idx in rows.items()}
+    partial = {key: sum_arrays((matrix[i] for i in idx), like=zero)  # large: row by row
+               for key, idx in combos.items()}
+    return {b: {name: sum_arrays((v for key, v in partial.items() if key[g] == name),
+                                 like=zero)
+                for name in groupings[b]}
+            for g, b in enumerate(by)}
 
 
 def budget_arrays(
@@ -658,9 +692,9 @@ def _report_columns(
     fee_collected_fen, income_fen, jobs_market_fen = yuan_rows_to_fen(
         [base["fee_collected_yuan"], out.public_income_yuan, out.jobs_at_market_yuan], n)
     specs, matrix = out.fen_matrix()
-    by_channel = group_sums(specs, matrix, "channel",
-                            (ch for ch in CHANNELS if ch != "public_income"))
-    by_payer = group_sums(specs, matrix, "payer", PAYERS)
+    sums = group_sums_by(specs, matrix, {
+        "channel": tuple(ch for ch in CHANNELS if ch != "public_income"), "payer": PAYERS})
+    by_channel, by_payer = sums["channel"], sums["payer"]
     total = sum_arrays(by_payer.values(), like=np.zeros(n, dtype=np.int64))
     cash = by_payer["residents_fees"] + by_payer["fund_pool"]
     balance = fee_collected_fen + income_fen - cash

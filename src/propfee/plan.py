@@ -430,6 +430,9 @@ class PlanArrays:
     bundle_fixed_fee_yuan: FloatArray
     _items: dict[str, dict[str, FloatArray]] = field(default_factory=dict, repr=False,
                                                      compare=False)
+    _own: dict[str, FloatArray] | None = field(default=None, repr=False, compare=False)
+    """The plan's own broadcast values of a piece made by :meth:`take` (identity marks
+    a path nobody overrides); ``None``: those of the plan's cache for this size."""
 
     def value_of(self, path: str) -> FloatArray:
         """Per-compound values of one override path (see :func:`override_paths`)."""
@@ -460,12 +463,18 @@ class PlanArrays:
             hit = entry.rows[key] = (paths, column)
         paths, column = hit
         values = [self.values[p] for p in paths]
-        plan_own = entry.broadcast.get(len(self.bundle_code), {})
+        plan_own = self._own_values(entry)
         if all(plan_own.get(p) is v for p, v in zip(paths, values, strict=True)):
             return column  # the plan's own broadcast values (resolve_plan): nobody overrides
         if all(v.strides == (0,) for v in values):
             return np.array([float(v[0]) for v in values])[:, None]
         return np.stack([np.broadcast_to(v, values[0].shape) for v in values])
+
+    def _own_values(self, entry: _PlanPaths) -> dict[str, FloatArray]:
+        """The plan's own broadcast values for these compounds (compared by identity)."""
+        if self._own is not None:
+            return self._own
+        return entry.broadcast.get(len(self.bundle_code), {})
 
     def item(self, section: str, name: str) -> dict[str, FloatArray]:
         """Every numeric field of one item: field -> per-compound values."""
@@ -538,12 +547,18 @@ class PlanArrays:
             Renumbered from 0, with bundle numbers ``0..len(bundles)-1``.
         """
         code = self.bundle_code[rows] - (bundles.start or 0)
+        entry = _plan_paths(self.plan)
+        own = self._own_values(entry)
+        # the plan's own values: one broadcast for them all, marked as the plan's own
+        fresh = dict(zip(entry.paths, np.broadcast_to(
+            entry.values[:, None], (len(entry.paths), len(code))), strict=True))  # noqa: PD011
         values = {
-            path: np.broadcast_to(v[:1], code.shape) if v.strides == (0,) else v[rows]
+            path: fresh[path] if own.get(path) is v
+            else np.broadcast_to(v[:1], code.shape) if v.strides == (0,) else v[rows]
             for path, v in self.values.items()
         }
         return PlanArrays(self.plan, values, code, self.bundle_ids[bundles],
-                          self.bundle_fixed_fee_yuan[bundles])
+                          self.bundle_fixed_fee_yuan[bundles], _own=fresh)
 
 
 Coded = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
