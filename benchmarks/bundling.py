@@ -113,15 +113,16 @@ def main() -> None:
     parser.add_argument("--posts-pooled-per", choices=["contract", "crew"], default="contract",
                         help="contract term SharedProperty.posts_pooled_per")
     parser.add_argument("--plan", default="xinghualing", help="a built-in plan name")
+    parser.add_argument("--no-maxp", action="store_true", help="skip the max-p comparison")
     args = parser.parse_args()
     street = pf.datasets.sanqiao_like_street()
     run("Sanqiao-like street", street,
-        BundlingProblem(method="exact", time_limit_s=9.0), maxp=not args.quick,
+        BundlingProblem(method="exact", time_limit_s=9.0), maxp=not (args.quick or args.no_maxp),
         posts_pooled_per=args.posts_pooled_per, plan_name=args.plan)
     if not args.quick:
         district = pf.datasets.synthetic_district(983, seed=983, street="Xinghualing-like")
         run("district of 983 old compounds", district,
-            BundlingProblem(method="exact", time_limit_s=50.0), maxp=True,
+            BundlingProblem(method="exact", time_limit_s=50.0), maxp=not args.no_maxp,
             posts_pooled_per=args.posts_pooled_per, plan_name=args.plan)
 
 

@@ -336,3 +336,25 @@ def test_any_partition_respects_the_limits(df) -> None:
     assert (result.bundles.loc[result.bundles["members"] > 1, "households"] <= 2500.0).all()
     assert result.bound <= result.objective + 1e-6
     assert sorted(itertools.chain(*result.bundles["member_ids"])) == sorted(df["compound_id"])
+
+
+def test_exact_method_shares_its_time_limit_with_its_start(monkeypatch) -> None:
+    """The exact method's window passes get at most WINDOW_SHARE (40%) of its time limit
+    between them; the full model gets what is left, so the whole stays within the limit."""
+    from propfee.bundling import optimise as opt
+
+    limits: list[tuple[int, float]] = []
+    original = opt._solve_partition
+
+    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
+        limits.append((n, time_limit))
+        return original(obj, candidates, n, time_limit, *args, **kwargs)
+
+    monkeypatch.setattr(opt, "_solve_partition", solve)
+    street = pf.datasets.sanqiao_like_street().head(30)
+    game = BundleGame.from_district(street)
+    optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=10.0))
+    *windows, (n, full) = limits
+    assert n == 30 and windows  # the start's windows, then the whole street
+    assert all(0 < limit <= 0.4 * 10.0 for _, limit in windows)
+    assert 0.6 * 10.0 <= full <= 10.0
