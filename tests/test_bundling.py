@@ -355,6 +355,30 @@ def test_exact_method_shares_its_time_limit_with_its_start(monkeypatch) -> None:
     game = BundleGame.from_district(street)
     optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=10.0))
     *windows, (n, full) = limits
-    assert n == 30 and windows  # the start's windows, then the whole street
+    assert n == 30  # the whole street last
+    assert windows  # after the windows of its start
     assert all(0 < limit <= 0.4 * 10.0 for _, limit in windows)
     assert 0.6 * 10.0 <= full <= 10.0
+
+
+def test_exact_method_out_of_time_keeps_its_start(monkeypatch) -> None:
+    """A time limit spent before HiGHS starts (a nanosecond) still gives a partition of
+    every compound, with a bound no higher than its objective; HiGHS is handed a limit
+    of zero, not a negative one (which it would refuse, and run without a limit)."""
+    from propfee.bundling import optimise as opt
+
+    limits: list[float] = []
+    original = opt._solve_partition
+
+    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
+        limits.append(time_limit)
+        return original(obj, candidates, n, time_limit, *args, **kwargs)
+
+    monkeypatch.setattr(opt, "_solve_partition", solve)
+    street = pf.datasets.sanqiao_like_street().head(30)
+    game = BundleGame.from_district(street)
+    result = optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=1e-9))
+    assert sorted(itertools.chain(*result.bundles["member_ids"])) == sorted(
+        street["compound_id"])
+    assert result.bound <= result.objective
+    assert limits == [0.0]  # no window had time; the whole model gets none either

@@ -530,7 +530,7 @@ def optimise_bundles(
         chosen = _improve_by_windows(obj, candidates, chosen, game, problem,
                                      begun + WINDOW_SHARE * problem.time_limit_s, report,
                                      (0.3, 0.6))
-        left = problem.time_limit_s - (time.perf_counter() - begun)
+        left = max(problem.time_limit_s - (time.perf_counter() - begun), 0.0)
         x, value, bound = _solve_partition(obj, candidates, n, left, problem.mip_gap,
                                            start=chosen)
         if value == value and value <= obj[chosen].sum():
