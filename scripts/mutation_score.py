@@ -240,9 +240,37 @@ _JOB_BLOCKS = (
 )
 
 
+_QUICK_PATH = (
+    "yuan_to_fen takes its quick path (to int64 by adding 1.5 * 2**52) only for arrays with no"
+    " negative amount below 2**51 fen; an array sent the plain way instead gets the same fen"
+)
+_LIMIT = (
+    "at exactly 2**51 fen the quick path is still exact: 2**51 + 1.5 * 2**52 = 2**53 is a "
+    "float64, and its bits less those of 1.5 * 2**52 are 2**51"
+)
+_NEW_ARRAY = (
+    "the subtraction writes a new array instead of reusing the scaled amounts' memory: the "
+    "same numbers"
+)
+
 EQUIVALENT: dict[str, str] = {
-    "propfee.budget.x__report_columns__mutmut_48": _DTYPE,
-    "propfee.budget.x__report_columns__mutmut_50": _DTYPE,
+    "propfee.budget.x__report_columns__mutmut_43": _DTYPE,
+    "propfee.budget.x__report_columns__mutmut_45": _DTYPE,
+    "propfee.budget.x_group_sums_by__mutmut_12": _PATH_CHOICE,
+    "propfee.budget.x_group_sums_by__mutmut_14": _PATH_CHOICE,
+    "propfee.budget.x_group_sums_by__mutmut_18": _STRICT,
+    "propfee.budget.x_group_sums_by__mutmut_21": _STRICT,
+    "propfee.budget.x_group_sums_by__mutmut_22": _STRICT,
+    "propfee.budget.x_group_sums_by__mutmut_25": _STRICT,
+    "propfee.budget.x_group_sums_by__mutmut_28": _STRICT,
+    "propfee.budget.x_group_sums_by__mutmut_29": _STRICT,
+    "propfee.money.x_yuan_to_fen__mutmut_17": _QUICK_PATH,
+    "propfee.money.x_yuan_to_fen__mutmut_18": _QUICK_PATH,
+    "propfee.money.x_yuan_to_fen__mutmut_20": _LIMIT,
+    "propfee.money.x_yuan_to_fen__mutmut_39": _NEW_ARRAY,
+    "propfee.money.x_yuan_to_fen__mutmut_42": _NEW_ARRAY,
+    "propfee.money.x_yuan_to_fen__mutmut_66": _FLOOR,
+    "propfee.money.x_yuan_to_fen__mutmut_68": _FLOOR,
     "propfee.budget.x__results__mutmut_23": _STRICT,
     "propfee.budget.x__results__mutmut_25": _STRICT,
     "propfee.budget.x__results__mutmut_26": _STRICT,
@@ -258,8 +286,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.x_evaluate_many__mutmut_60": _DTYPE,
     "propfee.budget.x_evaluate_many__mutmut_62": _DTYPE,
     "propfee.budget.x_evaluate_many__mutmut_15": _SAME_RESULTS,
-    "propfee.budget.x_group_sums__mutmut_10": _TWO_PATHS,
-    "propfee.budget.x_group_sums__mutmut_12": _TWO_PATHS,
     "propfee.channels.context.xǁChannelInputsǁ_switched__mutmut_1": _CACHE,
     "propfee.channels.context.xǁChannelInputsǁquantity__mutmut_1": _CACHE,
     "propfee.channels.context.xǁChannelInputsǁ_switched__mutmut_2": _CACHE,
@@ -284,8 +310,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.x_yuan_rows_to_fen__mutmut_44": _DEFAULT_DTYPE,
     "propfee.money.x_yuan_rows_to_fen__mutmut_40": _PLACEHOLDER,
     "propfee.money.x_yuan_rows_to_fen__mutmut_46": _DEFAULT_DTYPE,
-    "propfee.budget.x_group_sums__mutmut_16": _PATH_CHOICE,
-    "propfee.budget.x_group_sums__mutmut_20": _EMPTY_SUM,
     "propfee.baseline.x__report__mutmut_23": _RANGE_INDEX,
     "propfee.baseline.x__report__mutmut_25": _RANGE_INDEX,
     "propfee.baseline.x_baseline_lines_fen__mutmut_14": _STRICT,
@@ -349,7 +373,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.budget.x__pieces__mutmut_14": _WHOLE_PIECE,
     "propfee.budget.x__result_fields__mutmut_18": _NO_COLUMN,
     "propfee.budget.x__result_fields__mutmut_19": _NO_COLUMN,
-    "propfee.budget.x_group_sums__mutmut_19": _TWO_PATHS,
     "propfee.budget.x_shapley_fen__mutmut_10": _DTYPE,
     "propfee.budget.x_shapley_fen__mutmut_12": _DTYPE,
     "propfee.budget.x_shapley_fen__mutmut_29": _KIND,
@@ -527,8 +550,6 @@ EQUIVALENT: dict[str, str] = {
     "propfee.money.x_yuan_rows_to_fen__mutmut_37": _DTYPE,
     "propfee.money.x_yuan_to_fen__mutmut_13": _RESHAPE,
     "propfee.money.x_yuan_to_fen__mutmut_3": _DTYPE,
-    "propfee.money.x_yuan_to_fen__mutmut_30": _FLOOR,
-    "propfee.money.x_yuan_to_fen__mutmut_32": _FLOOR,
     "propfee.money.x_yuan_to_fen__mutmut_5": _DTYPE,
     "propfee.money.xǁGroupLayoutǁ__init____mutmut_16": _ONE_PARTY,
     "propfee.money.xǁGroupLayoutǁ__init____mutmut_19": _SORTED,

@@ -244,6 +244,15 @@ def test_rows_to_fen_of_rows_of_different_lengths() -> None:
     assert got.tolist() == [[1, 100], [268, 268], [300, 300]]
 
 
+def test_rows_to_fen_of_short_rows_with_negative_amounts() -> None:
+    """Short rows are rounded as one matrix, a negative amount among them too: -0.005 ->
+    -1 fen, 1.0 -> 100, 2.675 -> 268, -3 -> -300, in the rows and places given."""
+    from propfee.money import yuan_rows_to_fen
+
+    got = yuan_rows_to_fen([np.array([-0.005, 1.0]), np.array([2.675, -3.0])], 2)
+    assert got.tolist() == [[-1, 100], [268, -300]]
+
+
 def test_rows_to_fen_of_long_rows_one_at_a_time() -> None:
     """Rows longer than the block are rounded one by one, with the same rule."""
     from propfee.money import ROUND_BLOCK, yuan_rows_to_fen
