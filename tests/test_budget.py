@@ -764,3 +764,11 @@ def test_group_sums_by_hand(n: int) -> None:
     assert list(by_category) == ["security", "upkeep"]
     assert by_category["security"].tolist() == (11000 * scale).tolist()
     assert by_category["upkeep"].tolist() == (100 * scale).tolist()
+
+
+def test_group_sums_of_no_lines_are_zeros() -> None:
+    """A budget without lines (no specs, a (0, 3) matrix): every group sums to zero fen."""
+    sums = group_sums_by([], np.zeros((0, 3), dtype=np.int64),
+                         {"payer": ("street_office", "fund_pool")})
+    assert {name: v.tolist() for name, v in sums["payer"].items()} == {
+        "street_office": [0, 0, 0], "fund_pool": [0, 0, 0]}

@@ -339,26 +339,63 @@ def test_any_partition_respects_the_limits(df) -> None:
 
 
 def test_exact_method_shares_its_time_limit_with_its_start(monkeypatch) -> None:
-    """The exact method's window passes get at most WINDOW_SHARE (40%) of its time limit
-    between them; the full model gets what is left, so the whole stays within the limit."""
+    """On a clock that the window passes move by 3 s: the passes are given a deadline 40%
+    of the 10 s limit away (4 s), and HiGHS on the whole street what is left, 10 - 3 = 7 s."""
+    import types
+
     from propfee.bundling import optimise as opt
 
+    now = [100.0]
+    deadlines: list[float] = []
     limits: list[tuple[int, float]] = []
     original = opt._solve_partition
+
+    def windows(obj, candidates, chosen, game, problem, deadline, report, progress
+                ):  # type: ignore[no-untyped-def]
+        deadlines.append(deadline - now[0])
+        now[0] += 3.0
+        return chosen
 
     def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
         limits.append((n, time_limit))
         return original(obj, candidates, n, time_limit, *args, **kwargs)
 
+    monkeypatch.setattr(opt, "time", types.SimpleNamespace(perf_counter=lambda: now[0]))
+    monkeypatch.setattr(opt, "_improve_by_windows", windows)
     monkeypatch.setattr(opt, "_solve_partition", solve)
     street = pf.datasets.sanqiao_like_street().head(30)
     game = BundleGame.from_district(street)
     optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=10.0))
-    *windows, (n, full) = limits
-    assert n == 30  # the whole street last
-    assert windows  # after the windows of its start
-    assert all(0 < limit <= 0.4 * 10.0 for _, limit in windows)
-    assert 0.6 * 10.0 <= full <= 10.0
+    assert deadlines == [pytest.approx(4.0)]
+    assert limits == [(30, pytest.approx(7.0))]
+
+
+def test_window_solves_keep_to_the_deadline(monkeypatch) -> None:
+    """Each window's solve is given what is left before the passes' deadline, never more
+    than the time limit, and no window starts once it has passed."""
+    from propfee.bundling import optimise as opt
+
+    limits: list[float] = []
+    original = opt._solve_partition
+
+    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
+        limits.append(time_limit)
+        return original(obj, candidates, n, time_limit, *args, **kwargs)
+
+    monkeypatch.setattr(opt, "_solve_partition", solve)
+    street = pf.datasets.sanqiao_like_street().head(30)
+    game = BundleGame.from_district(street)
+    problem = BundlingProblem(method="exact", time_limit_s=10.0)
+    cand = opt.enumerate_candidates(game, problem)
+    obj, _, _ = opt.objective_values(game, cand, problem)
+    start = opt._greedy(obj, cand, len(game))
+    deadline = opt.time.perf_counter() + 2.0
+    opt._window_improve(obj, cand, start, game, problem, 0.0, deadline)
+    assert limits
+    assert all(0 < limit <= 2.0 for limit in limits)
+    limits.clear()
+    opt._window_improve(obj, cand, start, game, problem, 0.0, opt.time.perf_counter())
+    assert limits == []
 
 
 def test_exact_method_out_of_time_keeps_its_start(monkeypatch) -> None:
@@ -380,5 +417,8 @@ def test_exact_method_out_of_time_keeps_its_start(monkeypatch) -> None:
     result = optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=1e-9))
     assert sorted(itertools.chain(*result.bundles["member_ids"])) == sorted(
         street["compound_id"])
-    assert result.bound <= result.objective
     assert limits == [0.0]  # no window had time; the whole model gets none either
+    # HiGHS proved nothing in no time: the bound is the per-compound one, finite
+    assert result.bound_kind == "per-compound"
+    assert np.isfinite(result.bound)
+    assert 0 < result.bound <= result.objective

@@ -405,7 +405,9 @@ def test_item_rows_of_a_piece_are_the_values_of_its_compounds() -> None:
     assert rows[:, 0].tolist() == [7.0, *default[1:]]
     assert rows[:, 1].tolist() == default
     untouched = piece.rows("smart_devices", names, "capital_cost_yuan_per_unit")
-    assert untouched.shape == (len(names), 1)  # the plan's own column, broadcast
+    # the plan's own column itself, as the whole table gets it: the piece kept the mark
+    assert untouched is resolved.rows("smart_devices", names, "capital_cost_yuan_per_unit")
+    assert untouched.shape == (len(names), 1)
     assert untouched[:, 0].tolist() == [d.capital_cost_yuan_per_unit for d in devices]
     last = piece.take(slice(1, 2), slice(1, 2))  # compound c alone
     assert last.rows("smart_devices", names, "units_per_basis")[:, 0].tolist() == default

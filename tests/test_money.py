@@ -321,3 +321,16 @@ def test_yuan_to_fen_at_the_exact_limit(fen: int) -> None:
     yuan = fen / 100
     assert yuan_to_fen([yuan]).tolist() == [_fen_reference(yuan)]
     assert yuan_to_fen([0.01, yuan]).tolist() == [1, _fen_reference(yuan)]
+
+
+@pytest.mark.parametrize("yuan", [1e17, -1e17, 2**63 / 100])
+def test_yuan_to_fen_refuses_amounts_beyond_int64(yuan: float) -> None:
+    """2**63 fen (about 9.2e16 yuan) or more has no int64 value: an error, not a wrapped
+    number (1e17 yuan would have become -9,223,372,036,854,775,808 fen)."""
+    with pytest.raises(ValueError, match="whole fen end at 2\\*\\*63"):
+        yuan_to_fen([1.0, yuan])
+
+
+def test_yuan_to_fen_just_below_int64() -> None:
+    """9e16 yuan = 9e18 fen, a float64 whole number below 2**63: kept exactly, either sign."""
+    assert yuan_to_fen([9e16, -9e16]).tolist() == [9 * 10**18, -9 * 10**18]

@@ -289,8 +289,8 @@ def bundle(
         help="Largest bundle [compounds], 1 to 50.", min=1, max=50)] = 4,
     objective: Annotated[str, typer.Option(help="subsidy, cost or viable.")] = "subsidy",
     time_limit: Annotated[float, typer.Option(
-        help="Time limit [s] of the exact solve (its start included), or of each "
-        "window of the heuristic, > 0.", min=0.0)] = 30.0,
+        help="Time for the search [s], > 0: the exact method's start and solve, or the "
+        "heuristic's windows (and as long again for its bound).", min=0.0)] = 30.0,
     out: Annotated[Path | None, typer.Option(help="Write the assignment (CSV).")] = None,
     encoding: EncodingOption = None,
     column: ColumnOption = None,

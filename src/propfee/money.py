@@ -52,7 +52,8 @@ def yuan_to_fen(amount_yuan: npt.ArrayLike,
     Raises
     ------
     ValueError
-        If any amount is NaN or infinite: such a value is never reported as money.
+        If any amount is NaN or infinite, or 2**63 fen (about 9.2e16 yuan) or more in
+        size: such a value is never reported as money.
     """
     a = np.asarray(amount_yuan, dtype=np.float64)
     scaled = np.multiply(a.reshape(-1), FEN_PER_YUAN)
@@ -76,6 +77,10 @@ def yuan_to_fen(amount_yuan: npt.ArrayLike,
     # np.round rounds half to even; money rounds half away from zero. The 1e-9
     # nudge absorbs binary representation error (2.675 is stored as 2.67499...).
     magnitude = np.abs(scaled)
+    if magnitude.size and np.maximum.reduce(magnitude) >= _INT64_FEN:
+        largest = float(np.maximum.reduce(magnitude)) / FEN_PER_YUAN
+        raise ValueError(f"cannot round an amount as large as {largest:.4g} yuan to the "
+                         "fen: whole fen end at 2**63 (about 9.2e16 yuan)")
     magnitude += 0.5
     magnitude += 1e-9
     np.floor(magnitude, out=magnitude)
@@ -88,6 +93,9 @@ def yuan_to_fen(amount_yuan: npt.ArrayLike,
 
 _EXACT_FEN: Final = float(2**51)
 """Below this many fen, a whole number plus :data:`_MAGIC` is exact in float64. [fen]"""
+
+_INT64_FEN: Final = float(2**63)
+"""From this many fen on, an amount has no int64 value (float64 to int64 would wrap). [fen]"""
 
 _MAGIC: Final = 1.5 * 2.0**52
 """1.5 * 2**52: added to a whole number below 2**51, it leaves that number in the low

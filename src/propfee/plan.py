@@ -501,7 +501,8 @@ class PlanArrays:
         n = len(self.bundle_code)
         fee = np.full(n, self.plan.shared_property.fixed_fee_yuan_per_bundle_year)
         labels = np.array(["alone:" + str(i) for i in np.asarray(ids)], dtype=object)
-        return PlanArrays(self.plan, self.values, np.arange(n, dtype=np.int64), labels, fee)
+        return PlanArrays(self.plan, self.values, np.arange(n, dtype=np.int64), labels, fee,
+                          _own=self._own)
 
     @staticmethod
     def stack(parts: list[PlanArrays]) -> PlanArrays:

@@ -29,13 +29,14 @@ Methods:
   ``sum_{k contains i} y_k = 1``, ``y`` binary, is solved with HiGHS
   (``highspy``), started from the heuristic's partition (its window passes get at most
   :data:`WINDOW_SHARE` of the time limit, HiGHS the rest). The bound is HiGHS's dual
-  bound over *all* feasible bundles.
+  bound over *all* feasible bundles, or the per-compound bound below where that is
+  higher (HiGHS stopped by its time limit before it proved much).
 - ``heuristic``: greedy set packing by saving per bundle, then exact re-solving of
   spatial windows (bundles fully inside a window are freed and re-optimised), in up to
-  four passes whose grids are shifted (:data:`WINDOW_SHIFTS`), until a pass improves
-  nothing. Its bound is the LP relaxation of the full model if it solves within the
-  time limit, else the per-compound bound ``sum_i min_{k contains i} obj_k / |S_k|``
-  (valid, weak).
+  four passes whose grids are shifted (:data:`WINDOW_SHIFTS`), until a pass after the
+  first improves nothing, within the time limit. Its bound is the LP relaxation of the
+  full model if it solves within the time limit and proves more, else the per-compound
+  bound ``sum_i min_{k contains i} obj_k / |S_k|`` (valid, weak).
 - ``auto``: ``exact`` up to ``exact_limit`` compounds, ``heuristic`` beyond.
 
 Every result reports its objective, the bound, and the gap
@@ -99,8 +100,11 @@ class BundlingProblem(BaseModel):
     exact_limit
         ``auto`` solves exactly up to this many compounds. [compounds]
     time_limit_s
-        Time limit of the ``exact`` method as a whole (its window passes included), and
-        of each window and of the LP bound in the ``heuristic`` method. [s]
+        Time for the search: in the ``exact`` method, its window passes (at most
+        :data:`WINDOW_SHARE` of it) and then HiGHS on the whole model; in the
+        ``heuristic`` method, its window passes, and again as long for the LP bound.
+        Listing and pricing the candidate bundles and the least-core split of the
+        chosen ones come on top. [s]
     mip_gap
         HiGHS stops once its relative gap is below this. [1]
     window_m
@@ -366,8 +370,8 @@ def _improve_by_windows(
     problem: BundlingProblem, deadline: float, report: Callable[[float], None],
     progress: tuple[float, float],
 ) -> npt.NDArray[np.bool_]:
-    """Window passes at the offsets of :data:`WINDOW_SHIFTS`, until one improves nothing
-    or the deadline (``time.perf_counter()``) passes; reports progress from
+    """Window passes at the offsets of :data:`WINDOW_SHIFTS`, until a pass after the first
+    improves nothing or the deadline (``time.perf_counter()``) passes; reports progress from
     ``progress[0]`` to ``progress[1]`` pass by pass."""
     first, last = progress
     done = first
@@ -498,7 +502,9 @@ def optimise_bundles(
         when ``problem.same`` is set.
     progress
         Called as the phases end with the share of the work done: candidates priced
-        (0.2), heuristic start (0.3), each window pass or the exact solve, bound (1.0). [1]
+        (0.2), greedy start (0.3), each window pass (a quarter of the way to 0.6 in the
+        exact method, to 0.9 in the heuristic), the end of the passes, and the end, the
+        exact solve or the bound done (1.0). [1]
 
     Returns
     -------
@@ -531,20 +537,17 @@ def optimise_bundles(
                                      begun + WINDOW_SHARE * problem.time_limit_s, report,
                                      (0.3, 0.6))
         left = max(problem.time_limit_s - (time.perf_counter() - begun), 0.0)
-        x, value, bound = _solve_partition(obj, candidates, n, left, problem.mip_gap,
-                                           start=chosen)
+        x, value, milp_bound = _solve_partition(obj, candidates, n, left, problem.mip_gap,
+                                                start=chosen)
         if value == value and value <= obj[chosen].sum():
             chosen = x > 0.5
-        bound_kind = "milp"
+        bound, bound_kind = _best_bound(milp_bound, "milp", obj, candidates, n)
     else:
-        chosen = _improve_by_windows(obj, candidates, chosen, game, problem, np.inf, report,
+        chosen = _improve_by_windows(obj, candidates, chosen, game, problem,
+                                     time.perf_counter() + problem.time_limit_s, report,
                                      (0.3, 0.9))
         _, _, lp_bound = _solve_partition(obj, candidates, n, problem.time_limit_s, relax=True)
-        per_compound = _per_compound_bound(obj, candidates, n)
-        if np.isfinite(lp_bound) and lp_bound >= per_compound:
-            bound, bound_kind = lp_bound, "lp"
-        else:
-            bound, bound_kind = per_compound, "per-compound"
+        bound, bound_kind = _best_bound(lp_bound, "lp", obj, candidates, n)
     report(1.0)
     value = float(obj[chosen].sum())
     bound = min(bound, value)
@@ -554,6 +557,16 @@ def optimise_bundles(
         result[0], result[1], value, float(bound), float(gap), method, bound_kind,
         len(candidates), time.perf_counter() - t0, alone,
     )
+
+
+def _best_bound(solver_bound: float, kind: str, obj: FloatArray, candidates: IntArray,
+                n: int) -> tuple[float, str]:
+    """The higher of the solver's bound (``-inf`` if it proved nothing) and the
+    per-compound bound, and its kind: both are valid lower bounds."""
+    per_compound = _per_compound_bound(obj, candidates, n)
+    if np.isfinite(solver_bound) and solver_bound >= per_compound:
+        return solver_bound, kind
+    return per_compound, "per-compound"
 
 
 def _per_compound_bound(obj: FloatArray, candidates: IntArray, n: int) -> float:
