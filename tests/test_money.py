@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -334,3 +335,10 @@ def test_yuan_to_fen_refuses_amounts_beyond_int64(yuan: float) -> None:
 def test_yuan_to_fen_just_below_int64() -> None:
     """9e16 yuan = 9e18 fen, a float64 whole number below 2**63: kept exactly, either sign."""
     assert yuan_to_fen([9e16, -9e16]).tolist() == [9 * 10**18, -9 * 10**18]
+
+
+def test_yuan_to_fen_names_the_amount_too_large() -> None:
+    message = ("cannot round an amount as large as 1.5e+17 yuan to the fen: whole fen end "
+               "at 2**63 (about 9.2e16 yuan)")
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        yuan_to_fen([-1.5e17, 3.0])
