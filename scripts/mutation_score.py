@@ -256,7 +256,6 @@ _NEW_ARRAY = (
 EQUIVALENT: dict[str, str] = {
     "propfee.budget.x__report_columns__mutmut_43": _DTYPE,
     "propfee.budget.x__report_columns__mutmut_45": _DTYPE,
-    "propfee.budget.x_group_sums_by__mutmut_12": _PATH_CHOICE,
     "propfee.budget.x_group_sums_by__mutmut_14": _PATH_CHOICE,
     "propfee.budget.x_group_sums_by__mutmut_18": _STRICT,
     "propfee.budget.x_group_sums_by__mutmut_21": _STRICT,
