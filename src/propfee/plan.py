@@ -431,8 +431,9 @@ class PlanArrays:
     _items: dict[str, dict[str, FloatArray]] = field(default_factory=dict, repr=False,
                                                      compare=False)
     _own: dict[str, FloatArray] | None = field(default=None, repr=False, compare=False)
-    """The plan's own broadcast values of a piece made by :meth:`take` (identity marks
-    a path nobody overrides); ``None``: those of the plan's cache for this size."""
+    """The plan's own broadcast values of a piece made by :meth:`take` (and kept by
+    :meth:`alone`); a value that is one of them (by identity) is a path nobody
+    overrides. ``None``: those of the plan's cache for this table's size."""
 
     def value_of(self, path: str) -> FloatArray:
         """Per-compound values of one override path (see :func:`override_paths`)."""
