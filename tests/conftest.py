@@ -127,3 +127,31 @@ manager 650 households; a 24 h gate needs 24 x 365 / 2,920 = 3 guards.
 POST_YUAN = {"cleaning": 38520.0, "order": 55908.0, "maintenance": 53640.0,
              "greening": 38520.0, "management": 57420.0}
 """Formal cost of one full post of each role (see :data:`BARE`). [yuan/year]"""
+
+
+def street_start(compounds: int, problem: object) -> tuple:  # type: ignore[type-arg]
+    """The first ``compounds`` of the Sanqiao-like street as a bundling game, with its
+    candidate bundles, their objective values and the greedy start, under ``problem``."""
+    from propfee.bundling import BundleGame
+    from propfee.bundling import optimise as opt
+
+    game = BundleGame.from_district(pf.datasets.sanqiao_like_street().head(compounds))
+    cand = opt.enumerate_candidates(game, problem)  # type: ignore[arg-type]
+    obj, _, _ = opt.objective_values(game, cand, problem)  # type: ignore[arg-type]
+    return game, cand, obj, opt._greedy(obj, cand, len(game))
+
+
+def record_time_limits(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, float]]:
+    """Let every HiGHS solve of the optimiser run as it would, and record its
+    ``(compounds, time limit)``."""
+    from propfee.bundling import optimise as opt
+
+    limits: list[tuple[int, float]] = []
+    original = opt._solve_partition
+
+    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
+        limits.append((n, time_limit))
+        return original(obj, candidates, n, time_limit, *args, **kwargs)
+
+    monkeypatch.setattr(opt, "_solve_partition", solve)
+    return limits

@@ -31,7 +31,7 @@ from propfee.errors import InputError
 from propfee.money import yuan_to_fen
 from propfee.staffing import ROLES
 
-from .conftest import districts
+from .conftest import districts, record_time_limits, street_start
 
 
 def hand_game() -> BundleGame:
@@ -347,8 +347,6 @@ def test_exact_method_shares_its_time_limit_with_its_start(monkeypatch) -> None:
 
     now = [100.0]
     deadlines: list[float] = []
-    limits: list[tuple[int, float]] = []
-    original = opt._solve_partition
 
     def windows(obj, candidates, chosen, game, problem, deadline, report, progress
                 ):  # type: ignore[no-untyped-def]
@@ -356,13 +354,9 @@ def test_exact_method_shares_its_time_limit_with_its_start(monkeypatch) -> None:
         now[0] += 3.0
         return chosen
 
-    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
-        limits.append((n, time_limit))
-        return original(obj, candidates, n, time_limit, *args, **kwargs)
-
+    limits = record_time_limits(monkeypatch)
     monkeypatch.setattr(opt, "time", types.SimpleNamespace(perf_counter=lambda: now[0]))
     monkeypatch.setattr(opt, "_improve_by_windows", windows)
-    monkeypatch.setattr(opt, "_solve_partition", solve)
     street = pf.datasets.sanqiao_like_street().head(30)
     game = BundleGame.from_district(street)
     optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=10.0))
@@ -375,24 +369,13 @@ def test_window_solves_keep_to_the_deadline(monkeypatch) -> None:
     than the time limit, and no window starts once it has passed."""
     from propfee.bundling import optimise as opt
 
-    limits: list[float] = []
-    original = opt._solve_partition
-
-    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
-        limits.append(time_limit)
-        return original(obj, candidates, n, time_limit, *args, **kwargs)
-
-    monkeypatch.setattr(opt, "_solve_partition", solve)
-    street = pf.datasets.sanqiao_like_street().head(30)
-    game = BundleGame.from_district(street)
     problem = BundlingProblem(method="exact", time_limit_s=10.0)
-    cand = opt.enumerate_candidates(game, problem)
-    obj, _, _ = opt.objective_values(game, cand, problem)
-    start = opt._greedy(obj, cand, len(game))
+    game, cand, obj, start = street_start(30, problem)
+    limits = record_time_limits(monkeypatch)
     deadline = opt.time.perf_counter() + 2.0
     opt._window_improve(obj, cand, start, game, problem, 0.0, deadline)
     assert limits
-    assert all(0 < limit <= 2.0 for limit in limits)
+    assert all(0 < limit <= 2.0 for _, limit in limits)
     limits.clear()
     opt._window_improve(obj, cand, start, game, problem, 0.0, opt.time.perf_counter())
     assert limits == []
@@ -402,22 +385,13 @@ def test_exact_method_out_of_time_keeps_its_start(monkeypatch) -> None:
     """A time limit spent before HiGHS starts (a nanosecond) still gives a partition of
     every compound, with a bound no higher than its objective; HiGHS is handed a limit
     of zero, not a negative one (which it would refuse, and run without a limit)."""
-    from propfee.bundling import optimise as opt
-
-    limits: list[float] = []
-    original = opt._solve_partition
-
-    def solve(obj, candidates, n, time_limit, *args, **kwargs):  # type: ignore[no-untyped-def]
-        limits.append(time_limit)
-        return original(obj, candidates, n, time_limit, *args, **kwargs)
-
-    monkeypatch.setattr(opt, "_solve_partition", solve)
+    limits = record_time_limits(monkeypatch)
     street = pf.datasets.sanqiao_like_street().head(30)
     game = BundleGame.from_district(street)
     result = optimise_bundles(game, BundlingProblem(method="exact", time_limit_s=1e-9))
     assert sorted(itertools.chain(*result.bundles["member_ids"])) == sorted(
         street["compound_id"])
-    assert limits == [0.0]  # no window had time; the whole model gets none either
+    assert limits == [(30, 0.0)]  # no window had time; the whole model gets none either
     # HiGHS proved nothing in no time: the bound is the per-compound one, finite
     assert result.bound_kind == "per-compound"
     assert np.isfinite(result.bound)

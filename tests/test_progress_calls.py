@@ -12,6 +12,8 @@ from propfee.bundling import BundleGame, BundlingProblem, optimise_bundles
 from propfee.compound import validate_compounds
 from propfee.plan import resolve_plan
 
+from .conftest import street_start
+
 
 def test_district_reports_each_piece() -> None:
     street = validate_compounds(pf.datasets.sanqiao_like_street())
@@ -59,12 +61,8 @@ def test_window_passes_stop_at_the_first_that_improves_nothing() -> None:
     nothing more: the passes stop there, three of four, and report the end of their span."""
     from propfee.bundling import optimise as opt
 
-    street = pf.datasets.sanqiao_like_street().head(5)
-    game = BundleGame.from_district(street)
     problem = BundlingProblem(method="heuristic", time_limit_s=5.0)
-    cand = opt.enumerate_candidates(game, problem)
-    obj, _, _ = opt.objective_values(game, cand, problem)
-    start = opt._greedy(obj, cand, len(game))
+    game, cand, obj, start = street_start(5, problem)
     shifts: list[float] = []
     seen: list[float] = []
 
