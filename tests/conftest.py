@@ -106,25 +106,25 @@ BARE = Plan(
     service_grade=3,
     shared_property=SharedProperty(
         bundle_by="none", fixed_fee_yuan_per_bundle_year=0.0, contract_margin_rate=0.0,
-        standing_roles=("cleaning", "order", "maintenance", "greening", "management"),
+        standing_work=("cleaning", "greening", "management", "gate", "patrol"),
     ),
 )
-"""The stand-alone company at cost: grade 3 (24 h staffed gates), every role a standing
-post of the contract, each compound alone, no margin, no fixed fee; tests add one
-channel each.
+"""The stand-alone contract at cost: grade 3 (24 h staffed gates), every kind of hour work
+a standing post of the contract, each compound alone, no margin, no fixed fee, no job
+covered (the jobs are bought at market price); tests add one channel each.
 
 Formal staff cost of one post with the default Taiyuan parameters (2024): pay x 12 x
 (1 + welfare 0.05) + social insurance 0.30 x max(wage, floor 3,700) x 12 (= 13,320):
   cleaning, greening  2,000 x 12 x 1.05 + 13,320 = 25,200 + 13,320 = 38,520
-  maintenance         3,200 x 12 x 1.05 + 13,320 = 40,320 + 13,320 = 53,640
   management          3,500 x 12 x 1.05 + 13,320 = 44,100 + 13,320 = 57,420
-  order (a guard of 2,920 h: 920 h overtime at 150% adds 1.5 x 920 / 2,000 = 69%)
+  order, patrol (a guard of 2,920 h: 920 h overtime at 150% adds 1.5 x 920 / 2,000 = 69%)
                       2,000 x 12 x 1.69 x 1.05 + 13,320 = 42,588 + 13,320 = 55,908
-Grade 3 norms: cleaner 13,000 m2, maintenance 32,500 m2, gardener 17,500 m2 of green,
-manager 650 households; a 24 h gate needs 24 x 365 / 2,920 = 3 guards.
+Grade 3 norms: cleaner 13,000 m2, gardener 17,500 m2 of green, manager 650 households,
+0.3 h of patrol a building a day; a 24 h gate is 24 x 365 = 8,760 guard hours, 3 guards
+of 2,920 h.
 """
 
-POST_YUAN = {"cleaning": 38520.0, "order": 55908.0, "maintenance": 53640.0,
+POST_YUAN = {"cleaning": 38520.0, "order": 55908.0, "patrol": 55908.0,
              "greening": 38520.0, "management": 57420.0}
 """Formal cost of one full post of each role (see :data:`BARE`). [yuan/year]"""
 

@@ -26,42 +26,44 @@ from propfee.bundling.optimise import (
     objective_values,
     optimise_bundles,
 )
-from propfee.channels import SharedProperty
+from propfee.channels import JobTerms, SharedProperty
 from propfee.errors import InputError
 from propfee.money import yuan_to_fen
 from propfee.staffing import ROLES
+from propfee.work.categories import ROLE_OF
 
 from .conftest import districts, record_time_limits, street_start
+from .test_budget import HAND, _free_jobs
 
 
 def hand_game() -> BundleGame:
-    """Three compounds; the contract staffs only customer service (a standing role).
+    """Three compounds; the contract's only standing work is management.
 
-    a (0, 0), b (300, 400), c (0, 100); management demand 0.2, 0.2, 0.3 FTE; per-use
-    jobs 1,000, 0, 500 yuan; call-outs 300, 0, 700 yuan before sharing (a visit serves
-    up to 3 members); 100 households each; fixed fee 10,000 per crew of up to 1,000
-    households; margin 10%; travel 2 yuan per m of spread per extra member.
-    A half post of management (formal, default Taiyuan 2024): 0.5 x (3,500 x 12 x 1.05
-    + 0.30 x 3,700 x 12) = 0.5 x (44,100 + 13,320) = 28,710; with the margin 31,581.
+    a (0, 0), b (300, 400), c (0, 100); management 400, 400 and 600 h (0.2, 0.2, 0.3 of a
+    2,000 h post); per-use jobs 1,000, 0, 500 yuan; call-outs 300, 0, 700 yuan before
+    sharing (a trip serves up to 3 members); 100 households each; fixed fee 10,000 per
+    crew of up to 1,000 households; margin 10%; travel 2 yuan per m of spread per extra
+    member. A half post of management (formal, default Taiyuan 2024): 0.5 x (3,500 x 12
+    x 1.05 + 0.30 x 3,700 x 12) = 0.5 x (44,100 + 13,320) = 28,710; with the margin 31,581.
     """
     zero = np.zeros(3)
     standing = dict.fromkeys(ROLES, zero)
-    standing["management"] = np.array([0.2, 0.2, 0.3])
+    standing["management"] = np.array([400.0, 400.0, 600.0])
     return BundleGame(
-        ids=np.array(["a", "b", "c"]), residual_fte=standing,
+        ids=np.array(["a", "b", "c"]), standing_hours=standing,
         households=np.full(3, 100.0), floor_area_m2=np.array([6000.0, 5000.0, 7000.0]),
         x_m=np.array([0.0, 300.0, 0.0]), y_m=np.array([0.0, 400.0, 100.0]),
         jobs_yuan=np.array([1000.0, 0.0, 500.0]), callout_yuan=np.array([300.0, 0.0, 700.0]),
         jobs_at_market_yuan=np.array([1.0, 1.0, 1.0]), other_cash_yuan=zero, income_yuan=zero,
         shared=SharedProperty(fixed_fee_yuan_per_bundle_year=10000.0, contract_margin_rate=0.1,
                               travel_yuan_per_m_year=2.0, households_per_crew=1000.0,
-                              standing_roles=("management",)),
+                              standing_work=("management",)),
         params=pf.default_parameters(),
     )
 
 
 # c(S) by hand: staff (half posts) x 1.1 margin + 10,000 fixed + travel + jobs
-# + call-outs / min(|S|, 3):
+# + call-outs x ceil(|S| / 3) / |S| (one trip a round for up to three members):
 #   a:   31,581 + 10,000 + 0 + 1,000 + 300                          = 42,881
 #   b:   31,581 + 10,000 + 0 + 0 + 0                                = 41,581
 #   c:   31,581 + 10,000 + 0 + 500 + 700                            = 42,781
@@ -84,7 +86,7 @@ def test_bundle_cost_by_hand(members, cost) -> None:
 
 def test_bundle_cost_components_by_hand() -> None:
     # abc: management 0.7 FTE -> 1.0 FTE (half posts); 1 crew; spread 500 m;
-    # call-outs (300 + 0 + 700) / min(3, 3) = 333.33.
+    # call-outs (300 + 0 + 700) x ceil(3 / 3) / 3 = 333.33.
     k = hand_game().components([[0, 1, 2]])
     assert k.headcount_fte_by_role["management"].tolist() == [1.0]
     assert k.staff_yuan.tolist() == [pytest.approx(57420.0)]
@@ -100,8 +102,8 @@ def test_per_use_contract_shares_call_outs_only() -> None:
     # Without standing roles the contract is per-use jobs only: no posts, crew fee, margin
     # or travel; call-outs are shared: a + b + c = 1,500 jobs + 1,000 / 3 call-outs.
     g = hand_game()
-    g = dataclasses.replace(g, residual_fte=dict.fromkeys(ROLES, np.zeros(3)),
-                            shared=g.shared.model_copy(update={"standing_roles": ()}))
+    g = dataclasses.replace(g, standing_hours=dict.fromkeys(ROLES, np.zeros(3)),
+                            shared=g.shared.model_copy(update={"standing_work": ()}))
     assert g.cost(["a", "b", "c"]) == pytest.approx(1500.0 + 1000.0 / 3)
     assert g.cost(["a", "c"]) == pytest.approx(1500.0 + 1000.0 / 2)
     assert g.cost(["a"]) == pytest.approx(1300.0)
@@ -129,6 +131,42 @@ def test_posts_pooled_per_contract_or_per_crew(posts_pooled_per, cost_ab, cost_a
     assert g.cost(["a"]) == pytest.approx(HAND_COSTS[("a",)])  # one crew: no difference
 
 
+def _four() -> BundleGame:
+    """The hand game and d at (0, 200): management 200 h, jobs 200, call-outs 400."""
+    g = hand_game()
+    standing = {r: np.append(v, 200.0 if r == "management" else 0.0)
+                for r, v in g.standing_hours.items()}
+    return dataclasses.replace(
+        g, ids=np.array(["a", "b", "c", "d"]), standing_hours=standing,
+        households=np.full(4, 100.0), floor_area_m2=np.append(g.floor_area_m2, 5000.0),
+        x_m=np.append(g.x_m, 0.0), y_m=np.append(g.y_m, 200.0),
+        jobs_yuan=np.append(g.jobs_yuan, 200.0), callout_yuan=np.append(g.callout_yuan, 400.0),
+        jobs_at_market_yuan=np.ones(4), other_cash_yuan=np.zeros(4), income_yuan=np.zeros(4))
+
+
+@pytest.mark.parametrize(("members_per_trip", "trips", "callout"), [
+    # Four members, three a trip: ceil(4 / 3) = 2 trips a round, each member pays 2 / 4
+    # of its call-outs: (300 + 0 + 700 + 400) x 0.5 = 700.
+    (3.0, 2, 700.0),
+    (4.0, 1, 350.0),     # one trip serves all four: a quarter
+    (1.0, 4, 1400.0),    # a trip a member: nothing shared
+])
+def test_bundle_of_four_pays_its_trips(members_per_trip, trips, callout) -> None:
+    """abcd: management 1,600 h = 0.8 -> 1.0 post: 57,420 x 1.1 = 63,162; one crew (400
+    households, 4 compounds) 10,000; travel 2 x 3 extra members x 500 m (the bounding
+    box 300 x 400) = 3,000; jobs 1,700; call-outs 1,400 x trips / 4."""
+    params = pf.default_parameters().replace({"contracts.members_per_trip": members_per_trip})
+    g = dataclasses.replace(_four(), params=params)
+    k = g.components([[0, 1, 2, 3]])
+    assert k.callout_yuan.tolist() == [pytest.approx(callout)]
+    assert k.callout_yuan[0] == pytest.approx(1400.0 * trips / 4)
+    assert k.spread_m.tolist() == [500.0]
+    assert k.travel_yuan.tolist() == [pytest.approx(3000.0)]
+    assert k.crews.tolist() == [1.0]
+    assert g.cost(["a", "b", "c", "d"]) == pytest.approx(63162.0 + 10000.0 + 3000.0 + 1700.0
+                                                         + callout)
+
+
 def test_empty_set_costs_nothing() -> None:
     # c({}) = 0, also when every candidate of a call is empty (the separable cost of a
     # one-member bundle prices the bundle without its member: the empty set).
@@ -145,37 +183,41 @@ def test_costs_are_vectorised_over_candidates() -> None:
 
 
 def test_shapley_of_the_hand_game() -> None:
-    # phi_i = c(i)/3 + (c(ij) - c(j))/6 + (c(ik) - c(k))/6 + (c(N) - c(jk))/3, c(N) = 76,995.333
-    #   a: 42,881/3 + 2,150/6 + 1,000/6 + (76,995.333 - 43,279.528)/3
-    #      = 14,293.667 + 358.333 + 166.667 + 11,238.602 = 26,057.268
-    #   b: 41,581/3 + 850/6 + 498.528/6 + (76,995.333 - 43,781)/3
-    #      = 13,860.333 + 141.667 + 83.088 + 11,071.444 = 25,156.532
-    #   c: 42,781/3 + 900/6 + 1,698.528/6 + (76,995.333 - 43,731)/3
-    #      = 14,260.333 + 150.000 + 283.088 + 11,088.111 = 25,781.532
+    # The game priced to the fen: c(bc) = 43,279.53, c(N) = 76,995.33.
+    # phi_i = c(i)/3 + (c(ij) - c(j))/6 + (c(ik) - c(k))/6 + (c(N) - c(jk))/3
+    #   a: 42,881/3 + 2,150/6 + 1,000/6 + (76,995.33 - 43,279.53)/3
+    #      = 14,293.6667 + 358.3333 + 166.6667 + 11,238.60 = 26,057.2667
+    #   b: 41,581/3 + 850/6 + 498.53/6 + (76,995.33 - 43,781)/3
+    #      = 13,860.3333 + 141.6667 + 83.0883 + 11,071.4433 = 25,156.5317
+    #   c: 42,781/3 + 900/6 + 1,698.53/6 + (76,995.33 - 43,731)/3
+    #      = 14,260.3333 + 150.0000 + 283.0883 + 11,088.11 = 25,781.5317
     # Rounded to the fen: 26,057.27 + 25,156.53 + 25,781.53 = 76,995.33 = c(N) in fen.
     split = split_bundle(hand_game(), ["c", "a", "b"], "shapley")
     s = split.shares.set_index("compound_id")
     assert s["share_unrounded_yuan"].tolist() == pytest.approx(
-        [26057.2684, 25156.5325, 25781.5325], abs=1e-3)
+        [26057.26667, 25156.53167, 25781.53167], abs=1e-5)
     assert s["share_yuan"].tolist() == [26057.27, 25156.53, 25781.53]
     assert yuan_to_fen(s["share_yuan"].to_numpy()).sum() == 7699533
 
 
 def test_hand_game_core_is_empty() -> None:
-    # Pairs: x_a + x_b <= 43,731 + e, x_a + x_c <= 43,781 + e, x_b + x_c <= 43,279.528 + e.
-    # Adding them: 2 x 76,995.333 <= 130,791.528 + 3e, so e >= 23,199.139 / 3 = 7,733.046:
-    # the second half post of the full bundle makes every pair rather leave.
+    # Priced to the fen: pairs x_a + x_b <= 43,731 + e, x_a + x_c <= 43,781 + e,
+    # x_b + x_c <= 43,279.53 + e. Adding them: 2 x 76,995.33 <= 130,791.53 + 3e, so
+    # e >= 23,199.13 / 3 = 7,733.0433: the second half post of the full bundle makes
+    # every pair rather leave.
     g = hand_game()
     eps, x = least_core(coalition_costs(g, [0, 1, 2]), 3)
-    assert eps == pytest.approx(7733.0462, abs=1e-3)
-    # At that epsilon the three pair constraints bind:
-    # x_a = 76,995.333 - 43,279.528 - 7,733.046 = 25,982.759,
-    # x_b = 76,995.333 - 43,781 - 7,733.046 = 25,481.287,
-    # x_c = 76,995.333 - 43,731 - 7,733.046 = 25,531.287.
-    assert x.tolist() == pytest.approx([25982.7591, 25481.2871, 25531.2871], abs=1e-3)
+    assert eps == pytest.approx(23199.13 / 3, abs=1e-9)
+    # At that epsilon the three pair constraints bind, and the least core is one point:
+    # x_a = 76,995.33 - 43,279.53 - 7,733.0433 = 25,982.7567,
+    # x_b = 76,995.33 - 43,781 - 7,733.0433 = 25,481.2867,
+    # x_c = 76,995.33 - 43,731 - 7,733.0433 = 25,531.2867.
+    assert x.tolist() == pytest.approx([25982.75667, 25481.28667, 25531.28667], abs=1e-5)
     split = split_bundle(g, ["a", "b", "c"], "core", key="floor_area")
     assert split.core_empty
-    assert split.least_core_epsilon_yuan == pytest.approx(7733.0462, abs=1e-3)
+    assert split.least_core_epsilon_yuan == pytest.approx(23199.13 / 3, abs=1e-9)
+    # In fen the three remainders are all 2/3: the two leftover fen go to a and b.
+    assert split.shares["share_yuan"].tolist() == [25982.76, 25481.29, 25531.28]
     assert (split.shares["share_yuan"] <= split.shares["standalone_yuan"]).all()
 
 
@@ -231,6 +273,85 @@ def test_every_split_sums_exactly_and_ignores_order(picks, method, plan) -> None
         assert (split.shares["share_yuan"] <= split.shares["standalone_yuan"]).all()
         if not split.core_empty:
             assert split.max_overcharge_yuan <= 0.01 * len(members)
+
+
+def test_game_of_the_hand_compound_by_hand() -> None:
+    """The hand compound of the budget's tests, its contract also doing pipe dredging
+    (30% off; every other job free): what the contract's posts supply after the
+    volunteers and the devices, cleaning 1,538.46 - 644.176 = 894.29 h, greening 114.29
+    h, management 307.69 h, the gate 8,760 - 5,840 = 2,920 h, patrol 219 h; dredging 2
+    buildings x 0.5 x 2.36 = 2.36 uses: 2.36 x 300 x 0.7 = 495.60 and call-outs 2.36 x
+    100 x 0.7 = 165.20, at market 2.36 x (300 + 100) = 944; other cash 140,131.10 -
+    127,331.10 = 12,800 (running costs and the device's); income 42,000 + 1,500."""
+    plan = HAND.model_copy(update={"shared_property": HAND.shared_property.model_copy(
+        update={"items": (JobTerms(name="pipe_dredging", discount_rate=0.3),)})})
+    params = _free_jobs().replace({"jobs.pipe_dredging.market_price_yuan_per_use": 300.0,
+                                   "jobs.pipe_dredging.callout_yuan_per_visit": 100.0})
+    df = pd.DataFrame({"compound_id": ["a"], "households": [100], "floor_area_m2": [10000.0],
+                       "build_year": [1990], "green_area_m2": [1000.0], "buildings": [2]})
+    game = BundleGame.from_district(df, plan, params)
+    hours = {r: v.tolist() for r, v in game.standing_hours.items()}
+    assert hours == {"cleaning": [pytest.approx(1538.461538 - 644.176)],
+                     "greening": [pytest.approx(114.285714)],
+                     "management": [pytest.approx(307.692308)], "order": [2920.0],
+                     "patrol": [219.0]}
+    assert game.jobs_yuan.tolist() == pytest.approx([495.6])
+    assert game.callout_yuan.tolist() == pytest.approx([165.2])
+    assert game.jobs_at_market_yuan.tolist() == pytest.approx([944.0])
+    assert game.other_cash_yuan.tolist() == pytest.approx([12800.0])
+    assert game.income_yuan.tolist() == pytest.approx([43500.0])
+    # c({a}): the posts at cost, 127,331.10, and the job with its call-outs.
+    assert game.standalone_costs().tolist() == pytest.approx([127331.1 + 495.6 + 165.2])
+
+
+@pytest.mark.parametrize("plan_name", ["xinghualing", "shared_staffed"])
+def test_game_fields_are_the_budget_of_each_compound_alone(plan_name) -> None:
+    """Each field of the game, compound by compound, against the budget of the same plan
+    with every compound alone: its lines, its work and its columns."""
+    street = pf.datasets.sanqiao_like_street().head(12)
+    plan = pf.named_plan(plan_name)
+    game = BundleGame.from_district(street, plan)
+    alone = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"bundle_by": "none"})})
+    budget = pf.evaluate_district(street, alone)
+    c = budget.compounds
+    lines = budget.lines.assign(line=budget.lines["line"].astype(str))
+    jobs = [j.name for j in plan.shared_property.items]
+
+    def per_compound(codes: list[str]) -> np.ndarray:
+        mine = lines[lines["line"].isin(codes)]
+        return mine.groupby("compound_id", observed=True)["amount_yuan"].sum().reindex(
+            c["compound_id"]).to_numpy()
+
+    assert game.ids.tolist() == c["compound_id"].tolist()
+    np.testing.assert_allclose(game.jobs_yuan, per_compound([f"job_{j}" for j in jobs]),
+                               atol=0.005 * len(jobs))
+    np.testing.assert_allclose(game.callout_yuan,  # alone: every call-out its own
+                               per_compound([f"job_{j}_callout" for j in jobs]),
+                               atol=0.005 * len(jobs))
+    work = budget.work.set_index(["compound_id", "category"])["shared_property"]
+    terms = pf.default_parameters().jobs
+    at_market = sum(np.array([work[(i, j)] for i in c["compound_id"]])
+                    * (terms[j].market_price_yuan_per_use
+                       + terms[j].callout_yuan_per_visit / terms[j].uses_per_visit)
+                    for j in jobs)
+    np.testing.assert_allclose(game.jobs_at_market_yuan, at_market, rtol=1e-9)
+    assert (game.jobs_at_market_yuan > game.jobs_yuan + game.callout_yuan).all()
+    n_lines = lines["line"].nunique()
+    np.testing.assert_allclose(
+        game.other_cash_yuan, c["compound_cash_cost_yuan"] - c["cost_shared_property_yuan"],
+        atol=0.005 * n_lines)
+    np.testing.assert_allclose(game.income_yuan,
+                               c["fee_collected_yuan"] + c["public_income_yuan"], atol=0.005)
+    np.testing.assert_allclose(game.standalone_costs(), c["cost_shared_property_yuan"],
+                               atol=0.005 * n_lines)
+    for role in ROLES:
+        want = sum((np.array([work[(i, w)] for i in c["compound_id"]])
+                    for w in plan.shared_property.standing_work if ROLE_OF[w] == role),
+                   np.zeros(len(c)))
+        np.testing.assert_allclose(game.standing_hours[role], want, atol=1e-6)
+    assert (sum(game.standing_hours.values()) > 0).all() == bool(
+        plan.shared_property.standing_work)
 
 
 def test_proportional_keys_can_overcharge_and_the_core_split_does_not(street_game) -> None:

@@ -75,8 +75,14 @@ def test_game_matches_the_budget_of_each_compound_alone(plan) -> None:
     singles = np.arange(len(game))[:, None]
     np.testing.assert_allclose(game.deficits(singles, alone), report["street_subsidy_yuan"],
                                atol=0.1)
-    np.testing.assert_allclose(game.jobs_at_market_yuan,
-                               report["baseline_jobs_at_market_yuan"], atol=0.011)
+    # The shared company's jobs at market price: each compound alone pays its call-outs
+    # in full, so its job and call-out lines at the 30% discount are 0.7 of market.
+    lines = pf.evaluate_district(street, _alone(plan)).lines
+    jobs = lines[lines["line"].astype(str).str.startswith("job_")]
+    at_market = jobs.groupby("compound_id", observed=True)["amount_yuan"].sum() / 0.7
+    # (28 lines, each rounded to the fen: within 28 x 0.005 / 0.7 = 0.2 yuan)
+    np.testing.assert_allclose(game.jobs_at_market_yuan, at_market.loc[list(game.ids)],
+                               atol=0.2)
     assert game.floor_area_m2.tolist() == report["floor_area_m2"].tolist()
     assert game.households.tolist() == report["households"].tolist()
     assert list(game.ids) == street["compound_id"].tolist()
@@ -86,7 +92,7 @@ def test_a_contract_without_jobs_has_no_job_costs() -> None:
     # Standing posts only: no per-use jobs, so no jobs and no call-outs in any c(S).
     plan = pf.named_plan("shared_staffed")
     plan = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
-        update={"jobs": ()})})
+        update={"items": ()})})
     street = pf.datasets.sanqiao_like_street().head(4)
     game = BundleGame.from_district(street, plan)
     assert game.jobs_yuan.tolist() == [0.0] * 4
@@ -105,3 +111,24 @@ def test_game_from_a_checked_table_is_the_same() -> None:
                  "jobs_at_market_yuan", "other_cash_yuan", "income_yuan"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
     assert isinstance(street, pd.DataFrame)
+
+
+def test_the_game_ignores_a_plans_bundles() -> None:
+    # Explicit bundles (with their own fixed fee, and a member not in the table) change
+    # nothing: the game prices any set, and its terms hold no bundles.
+    from propfee.channels.shared_property import Bundle
+
+    street = pf.datasets.sanqiao_like_street().head(6)
+    plan = pf.named_plan("shared_staffed")
+    ids = street["compound_id"].tolist()
+    bundled = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
+        update={"bundle_by": "explicit", "bundles": (
+            Bundle(bundle_id="B1", members=tuple(ids[:3]), fixed_fee_yuan_per_year=99999.0),
+            Bundle(bundle_id="B2", members=("not-here",)))})})
+    game = BundleGame.from_district(street, bundled)
+    plain = BundleGame.from_district(street, plan)
+    assert game.shared.bundles == ()
+    assert game.shared.bundle_by == "none"
+    assert game.shared == plain.shared.model_copy(update={"bundle_by": "none"})
+    every = np.array([[0, 1, 2, -1, -1, -1], [0, 1, 2, 3, 4, 5], [3, -1, -1, -1, -1, -1]])
+    np.testing.assert_array_equal(game.costs(every), plain.costs(every))

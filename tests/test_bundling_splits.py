@@ -46,7 +46,7 @@ def table_game(costs: dict[tuple[int, ...], float], ids: tuple[str, ...] = ("a",
     n = len(ids)
     zero = np.zeros(n)
     fields: dict[str, object] = {
-        "ids": np.array(ids), "residual_fte": {}, "households": np.full(n, 100.0),
+        "ids": np.array(ids), "standing_hours": {}, "households": np.full(n, 100.0),
         "floor_area_m2": np.full(n, 1000.0), "x_m": zero, "y_m": zero, "jobs_yuan": zero,
         "callout_yuan": zero, "jobs_at_market_yuan": np.ones(n), "other_cash_yuan": zero,
         "income_yuan": zero, "shared": SharedProperty(), "params": pf.default_parameters(),
@@ -152,32 +152,49 @@ def test_an_additive_pair_has_epsilon_zero_and_a_core() -> None:
     assert s.max_overcharge_yuan == pytest.approx(0.0, abs=1e-9)
 
 
-@pytest.mark.parametrize(("single", "pair", "empty"), [
-    # Epsilon (pair - 2 x single) / 2 against the tolerance 1e-6 x max(1, c(N)):
-    # 1.0000036 - 1 = 3.6e-6 -> e = 1.8e-6 > 1e-6 x 1.0000036: empty.
-    (0.5, 1.0000036, True),
-    # 1,000.0002 - 1,000 = 2e-4 -> e = 1e-4 < 1e-6 x 1,000.0002 = 1.0e-3: not empty.
-    (500.0, 1000.0002, False),
+@pytest.mark.parametrize(("single", "pair", "epsilon", "empty"), [
+    # The game is priced to the fen: 50 + 50 fen alone, 101 fen together, so
+    # e = (101 - 100) / 2 = 0.5 fen = 0.005 yuan > 1e-6 x max(1, 1.01): empty.
+    (0.5, 1.01, 0.005, True),
+    # 500,000 + 500,000 fen alone, 1,000,000.4 fen -> 1,000,000 fen together: e = 0.
+    (5000.0, 10000.004, 0.0, False),
+    # 1,000,001 fen together: e = 0.5 fen = 0.005 yuan, within the tolerance
+    # 1e-6 x 10,000.01 = 0.01 yuan: not empty.
+    (5000.0, 10000.01, 0.005, False),
 ])
-def test_empty_core_tolerance_scales_with_the_contract(single, pair, empty) -> None:
+def test_empty_core_tolerance_scales_with_the_contract(single, pair, epsilon, empty) -> None:
     g = table_game({(0,): single, (1,): single, (0, 1): pair}, ids=("a", "b"))
     s = split_bundle(g, ["a", "b"], "floor_area")
-    assert s.least_core_epsilon_yuan == pytest.approx((pair - 2 * single) / 2, rel=1e-3)
+    assert s.least_core_epsilon_yuan == epsilon
     assert s.core_empty is empty
 
 
 def test_hand_core_split_stays_under_stand_alone_and_in_the_core() -> None:
     # ABC: pair constraints x_a + x_b <= 24, x_a + x_c <= 34, x_b + x_c <= 44, sum 50:
-    # x_c >= 26, x_b >= 16, x_a >= 6; stand-alone caps 10, 20, 30 (floored to the fen,
-    # less 1e-6). The standalone key 8.33, 16.67, 25 breaks x_c >= 26; the L1-closest
-    # core point moves 1 yuan to c: x_c = 26, and a + b = 24 lose it between them.
+    # x_c >= 26, x_b >= 16, x_a >= 6; stand-alone caps 10, 20, 30. The standalone key
+    # t = (8.33, 16.67, 25) breaks x_c >= 26 (x_a + x_b <= 24). The nearest point (L2)
+    # on x_a + x_b = 24 with the sum kept: t + d with d_a + d_b = -1, d_c = 1, and
+    # |d| least at d_a = d_b = -1/2: (7.833, 16.167, 26). In fen 783.33, 1616.67, 2600:
+    # floors add up to 4,999, the leftover fen to the largest remainder (b, 0.67).
     s = split_bundle(table_game(ABC), ["a", "b", "c"], "core", key="standalone")
-    x = shares(s, "share_unrounded_yuan")
-    assert x[2] == pytest.approx(26.0, abs=1e-6)
-    assert sum(x) == pytest.approx(50.0)
+    assert shares(s, "share_unrounded_yuan") == pytest.approx([47 / 6, 97 / 6, 26.0],
+                                                              abs=1e-12)
+    assert shares(s) == [7.83, 16.17, 26.0]
     assert s.max_overcharge_yuan <= 0.0
     assert s.core_empty is False
     assert (s.shares["saving_yuan"] >= 0).all()
+
+
+def test_core_split_is_the_shapley_value_when_that_is_in_the_core() -> None:
+    # ABC's Shapley value (6.667, 16.667, 26.667) (test_sampled_shapley_beyond_the_exact_
+    # limit) keeps every pair under its cost (23.33 <= 24, 33.33 <= 34, 43.33 <= 44): the
+    # default core split is the Shapley value itself. In fen 666.67, 1666.67, 2666.67:
+    # floors add up to 4,998; the 2 leftover fen to the equal remainders a and b.
+    s = split_bundle(table_game(ABC), ["c", "b", "a"], "core")
+    assert shares(s, "share_unrounded_yuan") == pytest.approx([20 / 3, 50 / 3, 80 / 3],
+                                                              abs=1e-12)
+    assert shares(s) == [6.67, 16.67, 26.66]
+    assert shares(s) == shares(split_bundle(table_game(ABC), ["a", "b", "c"], "shapley"))
 
 
 # --- least_core directly ---------------------------------------------------------------
@@ -189,59 +206,23 @@ def test_least_core_of_one_member() -> None:
     assert x.tolist() == [12.5]
 
 
-def test_least_core_caps_stand_alone_to_the_fen_below() -> None:
-    # c(a) = 10.005, c(b) = 20, c(ab) = 25. Caps: floor(1000.5) / 100 - 1e-6 = 9.999999
-    # and 19.999999 (sum 29.999998 >= 25: kept). LP 1: min e with x_a - e <= 10.005,
-    # x_b - e <= 20, x_a + x_b = 25: x_a - 10.005 = x_b - 20 -> e = (25 - 30.005) / 2
-    # = -2.5025. LP 2 (key 20, 5; e+ = 0): x_a as close to 20 as its cap allows:
-    # x_a = 9.999999, x_b = 15.000001.
-    costs = np.array([0.0, 10.005, 20.0, 25.0])
-    eps, x = least_core(costs, 2, np.array([20.0, 5.0]))
-    assert eps == pytest.approx(-2.5025, abs=1e-9)
-    assert x.tolist() == pytest.approx([9.999999, 15.000001], abs=1e-9)
-    # Without the hard cap only the group bound x_a <= 10.005 + e+ = 10.005 holds.
-    eps, x = least_core(costs, 2, np.array([20.0, 5.0]), cap_standalone=False)
-    assert x.tolist() == pytest.approx([10.005, 14.995], abs=1e-9)
-
-
-def test_least_core_keeps_exact_caps_when_the_floored_ones_cannot_pay() -> None:
-    # c(a) = 10.005, c(b) = 20.005, c(ab) = 30.01 - 1e-5 = 30.00999: floored caps
-    # 9.999999 + 19.999999 = 29.999998 < 30.00999, so the exact caps 10.005 and 20.005
-    # are used; key (5, 25.00999): x_b up to its cap 20.005, x_a = 10.00499.
-    costs = np.array([0.0, 10.005, 20.005, 30.00999])
-    _, x = least_core(costs, 2, np.array([5.0, 25.00999]))
-    assert x.tolist() == pytest.approx([10.00499, 20.005], abs=1e-9)
-
-
-def test_least_core_keeps_floored_caps_that_exactly_pay() -> None:
-    # c(a) = 10.005, c(b) = 20.005; floored caps 9.999999 and 19.999999; c(ab) equal to
-    # their sum: the floored caps still pay for the bundle, so they stay, and the only
-    # split under them is the caps themselves, whatever the key (5, c(ab) - 5).
-    caps = np.array([9.999999, 19.999999])
-    grand = float(caps.sum())
-    _, x = least_core(np.array([0.0, 10.005, 20.005, grand]), 2, np.array([5.0, grand - 5.0]))
-    assert x.tolist() == pytest.approx(caps.tolist(), abs=1e-9)
-
-
 def test_least_core_with_a_zero_cost_member() -> None:
-    # c(a) = 10, c(b) = 0, c(ab) = 10: floored caps 9.999999 and -1e-6 sum below 10, so
-    # exact caps 10 and 0: x = (10, 0), e = max(x_a - 10, x_b - 0) = 0.
+    # c(a) = 10, c(b) = 0, c(ab) = 10: caps 10 and 0 leave x = (10, 0) only;
+    # e = max(x_a - 10, x_b - 0) = 0.
     eps, x = least_core(np.array([0.0, 10.0, 0.0, 10.0]), 2)
     assert eps == pytest.approx(0.0, abs=1e-9)
     assert x.tolist() == pytest.approx([10.0, 0.0], abs=1e-9)
 
 
 def test_least_core_group_bound_uses_epsilon_plus_zero() -> None:
-    # c(i) = 10, c(pair) = 15, c(abc) = 20. LP 1: pairs give 2 x 20 <= 45 + 3e, so
-    # e = -5/3 (x = 20/3 each). LP 2 with e+ = max(-5/3, 0) = 0 and key (4, 10, 6):
-    # x_b + x_c <= 15 forces x_a >= 5; the L1 distance is at least 2 (x_a - 4), least at
-    # x_a = 5.
+    # c(i) = 10, c(pair) = 15, c(abc) = 20. Epsilon: pairs give 2 x 20 <= 45 + 3e, so
+    # e = -5/3 (x = 20/3 each). The point with e+ = max(-5/3, 0) = 0 and key (4, 10, 6):
+    # x_b + x_c = 16 > 15; the nearest point on x_b + x_c = 15 with the sum kept moves
+    # 1 to a and takes 1/2 from each of b and c: (5, 9.5, 5.5) (a + b = 14.5 <= 15).
     costs = np.array([0.0, 10.0, 10.0, 15.0, 10.0, 15.0, 15.0, 20.0])
     eps, x = least_core(costs, 3, np.array([4.0, 10.0, 6.0]))
-    assert eps == pytest.approx(-5.0 / 3.0, abs=1e-9)
-    assert x[0] == pytest.approx(5.0, abs=1e-9)
-    assert x.sum() == pytest.approx(20.0)
-    assert x[1] + x[2] <= 15.0 + 1e-9
+    assert eps == pytest.approx(-5.0 / 3.0, abs=1e-12)
+    assert x.tolist() == [5.0, 9.5, 5.5]
 
 
 def test_least_core_refuses_a_bundle_dearer_than_its_members() -> None:
@@ -251,28 +232,6 @@ def test_least_core_refuses_a_bundle_dearer_than_its_members() -> None:
     assert info.value.problems == (Problem(
         None, "members", 2, "no split keeps every compound at or below its stand-alone "
         "cost: the bundle costs more than its members alone"),)
-    assert str(info.value).startswith("1 problem in core-constrained split:")
-
-
-def test_least_core_reports_a_failed_second_program(monkeypatch) -> None:
-    import scipy.optimize
-
-    real = scipy.optimize.linprog
-    calls: list[int] = []
-
-    class Failed:
-        status = 2
-        message = "stub: infeasible"
-
-    def linprog(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs) if len(calls) == 1 else Failed()
-
-    monkeypatch.setattr(scipy.optimize, "linprog", linprog)
-    with pytest.raises(InputError) as info:
-        least_core(np.array([0.0, 10.0, 20.0, 24.0]), 2, np.array([7.0, 17.0]))
-    assert info.value.problems == (Problem(None, "members", 2,
-                                           "core split failed: stub: infeasible"),)
     assert str(info.value).startswith("1 problem in core-constrained split:")
 
 
@@ -368,13 +327,37 @@ def test_core_split_beyond_the_exact_limit_is_refused(monkeypatch) -> None:
     assert str(info.value).startswith("1 problem in split:")
 
 
-@pytest.mark.parametrize(("method", "key"), [("alphabetical", "floor_area"), ("core", "core")])
-def test_unknown_method_or_a_core_key_is_refused(method, key) -> None:
+@pytest.mark.parametrize(("method", "key", "problem"), [
+    ("alphabetical", "floor_area", Problem(None, "method", "alphabetical",
+                                           f"must be one of {METHODS}")),
+    ("core", "core", Problem(None, "key", "core", f"must be one of {METHODS[:-1]}")),
+    # An unknown key used to send the core split into endless recursion.
+    ("core", "area", Problem(None, "key", "area", f"must be one of {METHODS[:-1]}")),
+])
+def test_unknown_method_or_key_is_refused(method, key, problem) -> None:
     with pytest.raises(InputError) as info:
         split_bundle(table_game(ABC), ["a"], method, key=key)
-    assert info.value.problems == (Problem(None, "method", method,
-                                           f"must be one of {METHODS}"),)
+    assert info.value.problems == (problem,)
     assert str(info.value).startswith("1 problem in split:")
+
+
+@pytest.mark.parametrize(("members", "samples", "problem"), [
+    ([], 2000, Problem(None, "members", [], "give a list of at least one compound id")),
+    ("abc", 2000, Problem(None, "members", "abc", "give a list of at least one compound id")),
+    (["a"], 0, Problem(None, "samples", 0, "must be a whole number >= 1")),
+    (["a"], 2.5, Problem(None, "samples", 2.5, "must be a whole number >= 1")),
+    (["a"], True, Problem(None, "samples", True, "must be a whole number >= 1")),
+])
+def test_members_and_samples_are_checked(members, samples, problem) -> None:
+    with pytest.raises(InputError) as info:
+        split_bundle(table_game(ABC), members, "shapley", samples=samples)
+    assert info.value.problems == (problem,)
+
+
+def test_every_problem_of_a_split_is_named_at_once() -> None:
+    with pytest.raises(InputError) as info:
+        split_bundle(table_game(ABC), [], "core", key="core", samples=0)  # type: ignore[arg-type]
+    assert [p.field for p in info.value.problems] == ["key", "members", "samples"]
 
 
 def test_split_shows_itself_as_html() -> None:

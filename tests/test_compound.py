@@ -164,6 +164,8 @@ def test_model_and_table_share_the_bounds(spec) -> None:
     with pytest.raises(InputError, match=spec.name):
         validate_compounds(pd.DataFrame([{**base, spec.name: value}]))
     at = int(spec.upper) if spec.kind == "int" else spec.upper
+    if spec.name == "lift_households":  # as many households as the bound, with a lift
+        base.update(households=at, floor_area_m2=1e7, lifts=1)
     if spec.name == "floor_area_m2_per_household":
         base["households"] = 1  # 1 x 10,000 m2 stays within the floor-area bound
     assert validate_compounds(pd.DataFrame([{**base, spec.name: at}])).frame[spec.name][0] == at
@@ -309,3 +311,21 @@ def test_a_budget_keeps_its_inputs_when_the_caller_changes_the_table() -> None:
     df.loc[:, "green_area_m2"] = 0.0
     df.loc[0, "households"] = 5
     pd.testing.assert_frame_equal(budget.lines, expected)
+
+
+def test_the_coordinate_system_is_a_datum_name() -> None:
+    """lon/lat in the datum a planner's map gives: a known name (or a map's name) passes,
+    a misspelling is named with the closest, on a table and on one compound."""
+    good = pd.DataFrame({"compound_id": ["a", "b"], "households": [10, 20],
+                         "floor_area_m2": [700.0, 1400.0], "build_year": [1990, 1990],
+                         "coord_system": ["gcj02", "Baidu"]})
+    assert validate_compounds(good).frame["coord_system"].tolist() == ["gcj02", "Baidu"]
+    bad = good.assign(coord_system=["gcj02", "gjc02"])
+    with pytest.raises(InputError) as err:
+        validate_compounds(bad)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.field, problem.value) == ("b", "coord_system", "gjc02")
+    assert "did you mean 'gcj02'?" in problem.message
+    with pytest.raises(InputError, match="did you mean 'bd09'"):
+        pf.Compound(compound_id="c", households=10, floor_area_m2=700.0, build_year=1990,
+                    coord_system="bd9")

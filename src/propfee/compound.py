@@ -146,6 +146,14 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
        "Storeys", "层数", default=6, lower=1, upper=100, aliases=("层数", "楼层数")),
     _C("lifts", "int", "lifts", "Passenger lifts (电梯), 0 in most old multi-storey housing.",
        "Lifts", "电梯数", default=0, lower=0, upper=10_000, aliases=("电梯数", "电梯")),
+    _C("lift_households", "int", "households",
+       "Households living in stairwell units with a lift (电梯户数); empty: every household "
+       "where the compound has lifts, none where it has none.", "Lift households",
+       "电梯户数", lower=0, upper=1_000_000, aliases=("电梯户数", "lift households")),
+    _C("water_tanks", "int", "tanks",
+       "Roof or basement water tanks of secondary water supply (二次供水水箱); 0 where "
+       "water comes straight from the mains.", "Water tanks", "二次供水水箱数", default=0,
+       lower=0, upper=10_000, aliases=("水箱数", "二次供水水箱数", "water tanks")),
     _C("gates", "int", "gates", "Number of gates (出入口) that need a gate regime.", "Gates",
        "出入口数", default=1, lower=0, upper=1_000, aliases=("出入口数", "大门数", "门岗数")),
     _C("green_area_m2", "float", "m2", "Green area (绿化面积).", "Green area [m2]",
@@ -162,10 +170,14 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
        lower=-1e8, upper=1e8, aliases=("x",)),
     _C("y_m", "float", "m", "Northing in a local metric grid.", "y [m]", "纵坐标y（米）",
        lower=-1e8, upper=1e8, aliases=("y",)),
-    _C("lon", "float", "degree", "Longitude (WGS84).", "Longitude", "经度", lower=-180,
-       upper=180, aliases=("经度", "longitude")),
-    _C("lat", "float", "degree", "Latitude (WGS84).", "Latitude", "纬度", lower=-90, upper=90,
-       aliases=("纬度", "latitude")),
+    _C("lon", "float", "degree", "Longitude, in the datum of coord_system.", "Longitude",
+       "经度", lower=-180, upper=180, aliases=("经度", "longitude")),
+    _C("lat", "float", "degree", "Latitude, in the datum of coord_system.", "Latitude", "纬度",
+       lower=-90, upper=90, aliases=("纬度", "latitude")),
+    _C("coord_system", "str", "-",
+       "Datum of lon/lat: wgs84 (GPS), gcj02 (Amap, Tencent) or bd09 (Baidu); empty: wgs84.",
+       "Coordinate system", "坐标系", default="", upper=10,
+       aliases=("坐标系", "coordinate system", "datum")),
     _C("street", "str", "-", "Street office (街道) the compound belongs to.", "Street", "街道",
        default="", upper=200, aliases=("街道",)),
     _C("zone", "str", "-", "Compound zone (片区) the compound belongs to.", "Zone", "片区",
@@ -181,6 +193,12 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
 """The columns of a compound table, with units, bounds and labels (the one declaration)."""
 
 _SPECS = {spec.name: spec for spec in COMPOUND_COLUMNS}
+
+_TINY = float(np.finfo(np.float64).tiny)
+"""Smallest normal float64; a number closer to 0 (a subnormal) loses its precision and
+overflows what divides by it, so it is refused. [1]"""
+_TINY_MESSAGE = (f"too close to 0 to compute with (below {_TINY:g}); use 0 or a larger "
+                 "number")
 
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 """Control characters no text field may hold (a spreadsheet cannot store them)."""
@@ -295,6 +313,8 @@ class Compound(BaseModel):
     stairwell_units: int = _field("stairwell_units")
     storeys: int = _field("storeys")
     lifts: int = _field("lifts")
+    lift_households: int | None = _field("lift_households")
+    water_tanks: int = _field("water_tanks")
     gates: int = _field("gates")
     green_area_m2: float = _field("green_area_m2")
     parking_spaces: int = _field("parking_spaces")
@@ -303,6 +323,7 @@ class Compound(BaseModel):
     y_m: float | None = _field("y_m")
     lon: float | None = _field("lon")
     lat: float | None = _field("lat")
+    coord_system: str = _field("coord_system")
     street: str = _field("street")
     zone: str = _field("zone")
     fee_rate_yuan_per_m2_month: float | None = _field("fee_rate_yuan_per_m2_month")
@@ -327,6 +348,12 @@ class Compound(BaseModel):
             raise InputError.from_pydantic(
                 exc, row=None if row is None else str(row)[:100], what="compound"
             ) from None
+        tiny = [Problem(model.compound_id[:40], spec.name, value, _TINY_MESSAGE)
+                for spec in COMPOUND_COLUMNS if spec.kind == "float"
+                and isinstance(value := getattr(model, spec.name), float)
+                and value != 0 and abs(value) < _TINY]
+        if tiny:
+            raise InputError(tiny, what="compound")
         return _complete_area(model)
 
 
@@ -335,6 +362,17 @@ def _complete_area(model: Compound) -> Compound:
     problem = _area_problem(total, per, model.households)
     if problem is not None:
         raise InputError([Problem(model.compound_id, *problem)], what="compound")
+    lift = _lift_problem(model.lifts, model.lift_households, model.households)
+    if lift is not None:
+        raise InputError([Problem(model.compound_id, *lift)], what="compound")
+    if model.coord_system:
+        from propfee.geo import coord_system_name
+
+        try:
+            coord_system_name(model.coord_system)
+        except InputError as exc:
+            raise InputError([replace(p, row=model.compound_id) for p in exc.problems],
+                             what="compound") from None
     if total is None:
         assert per is not None
         object.__setattr__(model, "floor_area_m2", per * model.households)
@@ -344,6 +382,23 @@ def _complete_area(model: Compound) -> Compound:
 
 
 _AREA_MAX = _SPECS["floor_area_m2"].upper
+
+
+def _lift_problem(lifts: int, lift_households: int | None, households: int
+                  ) -> tuple[str, Any, str] | None:
+    """A lift count that does not fit the households it serves (or ``None``)."""
+    if lift_households is None:
+        return None
+    if lift_households > households:
+        return ("lift_households", lift_households,
+                f"more than the compound's {households} households")
+    if lifts > 0 and lift_households == 0:
+        return ("lift_households", 0, f"{lifts} lifts serve no household: give the "
+                "households of the stairwell units with a lift")
+    if lifts == 0 and lift_households > 0:
+        return ("lifts", 0, f"{lift_households} lift households but no lift: give the "
+                "number of lifts")
+    return None
 
 
 def _area_problem(
@@ -669,6 +724,23 @@ def _validate(
     problems += [Problem(ids.iloc[i], "floor_area_m2_per_household", float(per[i]),
                          f"x households = {derived[i]:g} m2, must be <= {_AREA_MAX:g}", line=int(i))
                  for i in np.flatnonzero(too_big)]
+    systems = out["coord_system"]
+    if systems.ne("").any():  # a datum name: one the coordinates module knows
+        from propfee.geo import coord_system_name
+
+        for i in np.flatnonzero(systems.ne("").to_numpy(dtype=bool)):
+            try:
+                coord_system_name(str(systems.iloc[i]))
+            except InputError as exc:
+                problems += [replace(p, row=ids.iloc[i], line=int(i)) for p in exc.problems]
+    lift_hh = out["lift_households"]
+    with np.errstate(invalid="ignore"):
+        odd = ~np.isnan(lift_hh) & ((lift_hh > households) | ((out["lifts"] > 0) & (lift_hh == 0))
+                                    | ((out["lifts"] == 0) & (lift_hh > 0)))
+    for i in np.flatnonzero(odd):
+        lift = _lift_problem(int(out["lifts"][i]), int(lift_hh[i]), int(households[i]))
+        if lift is not None:
+            problems.append(Problem(ids.iloc[i], *lift, line=int(i)))
     if problems:
         raise InputError(_lines(problems, lines), what=what)
     out["floor_area_m2"] = np.where(np.isnan(total), derived, total)
@@ -771,6 +843,10 @@ def _check_column(
     problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]), "must be finite",
                          line=int(i)) for i in np.flatnonzero(inf)]
     ok &= ~inf
+    tiny = ok & (numeric != 0) & (np.abs(numeric) < _TINY)
+    problems += [Problem(ids.iloc[i], spec.name, float(numeric[i]), _TINY_MESSAGE, line=int(i))
+                 for i in np.flatnonzero(tiny)]
+    ok &= ~tiny
     with np.errstate(invalid="ignore"):
         if spec.lower is not None:
             low = (numeric <= spec.lower) if spec.lower_open else (numeric < spec.lower)
@@ -873,6 +949,10 @@ def _all_valid(spec: ColumnSpec, col: pd.Series) -> bool:
         return False
     if spec.upper is not None and high > spec.upper:
         return False
+    if spec.kind == "float" and col.dtype.kind == "f" and (low > -_TINY or high < _TINY):
+        size = np.abs(values)  # a subnormal is refused: only near 0 can one hide
+        if bool(((size < _TINY) & (size > 0)).any()):
+            return False
     return spec.kind != "int" or col.dtype.kind in "iu" or bool(np.all(values == np.floor(values)))
 
 

@@ -1,24 +1,13 @@
-"""The official cost items of a property service and their non-staff kernels.
+"""The official cost categories of a property service.
 
 The service cost (《物业服务收费管理办法》2003, art. 11; 《物业服务定价成本监审办法》2007)
 consists of: staff (人员费用); running and upkeep of shared parts and equipment;
 cleaning; greening; order and security; office; depreciation; insurance; other
-owner-approved costs; and, in the 2007 audit rules, a head-office overhead share.
-Major repairs are *not* service cost (they are paid from the special maintenance
-fund) and are not modelled here.
-
-Formulas (vectorised over compounds)::
-
-    age_years   = max(as_of_year - build_year, 0)
-    age_factor  = min(1 + age_factor_slope_per_year * age_years, age_factor_cap)
-    upkeep      = upkeep_yuan_per_m2_year * floor_area_m2 * age_factor
-    cleaning    = cleaning_materials_yuan_per_household_year * households
-    greening    = greening_materials_yuan_per_green_m2_year * green_area_m2
-    office      = office_yuan_per_household_year * households
-    insurance   = insurance_yuan_per_m2_year * floor_area_m2
-    depreciation= depreciation_yuan_per_staff_year * headcount_fte_total
-    other       = other_yuan_per_household_year * households
-    overhead    = overhead_share_rate * (staff + all items above)
+owner-approved costs; and, in the 2007 audit rules, a head-office overhead share. Every
+money line of a budget names one of these categories (plus the company's margin and the
+statutory taxes). Major repairs are *not* service cost (they are paid from the special
+maintenance fund, :mod:`propfee.reserve`); the day-to-day repairs of the job catalogue
+are (category ``upkeep``).
 """
 
 from __future__ import annotations
@@ -26,22 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-import numpy as np
-import numpy.typing as npt
-
-from propfee.params.model import CostItemParams
-
-__all__ = [
-    "COST_CATEGORIES",
-    "CostCategory",
-    "age_factor",
-    "age_years",
-    "non_staff_cost_items_yuan",
-    "overhead_yuan",
-]
-
-FloatArray = npt.NDArray[np.float64]
-
+__all__ = ["COST_CATEGORIES", "CostCategory"]
 
 @dataclass(frozen=True, slots=True)
 class CostCategory:
@@ -86,106 +60,3 @@ COST_CATEGORIES: Final[dict[str, CostCategory]] = {
     )
 }
 """The official cost categories, keyed by code."""
-
-
-def age_years(build_year: npt.ArrayLike, as_of_year: int) -> FloatArray:
-    """Building age in whole years, never negative. [year]
-
-    Parameters
-    ----------
-    build_year
-        Year built. [year]
-    as_of_year
-        Evaluation year. [year]
-    """
-    return np.atleast_1d(np.maximum(as_of_year - np.asarray(build_year, dtype=np.float64), 0.0))
-
-
-def age_factor(age: npt.ArrayLike, slope_per_year: float, cap: float) -> FloatArray:
-    """Multiplier of upkeep cost for old infrastructure.
-
-    ``factor = min(1 + slope_per_year * age, cap)``
-
-    Parameters
-    ----------
-    age
-        Building age. [year]
-    slope_per_year
-        Growth per year of age. [1/year]
-    cap
-        Upper limit. [1]
-
-    Returns
-    -------
-    numpy.ndarray
-        Age factor. [1]
-
-    Examples
-    --------
-    A 1990 compound in 2024 is 34 years old: 1 + 0.03 x 34 = 2.02.
-
-    >>> round(float(age_factor(34, 0.03, 2.5)[0]), 2)
-    2.02
-    """
-    return np.atleast_1d(np.minimum(1.0 + slope_per_year * np.asarray(age, dtype=np.float64), cap))
-
-
-def non_staff_cost_items_yuan(
-    costs: CostItemParams,
-    *,
-    households: FloatArray,
-    floor_area_m2: FloatArray,
-    green_area_m2: FloatArray,
-    build_year: FloatArray,
-    as_of_year: int,
-    headcount_fte_total: FloatArray,
-) -> dict[str, FloatArray]:
-    """Every non-staff official cost item except the overhead share.
-
-    Parameters
-    ----------
-    costs
-        Unit prices.
-    households
-        Households. [households]
-    floor_area_m2
-        Floor area. [m2]
-    green_area_m2
-        Green area. [m2]
-    build_year
-        Year built. [year]
-    as_of_year
-        Evaluation year. [year]
-    headcount_fte_total
-        Staff of all roles. [FTE]
-
-    Returns
-    -------
-    dict
-        Line code -> annual cost [yuan/year]; codes ``upkeep``, ``cleaning_materials``,
-        ``greening_materials``, ``office``, ``insurance``, ``depreciation``, ``other``.
-    """
-    factor = age_factor(age_years(build_year, as_of_year), costs.age_factor_slope_per_year,
-                        costs.age_factor_cap)
-    return {
-        "upkeep": costs.upkeep_yuan_per_m2_year * floor_area_m2 * factor,
-        "cleaning_materials": costs.cleaning_materials_yuan_per_household_year * households,
-        "greening_materials": costs.greening_materials_yuan_per_green_m2_year * green_area_m2,
-        "office": costs.office_yuan_per_household_year * households,
-        "insurance": costs.insurance_yuan_per_m2_year * floor_area_m2,
-        "depreciation": costs.depreciation_yuan_per_staff_year * headcount_fte_total,
-        "other": costs.other_yuan_per_household_year * households,
-    }
-
-
-def overhead_yuan(overhead_share_rate: float, direct_cost_yuan: npt.ArrayLike) -> FloatArray:
-    """Head-office overhead share: ``overhead_share_rate * direct_cost_yuan``. [yuan/year]
-
-    Parameters
-    ----------
-    overhead_share_rate
-        Share on direct cost. [1]
-    direct_cost_yuan
-        Every other cost item added up. [yuan/year]
-    """
-    return np.atleast_1d(overhead_share_rate * np.asarray(direct_cost_yuan, dtype=np.float64))

@@ -11,7 +11,12 @@ The distributions are modelling choices, not data: households of small compounds
 are uniform on [12, 99]; of the others, 100 + a lognormal tail (median ~ 230);
 floor area per household lognormal around 70 m2 (old work-unit housing); build
 year uniform on 1980-1999 (small) or 1985-2005 (large); green area 5-20% of the
-floor area; parking spaces 0.05-0.35 per household; one gate below 400 households.
+floor area; parking spaces 0.05-0.35 per household; one gate below 400 households;
+a roof water tank on every building of about a quarter of the compounds (secondary water
+supply); a lift added to about one stairwell unit in ten of compounds built from 1995
+with 300 households or more (加装电梯), each serving its unit's households. Tanks and
+lifts are drawn from a generator of their own, so the other columns are those of a
+district drawn without them.
 """
 
 from __future__ import annotations
@@ -96,6 +101,16 @@ def synthetic_district(
     green_area = np.round(floor_area * rng.uniform(0.05, 0.20, size=n_compounds), 1)
     parking = np.round(households * rng.uniform(0.05, 0.35, size=n_compounds)).astype(np.int64)
 
+    # Water tanks and added lifts come from a stream of their own (the seed's child), so
+    # every other column is what it was before they were drawn.
+    extra = np.random.default_rng([seed, 1])
+    water_tanks = np.where(extra.random(n_compounds) < 0.25, buildings, 0).astype(np.int64)
+    liftable = (build_year >= 1995) & (households >= 300)
+    lifts = np.where(liftable, extra.binomial(stairwell_units, 0.1), 0).astype(np.int64)
+    per_unit = households / stairwell_units
+    lift_households = np.where(lifts > 0, np.minimum(np.round(lifts * per_unit), households),
+                               0).astype(np.int64)
+
     # Compounds sit along east-west lanes 120 m apart, about 90 m from each other.
     per_lane = max(1, int(np.ceil(np.sqrt(n_compounds * 2.0))))
     lane = np.arange(n_compounds) // per_lane
@@ -117,6 +132,9 @@ def synthetic_district(
             "buildings": buildings.astype(np.int64),
             "stairwell_units": stairwell_units,
             "gates": gates.astype(np.int64),
+            "water_tanks": water_tanks,
+            "lifts": lifts,
+            "lift_households": lift_households,
             "green_area_m2": green_area,
             "parking_spaces": parking,
             "x_m": x,

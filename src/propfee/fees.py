@@ -17,6 +17,7 @@ Formulas (vectorised over compounds)::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -24,7 +25,9 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from propfee.params.model import PricingParams, TaxParams
+from propfee.compound import CompoundTable
+from propfee.money import yuan_to_fen
+from propfee.params.model import ParameterSet, PricingParams, TaxParams
 
 __all__ = [
     "MONTHS_PER_YEAR",
@@ -34,7 +37,10 @@ __all__ = [
     "annual_fee_collected_yuan",
     "break_even_collection_rate",
     "break_even_rate_yuan_per_m2_month",
+    "effective_fee_inputs",
+    "fee_collected_fen",
     "market_price",
+    "price_parts",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -139,6 +145,39 @@ class MarketPrice:
     price_yuan: FloatArray
 
 
+def price_parts(
+    service_cost_yuan: npt.ArrayLike,
+    margin_rate: npt.ArrayLike,
+    vat_rate: npt.ArrayLike,
+    surcharge_rate: npt.ArrayLike,
+) -> MarketPrice:
+    """A service cost priced with a margin and taxes (the formula of :func:`market_price`).
+
+    ``margin = margin_rate * cost``; ``vat = vat_rate * (cost + margin)``;
+    ``surcharges = surcharge_rate * vat``; ``price = cost + margin + vat + surcharges``.
+
+    Parameters
+    ----------
+    service_cost_yuan
+        Service cost. [yuan/year]
+    margin_rate
+        Profit or commission rate on the cost. [1]
+    vat_rate
+        VAT rate. [1]
+    surcharge_rate
+        Surcharges as a share of the VAT. [1]
+
+    Returns
+    -------
+    MarketPrice
+    """
+    cost = np.atleast_1d(np.asarray(service_cost_yuan, dtype=np.float64))
+    margin = cost * np.asarray(margin_rate, dtype=np.float64)
+    vat = (cost + margin) * np.asarray(vat_rate, dtype=np.float64)
+    surcharges = vat * np.asarray(surcharge_rate, dtype=np.float64)
+    return MarketPrice(margin, vat, surcharges, cost + margin + vat + surcharges)
+
+
 def market_price(
     service_cost_yuan: npt.ArrayLike, pricing: PricingParams, taxes: TaxParams
 ) -> MarketPrice:
@@ -168,12 +207,8 @@ def market_price(
     >>> round(float(market_price(100_000.0, p.pricing, p.taxes).price_yuan[0]), 2)
     115257.6
     """
-    cost = np.atleast_1d(np.asarray(service_cost_yuan, dtype=np.float64))
     rate = pricing.profit_rate if pricing.model == "lump_sum" else pricing.commission_rate
-    margin = cost * rate
-    vat = (cost + margin) * taxes.vat_rate
-    surcharges = vat * taxes.surcharge_rate
-    return MarketPrice(margin, vat, surcharges, cost + margin + vat + surcharges)
+    return price_parts(service_cost_yuan, rate, taxes.vat_rate, taxes.surcharge_rate)
 
 
 def break_even_rate_yuan_per_m2_month(
@@ -236,3 +271,58 @@ def break_even_collection_rate(
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(billed > 0, cost / np.where(billed > 0, billed, 1.0), np.inf)
     return np.atleast_1d(np.where(cost <= 0, 0.0, out))
+
+
+def effective_fee_inputs(
+    table: CompoundTable, params: ParameterSet,
+    values: Mapping[str, float | FloatArray] | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Each compound's fee rate and collection rate: its own where given, else the set's.
+
+    Parameters
+    ----------
+    table
+        Validated compounds.
+    params
+        Parameter set (``fees.*``).
+    values
+        Numeric parameter values by path, some perhaps one per compound; default: those
+        of ``params``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(rate [yuan/(m2 month)], collection_rate [1])``.
+    """
+    rate = table.array("fee_rate_yuan_per_m2_month")
+    coll = table.array("collection_rate")
+    default_rate = (params.fees.rate_yuan_per_m2_month if values is None
+                    else values["fees.rate_yuan_per_m2_month"])
+    default_coll = (params.fees.collection_rate if values is None
+                    else values["fees.collection_rate"])
+    return (np.where(np.isnan(rate), default_rate, rate),
+            np.where(np.isnan(coll), default_coll, coll))
+
+
+def fee_collected_fen(
+    table: CompoundTable, params: ParameterSet,
+    values: Mapping[str, float | FloatArray] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Fee collected per compound, rounded to the fen (half away from zero). [fen/year]
+
+    ``floor_area_m2 * rate * 12 * collection_rate`` with each compound's own rate and
+    collection rate where given (:func:`effective_fee_inputs`).
+
+    Examples
+    --------
+    The source's compound: 10,000 m2 at 0.5 yuan/m2/month, 70% collected: 42,000 yuan.
+
+    >>> from propfee.compound import Compound, validate_compounds
+    >>> from propfee.params import default_parameters
+    >>> t = validate_compounds(Compound(compound_id="c", households=100,
+    ...                                 floor_area_m2=10_000.0, build_year=1990))
+    >>> fee_collected_fen(t, default_parameters()).tolist()
+    [4200000]
+    """
+    rate, coll = effective_fee_inputs(table, params, values)
+    return yuan_to_fen(annual_fee_billed_yuan(table.array("floor_area_m2"), rate) * coll)

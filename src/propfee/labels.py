@@ -20,13 +20,14 @@ import pandas as pd
 
 from propfee.compound import COMPOUND_COLUMNS
 from propfee.costs import COST_CATEGORIES
-from propfee.staffing import ROLES
+from propfee.work.categories import FIXED_CATEGORIES, ROLES
 
-__all__ = ["LABELS", "WORDS", "Language", "is_cjk_text", "label", "label_table"]
+__all__ = ["LABELS", "MESSAGES", "WORDS", "Language", "is_cjk_text", "label", "label_table",
+           "message"]
 
 Language = Literal["en", "zh"]
 
-_ROLE_ZH = {"cleaning": "保洁", "order": "秩序维护", "maintenance": "维修", "greening": "绿化",
+_ROLE_ZH = {"cleaning": "保洁", "order": "门岗", "patrol": "巡逻", "greening": "绿化",
             "management": "管理/客服"}
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
@@ -36,11 +37,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "rate_yuan_per_m2_month": ("Fee rate [yuan/m2/month]", "物业费标准（元/平方米/月）"),
     # Baseline.
     "headcount_fte_total": ("Staff [FTE]", "人员（人）"),
-    "service_cost_yuan": ("Service cost [yuan/year]", "物业服务成本（元/年）"),
     "margin_yuan": ("Profit or commission [yuan/year]", "利润或酬金（元/年）"),
     "vat_yuan": ("VAT [yuan/year]", "增值税（元/年）"),
     "surcharges_yuan": ("Surcharges [yuan/year]", "附加税费（元/年）"),
-    "total_annual_cost_yuan": ("Market price [yuan/year]", "市场化物业费用（元/年）"),
+    "total_annual_cost_yuan": ("Market baseline cost [yuan/year]", "市场化基准成本（元/年）"),
     "fee_billed_yuan": ("Fee billed [yuan/year]", "应收物业费（元/年）"),
     "fee_collected_yuan": ("Fee collected [yuan/year]", "实收物业费（元/年）"),
     "balance_yuan": ("Balance [yuan/year]", "收支差额（元/年）"),
@@ -58,14 +58,23 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "street_total_yuan": ("Street total [yuan/year]", "街道合计支出（元/年）"),
     "cash_cost_per_household_month_yuan": ("Cash cost per household [yuan/month]",
                                            "户均现金支出（元/月）"),
-    "baseline_market_price_yuan": ("Market price [yuan/year]", "市场化物业费用（元/年）"),
-    "baseline_jobs_at_market_yuan": ("Per-use jobs at market price [yuan/year]",
-                                     "按次服务市场价（元/年）"),
-    "baseline_total_yuan": ("Comparison baseline [yuan/year]", "对比基准（元/年）"),
-    "baseline_balance_yuan": ("Baseline balance [yuan/year]", "基准收支差额（元/年）"),
-    "saving_vs_baseline_yuan": ("Saving vs baseline [yuan/year]", "较基准节约（元/年）"),
+    "pool_surplus_yuan": ("Pool surplus kept [yuan/year]", "资金池结余（元/年）"),
+    "lift_levy_yuan": ("Lift households' levy [yuan/year]", "电梯单元住户分摊（元/年）"),
+    "lift_levy_per_lift_household_month_yuan": (
+        "Lift levy per lift household [yuan/month]", "电梯户均分摊（元/月）"),
+    "market_baseline_cost_yuan": ("Market baseline cost [yuan/year]", "市场化基准成本（元/年）"),
+    "market_baseline_balance_yuan": ("Market baseline balance [yuan/year]",
+                                     "市场化基准收支差额（元/年）"),
+    "saving_vs_market_baseline_yuan": ("Saving vs market baseline [yuan/year]",
+                                       "较市场化基准节约（元/年）"),
     "deficit_reduction_yuan": ("Deficit reduction [yuan/year]", "赤字减少（元/年）"),
-    "residual_fte": ("Staff left for the company [FTE]", "企业承担人员（人）"),
+    "volunteer_hours": ("Volunteer hours [h/year]", "志愿服务时长（小时/年）"),
+    "volunteer_added_hours": ("Volunteer hours of added service [h/year]",
+                              "志愿服务中的增值服务时长（小时/年）"),
+    "work": ("Work", "工作内容"),
+    "unit": ("Unit", "单位"),
+    "demand": ("Needed", "需要量"),
+    "market": ("Bought at market price", "按市场价购买"),
     "amount_yuan": ("Amount [yuan/year]", "金额（元/年）"),
     "line": ("Line", "项目"),
     "channel": ("Channel", "渠道"),
@@ -76,13 +85,14 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "in_deficit": ("In deficit", "亏损小区数"),
     "baseline_in_deficit": ("In deficit, market baseline", "市场化基准下亏损小区数"),
     "fourplusone_in_deficit": ("In deficit, 4+1", "四管一补下需补贴小区数"),
-    "baseline_deficit_yuan": ("Baseline deficit [yuan/year]", "基准赤字（元/年）"),
+    "baseline_deficit_yuan": ("Market baseline deficit [yuan/year]", "市场化基准赤字（元/年）"),
     "deficit_reduction_share": ("Deficit reduction share", "赤字减少比例"),
     "median_break_even_rate_yuan_per_m2_month": ("Median break-even fee [yuan/m2/month]",
                                                  "保本物业费中位数（元/平方米/月）"),
     "step": ("Step", "步骤"),
     "yuan": ("Amount [yuan/year]", "金额（元/年）"),
-    "baseline balance": ("Baseline balance", "市场化基准收支差额"),
+    "market baseline": ("Market baseline (a market company alone)",
+                        "市场化基准（市场化物业单独服务）"),
     "4+1 pool balance": ("4+1 pool balance", "四管一补资金池余额"),
     "net_public_cost_yuan": ("Net public cost [yuan/year]", "公共财政净支出（元/年）"),
     "kind": ("Kind", "性质"),
@@ -134,10 +144,14 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "street_fallback": ("Street/community fallback", "街道社区兜底管"),
     "smart_devices": ("Smart devices", "可视设备智慧管"),
     "public_income": ("Public-resource income", "公共资源收益补"),
-    "direct": ("Compound's own purchases", "小区自购"),
+    "direct": ("Compound's running costs", "小区运行费用"),
     # Payers.
     "residents_fees": ("Residents' fees", "居民物业费"),
+    "pool_surplus_kept": ("Less: surplus kept in the pool", "减：资金池结余"),
+    "street_services": ("Street services", "街道承担的服务"),
+    "street_subsidy": ("Street subsidy (into the pool)", "街道补贴（转入资金池）"),
     "fund_pool": ("Compound fund pool", "小区资金池"),
+    "lift_levy": ("Lift households' levy", "电梯单元住户分摊"),
     "street_office": ("Street office", "街道办事处"),
     "renovation_programme": ("Renovation programme", "老旧小区改造资金"),
     "volunteers_in_kind": ("Volunteers (in kind)", "志愿者（折算）"),
@@ -146,27 +160,34 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
 }
 """Label -> (English, Chinese)."""
 
+LABELS["market_channel"] = ("Market (work no channel supplies)", "市场采购（各渠道未承担的工作）")
+for _ch in ("self_governance", "shared_property", "street_fallback", "smart_devices", "direct"):
+    LABELS[f"hours_{_ch}"] = (f"Hours supplied: {LABELS[_ch][0]} [h/year]",
+                              f"{LABELS[_ch][1]}承担工时（小时/年）")
+LABELS["hours_market"] = ("Hours bought at market price [h/year]", "按市场价购买的工时（小时/年）")
+LABELS["cost_market_yuan"] = ("Bought at market price [yuan/year]", "按市场价购买（元/年）")
 for _ch in ("self_governance", "shared_property", "street_fallback", "smart_devices", "direct"):
     LABELS[f"cost_{_ch}_yuan"] = (f"{LABELS[_ch][0]} [yuan/year]", f"{LABELS[_ch][1]}（元/年）")
 for _ch in ("shared_property", "self_governance", "street_fallback", "smart_devices",
             "public_income"):
     LABELS[f"contribution_{_ch}_yuan"] = (f"Contribution: {LABELS[_ch][0]} [yuan/year]",
                                           f"贡献：{LABELS[_ch][1]}（元/年）")
-for _p in ("residents_fees", "fund_pool", "street_office", "renovation_programme",
+for _p in ("fund_pool", "lift_levy", "street_office", "renovation_programme",
            "volunteers_in_kind"):
     LABELS[f"paid_by_{_p}_yuan"] = (f"Paid by {LABELS[_p][0].lower()} [yuan/year]",
                                     f"{LABELS[_p][1]}承担（元/年）")
-for _ch in ("street_fallback", "smart_devices", "self_governance"):
-    LABELS[f"replaced_fte_{_ch}"] = (f"Staff taken over: {LABELS[_ch][0]} [FTE]",
-                                     f"{LABELS[_ch][1]}替代人员（人）")
 for _r in ROLES:
     LABELS[f"headcount_fte_{_r}"] = (f"Staff: {_r} [FTE]", f"{_ROLE_ZH[_r]}人员（人）")
     LABELS[f"staff_{_r}_yuan"] = (f"Staff cost: {_r} [yuan/year]",
                                   f"{_ROLE_ZH[_r]}人员费用（元/年）")
     LABELS[f"staff_{_r}"] = (f"Staff: {_r}", f"{_ROLE_ZH[_r]}人员费用")
-    LABELS[f"contract_staff_{_r}"] = (f"Contract staff: {_r}", f"共享物业{_ROLE_ZH[_r]}人员")
+    LABELS[f"market_heads_{_r}"] = (f"Market staff: {_r} [FTE]", f"市场化{_ROLE_ZH[_r]}人员（人）")
 for _code, _en, _zh in (
     ("upkeep", "Running and upkeep of shared parts", "共用部位共用设施设备日常运行维护费"),
+    ("common_electricity", "Common electricity", "公共用电"),
+    ("common_water", "Common water", "公共用水"),
+    ("consumables", "Consumables", "公共部位耗材"),
+    ("lift_electricity", "Lift electricity", "电梯用电"),
     ("cleaning_materials", "Cleaning materials", "清洁卫生材料费"),
     ("greening_materials", "Greening materials", "绿化养护材料费"),
     ("office", "Office", "办公费用"),
@@ -184,13 +205,14 @@ for _code, _en, _zh in (
 
 # The 4+1 model's columns, kinds and lines.
 for _code, _en, _zh in (
-    ("channel_base_balance_yuan", "Balance with no channel [yuan/year]",
-     "无任何渠道时的收支差额（元/年）"),
-    ("unmet_fte", "Demand no channel met [FTE]", "未满足的人员需求（人）"),
-    ("replaced_fte_shared_property", "Staff taken over: Shared property [FTE]",
-     "共享物业承接人员（人）"),
-    ("replaced_fte_direct", "Staff hired informally [FTE]", "小区自聘人员（人）"),
-    ("no channel", "No channel (market company alone)", "无渠道（市场化物业单独服务）"),
+    ("market_depreciation", "Market company: depreciation", "市场化物业：固定资产折旧"),
+    ("market_overhead", "Market company: head-office overhead", "市场化物业：管理费分摊"),
+    ("market_margin", "Market company: profit", "市场化物业：利润"),
+    ("market_vat", "Market company: VAT", "市场化物业：增值税"),
+    ("market_surcharges", "Market company: surcharges", "市场化物业：附加税费"),
+    ("market_garbage", "Garbage removal at market price", "垃圾清运（市场价）"),
+    ("market_lift_maintenance", "Lift maintenance contract", "电梯维保合同"),
+    ("market_lift_inspection", "Lift statutory inspection", "电梯法定检验"),
     ("standing", "Standing post", "常设岗位"),
     ("informal", "Informal hire", "劳务协议"),
     ("running", "Running cost", "运行费用"),
@@ -201,8 +223,19 @@ for _code, _en, _zh in (
     ("gate_live_in", "Live-in gatekeeper", "住家门卫"),
 ):
     LABELS[_code] = (_en, _zh)
-for _r in ROLES:
-    LABELS[f"informal_{_r}"] = (f"Informal hire: {_r}", f"劳务协议{_ROLE_ZH[_r]}人员")
+_WORK_ZH: Final = {"cleaning": "保洁", "greening": "绿化", "management": "管理/客服",
+                   "gate": "门岗", "patrol": "巡逻", "garbage": "垃圾清运", "lift": "电梯维保"}
+_WORK_EN: Final = {"cleaning": "cleaning", "greening": "greening",
+                   "management": "management", "gate": "gate keeping", "patrol": "patrol",
+                   "garbage": "garbage removal", "lift": "lift care"}
+for _w in FIXED_CATEGORIES:
+    LABELS.setdefault(f"informal_{_w}", (f"Informal hire: {_WORK_EN[_w]}",
+                                         f"劳务协议：{_WORK_ZH[_w]}"))
+    LABELS.setdefault(f"market_{_w}", (f"Bought at market price: {_WORK_EN[_w]}",
+                                       f"市场价购买：{_WORK_ZH[_w]}"))
+    LABELS.setdefault(f"contract_staff_{_w}", (f"Contract staff: {_WORK_EN[_w]}",
+                                               f"共享物业常设岗位：{_WORK_ZH[_w]}"))
+    LABELS.setdefault(f"demand_{_w}", (f"Needed: {_WORK_EN[_w]}", f"需要量：{_WORK_ZH[_w]}"))
 WORDS: Final[dict[str, tuple[str, str]]] = {
     # Per-use jobs, street services, devices, volunteer tasks, gate regimes.
     "pipe_dredging": ("pipe dredging", "管道疏通"),
@@ -255,8 +288,11 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "renovation": ("renovation", "改造"),
     "cleaning": ("cleaning", "保洁"),
     "order": ("order and security", "秩序维护"),
-    "maintenance": ("maintenance", "维修"),
     "management": ("management and customer service", "管理/客服"),
+    "cameras_gate": ("cameras at the gates", "出入口监控"),
+    "cameras_building": ("cameras at the buildings", "楼栋监控"),
+    "advertising_buildings": ("advertising in buildings", "楼道广告"),
+    "advertising_gates": ("advertising at the gates", "出入口广告"),
 }
 """Parts of line codes (jobs, devices, volunteer tasks, gate regimes) -> (English, Chinese)."""
 
@@ -268,12 +304,14 @@ _PREFIXES: Final[tuple[tuple[str, str, str], ...]] = (
     ("street_", "Street fallback: {}", "街道兜底：{}"),
     ("gate_", "Gate: {}", "门岗：{}"),
     ("income_", "Public income: {}", "公共资源收益：{}"),
+    ("market_job_", "Bought at market price: {}", "市场价购买：{}"),
+    ("market_", "Bought at market price: {}", "市场价购买：{}"),
+    ("demand_", "Needed: {}", "需要量：{}"),
     ("contract_", "Shared-property contract: {}", "共享物业：{}"),
     ("cost_", "{} [yuan/year]", "{}（元/年）"),
     ("paid_by_", "Paid by {}", "{}承担"),
     ("contribution_", "Contribution: {}", "贡献：{}"),
-    ("baseline_", "Baseline: {}", "基准：{}"),
-    ("replaced_fte_", "Staff taken over: {} [FTE]", "{}替代人员（人）"),
+    ("hours_", "Hours supplied: {} [h/year]", "{}承担工时（小时/年）"),
 )
 _SUFFIXES: Final[tuple[tuple[str, str, str], ...]] = (
     ("_yuan", "{} [yuan/year]", "{}（元/年）"),
@@ -362,7 +400,7 @@ def is_cjk_text(text: str) -> bool:
 
 
 _VALUE_COLUMNS: Final = ("line", "channel", "category", "payer", "kind", "step",
-                         "households_class")
+                         "households_class", "work")
 
 
 def _value_label(value: object, lang: Language) -> object:
@@ -402,3 +440,157 @@ def label_table(table: pd.DataFrame, lang: Language = "en") -> pd.DataFrame:
     if out.index.name is not None:
         out.index.name = label(str(out.index.name), lang)
     return out
+
+
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # The whole file.
+    "no_file": ("no such file", "找不到该文件"),
+    "is_folder": ("is a folder, not a file", "这是文件夹，不是文件"),
+    "bad_suffix": ("read .csv, .xlsx or .parquet files", "只能读取 .csv、.xlsx 或 .parquet 文件"),
+    "xls_file": ("an Excel 97-2003 workbook (.xls): open it in Excel and save it as an Excel "
+                 "Workbook (.xlsx)",
+                 "这是 Excel 97-2003 工作簿（.xls）：请在 Excel 中打开，"
+                 "另存为“Excel 工作簿（.xlsx）”"),
+    "cannot_read": ("cannot read: {reason}", "无法读取：{reason}"),
+    "too_big": ("the file has {size:,} bytes and propfee reads at most {limit:,}; {hint}",
+                "文件有 {size:,} 字节，超过上限 {limit:,} 字节；{hint}"),
+    "too_big_hint_table": ("split the district into several files, or write it as Parquet",
+                           "请把全区拆成几个文件，或另存为 Parquet"),
+    "too_big_hint_plan": ("a plan takes a few kilobytes; check that this is a plan file",
+                          "方案文件通常只有几千字节，请确认这是方案文件"),
+    "empty": ("the file is empty", "文件是空的"),
+    "not_excel": ("not an Excel workbook", "不是 Excel 工作簿"),
+    "looks_text": ("not an Excel workbook: it is text; if it is a CSV table, name it .csv",
+                   "不是 Excel 工作簿，而是文本文件；若为 CSV 表格，请把扩展名改为 .csv"),
+    "encrypted": ("the workbook is protected by a password (encrypted); open it in Excel, "
+                  "remove the password (File > Info > Protect Workbook > Encrypt with "
+                  "Password) and save it",
+                  "工作簿设有打开密码（已加密）：请在 Excel 中打开，取消密码（文件 > 信息 > "
+                  "保护工作簿 > 用密码进行加密）后保存"),
+    "xls_renamed": ("an Excel 97-2003 workbook (.xls) named {suffix}; open it in Excel and "
+                    "save it as an Excel Workbook (.xlsx)",
+                    "这是扩展名被改为 {suffix} 的 Excel 97-2003 工作簿（.xls）：请在 Excel 中"
+                    "打开，另存为“Excel 工作簿（.xlsx）”"),
+    "ole_file": ("an older Office file, not an Excel workbook (.xlsx)",
+                 "这是旧版 Office 文件，不是 Excel 工作簿（.xlsx）"),
+    "html_file": ("a web page (HTML) named {suffix}, as some systems export tables; open it in "
+                  "Excel and save it as an Excel Workbook (.xlsx)",
+                  "这是扩展名为 {suffix} 的网页（HTML）文件（有些系统这样导出表格）：请在 Excel 中"
+                  "打开，另存为“Excel 工作簿（.xlsx）”"),
+    "bad_workbook": ("cannot read the workbook: {reason}", "无法读取该工作簿：{reason}"),
+    "workbook_too_big": ("the workbook unpacks to {size:,} bytes, more than {limit:,}",
+                         "工作簿解压后有 {size:,} 字节，超过上限 {limit:,} 字节"),
+    "no_sheet": ("no sheet {sheet}; the sheets are {names}",
+                 "没有工作表 {sheet}；现有工作表：{names}"),
+    "no_visible_sheet": ("the workbook has no visible worksheet", "工作簿中没有可见的工作表"),
+    "empty_sheet": ("the sheet is empty", "工作表是空的"),
+    "unknown_encoding": ("unknown encoding {encoding}; try utf-8, gb18030 or utf-16",
+                         "未知编码 {encoding}；可试 utf-8、gb18030 或 utf-16"),
+    "cannot_decode": ("cannot decode the text as {how} (byte {byte}); pass the encoding "
+                      "(--encoding)",
+                      "无法按 {how} 解码文本（第 {byte} 字节）；请用 --encoding 指定编码"),
+    "ragged_more": ("the rows have more cells than the header has names",
+                    "数据行的单元格多于表头的列名"),
+    "ragged_row": ("row {row} has {cells} cells but the header has {header}",
+                   "第 {row} 行有 {cells} 个单元格，表头只有 {header} 个"),
+    "bad_table": ("cannot read the table: {reason}", "无法读取表格：{reason}"),
+    "bad_parquet": ("not a readable Parquet file: {reason}", "不是可读取的 Parquet 文件：{reason}"),
+    "bad_json": ("not valid JSON: {reason}", "不是有效的 JSON：{reason}"),
+    "plan_number": ("larger than {limit:g} in size: no value of a plan comes near it",
+                    "数值超过 {limit:g}：方案中的任何数值都不会这么大"),
+    # A column.
+    "parquet_type": ("holds {kind}; propfee reads numbers or text",
+                     "该列为{kind}；只能读取数值或文本"),
+    "binary_text": ("holds bytes that are not UTF-8 text", "含有不是 UTF-8 文本的字节"),
+    "unknown_column": ("unknown column; {hint}map it with --column '{header}=COLUMN' "
+                       "(mapping={{header: column}} in Python)",
+                       "无法识别的列；{hint}可用 --column '{header}=列名' 指定"),
+    "did_you_mean": ("did you mean {close!r} ({column})? ", "是否指 {close}（{column}）？"),
+    "second_column": ("a second column for {name!r}", "与另一列同为 {name}"),
+    "unknown_unit": ("unknown unit for {name!r}; known: {known}",
+                     "{name} 的单位无法识别；可用：{known}"),
+    "not_a_column": ("{column!r} is not a compound column{hint}", "{column} 不是小区表的列{hint}"),
+    "missing_column": ("missing column", "缺少此列"),
+    "no_rows": ("the table has no rows", "表中没有数据行"),
+    "merged_header": ("the header cell is merged with the cells below ({range}); unmerge it",
+                      "表头单元格与下方单元格合并（{range}）：请取消合并"),
+    "merged_across": ("cells merged across columns ({range}); unmerge them and type each "
+                      "column's value",
+                      "单元格跨列合并（{range}）：请取消合并，分别填写各列"),
+    "merged_amount": ("cells merged over rows {first}-{last} ({range}): is {shown} each "
+                      "compound's or their total? Unmerge them and type each row's value",
+                      "单元格跨第 {first}-{last} 行合并（{range}）：{shown} 是每个小区的数"
+                      "还是合计？请取消合并，逐行填写"),
+    "merged_id": ("cells merged over rows {first}-{last} ({range}); each compound needs its "
+                  "own id",
+                  "单元格跨第 {first}-{last} 行合并（{range}）：每个小区须有自己的编号"),
+    "formula": ("a formula propfee cannot compute ({reason}): {formula}; open the file in "
+                "Excel and save it, or type the value",
+                "公式无法计算（{reason}）：{formula}；请在 Excel 中打开并保存，或直接填写数值"),
+    # A cell.
+    "rule_positive_int": ("must be a positive whole number", "应为正整数"),
+    "rule_nonneg_int": ("must be a whole number, 0 or more", "应为非负整数"),
+    "rule_int_between": ("must be a whole number from {low} to {high}",
+                         "应为 {low} 到 {high} 之间的整数"),
+    "rule_int_from": ("must be a whole number, {low} or more", "应为不小于 {low} 的整数"),
+    "rule_positive": ("must be a number greater than 0", "应为大于 0 的数"),
+    "rule_nonneg": ("must be a number, 0 or more", "应为非负数"),
+    "rule_between": ("must be a number from {low} to {high}", "应为 {low} 到 {high} 之间的数"),
+    "rule_share": ("must be a share from 0 to 1 (0.8, or 80%)",
+                   "应为 0 到 1 之间的比例（如 0.8 或 80%）"),
+    "rule_number": ("must be a number", "应为数值"),
+    "at_most": ("must be at most {high}", "应不大于 {high}"),
+    "subnormal": ("is too close to 0 to compute with (below {tiny:g}); type 0 or a larger "
+                  "number", "过于接近 0，无法计算（小于 {tiny:g}）；请填 0 或更大的数"),
+    "missing": ("is required; the cell is empty", "为必填项，单元格为空"),
+    "too_long": ("is longer than {limit} characters", "超过 {limit} 个字符"),
+    "control": ("holds a control character", "含有控制字符"),
+    "not_text": ("must be text", "应为文本"),
+    "duplicate_id": ("the same id as another row (after trimming spaces)",
+                     "与其他行编号相同（去掉首尾空格后）"),
+    "no_area": ("give the floor area, in total or per household",
+                "请填写建筑面积（总面积或户均面积）"),
+    "area_disagrees": ("disagrees with the floor area per household x households = {derived}",
+                       "与户均面积 × 户数 = {derived} 不符"),
+    "area_too_big": ("x households = {derived} m2, more than {limit}",
+                     "乘以户数为 {derived} 平方米，超过 {limit}"),
+    # Head lines and confirmations.
+    "in_file": ("compound file {path}", "小区文件 {path}"),
+    "in_plan": ("plan file {path}", "方案文件 {path}"),
+    "in_overrides": ("overrides file {path}", "部件调整文件 {path}"),
+}
+"""Message code -> (English, Chinese) template; fill with :func:`message`."""
+
+
+def message(code: str, lang: Language = "en", **values: object) -> str:
+    """A message in English or Chinese from its code and the values it names.
+
+    Parameters
+    ----------
+    code
+        A key of :data:`MESSAGES`.
+    lang
+        ``"en"`` or ``"zh"``.
+    **values
+        The values the template names.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> message("rule_int_between", "zh", low=1900, high=2100)
+    '应为 1900 到 2100 之间的整数'
+    >>> message("too_long", limit=100)
+    'is longer than 100 characters'
+    """
+    en, zh = MESSAGES[code]
+    return (zh if lang == "zh" else en).format(**values)
+MESSAGES.update({
+    "no_header": ("a column without a header holds values; type its header",
+                  "此列没有表头却有数据；请填写表头"),
+    "totals_row": ("looks like a totals row ({value}); remove it: propfee adds up the "
+                   "compounds itself",
+                   "看起来是合计行（{value}）：请删除，propfee 会自行汇总"),
+})

@@ -16,6 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from propfee.errors import InputError, Problem
+
 __all__ = [
     "FEN_PER_YUAN",
     "GroupLayout",
@@ -210,7 +212,11 @@ def allocate_fen(
     total_fen
         The amount to split. [fen]
     weights
-        Non-negative allocation weights, one per party (any unit; only ratios matter).
+        Non-negative allocation weights, one per party (any unit). Whole-number weights
+        (fen, households, uses) are used exactly, so only their ratios matter; other
+        weights are used to 26-31 significant bits, so two weights whose decimal ratio
+        is exact (0.1 and 0.2) may not be in that ratio in binary: give whole numbers
+        where a tie must go by the key.
     keys
         Unique, sortable party keys (compound ids), used only to break ties.
 
@@ -229,6 +235,8 @@ def allocate_fen(
     --------
     >>> allocate_fen(100, [1, 1, 1], ["a", "b", "c"]).tolist()
     [34, 33, 33]
+    >>> allocate_fen(3, [1, 2, 3], ["a", "b", "c"]).tolist()  # tie at 1/2: the smaller key
+    [1, 1, 1]
     """
     w = np.asarray(weights, dtype=np.float64)
     k = np.asarray(keys)
@@ -271,7 +279,7 @@ def allocate_fen_grouped(
         Non-negative weight of each party. A group whose weights are all zero must
         have a zero total.
     keys
-        Unique party keys, used only to break ties.
+        Party keys, unique within each group, used only to break ties.
 
     Returns
     -------
@@ -280,10 +288,20 @@ def allocate_fen_grouped(
 
     Raises
     ------
+    propfee.errors.InputError
+        If a key is named twice in one group (its ties would depend on the order of
+        rows), naming the key and the group.
     ValueError
         On negative or NaN weights, or a non-zero total over all-zero weights.
     """
     totals = np.asarray(total_fen_by_group, dtype=np.int64)
+    pairs = pd.DataFrame({"group": np.asarray(group), "key": np.asarray(keys)})
+    twice = pairs[pairs.duplicated(keep="first")].drop_duplicates()
+    if len(twice):
+        raise InputError([Problem(str(k), "keys", k, f"named twice in group {int(g)}: equal "
+                                  "remainders would be broken by the order of rows")
+                          for g, k in zip(twice["group"], twice["key"], strict=True)],
+                         what="grouped split")
     return GroupLayout(group, keys, len(totals)).allocate(totals, weights)
 
 
@@ -345,8 +363,10 @@ class GroupLayout:
     group
         Group number of each party, ``0..n_groups-1``.
     keys
-        Unique party keys (compound ids), as an array or a pandas Series; ties are
-        broken by them, ascending.
+        Party keys (compound ids), unique within each group, as an array or a pandas
+        Series; ties are broken by them, ascending. Not checked here (the layout is
+        made on every budget of validated compounds): :func:`allocate_fen_grouped`
+        checks them.
     n_groups
         Number of groups.
     """

@@ -1,32 +1,30 @@
-"""Staffing: grade norms and gate regimes -> staff demand -> headcount -> staff cost.
+"""Staff: hours of a post, posts from hours, and what an hour or a post costs.
 
-Demand of each role, from the service grade's norms (vectorised over compounds)::
+The hour categories of work (:mod:`propfee.work.categories`) are supplied by staff of
+five roles: cleaning (清洁), order (门岗, the gate guards), patrol (巡逻), greening (绿化)
+and management (管理/客服). A full-time post works the standard 2,000 hours a year,
+except guards (``order`` and ``patrol``), who work ``guard_hours_per_year`` (2,920 in
+practice: 8 h x 365 days)::
 
-    cleaning     = floor_area_m2 / cleaning_floor_m2_per_staff              [FTE]
-    maintenance  = floor_area_m2 / maintenance_floor_m2_per_staff           [FTE]
-    greening     = green_area_m2 / greening_green_m2_per_staff              [FTE]
-    management   = households / management_households_per_staff            [FTE]
-    order        = gates * post_hours_per_day(regime) * 365 / guard_hours_per_year
-                   (staffed_24h: 24 h; staffed_16h: 16 h; live_in and device_only: 0,
-                   see propfee.channels.gates)                               [guards]
+    posts       = hours / hours_per_post(role)                              [FTE]
+    headcount   = ceil(posts / step) * step        (step = headcount_step_fte; 0: none)
 
-A role's demand is in full-time staff of the standard 2,000 hours a year, except
-``order``, which counts guards of ``guard_hours_per_year`` each (2,920 h in practice).
+Formal hiring (an employment contract), per head::
 
-Cost of staff (formal hiring, an employment contract)::
-
-    headcount   = ceil(demand / step) * step                (step = headcount_step_fte)
-    pay         = headcount * monthly_wage * 12 * (1 + overtime_pay_multiple
-                  * max(hours - standard_hours, 0) / standard_hours)
+    pay         = monthly_wage * 12 * (1 + overtime_pay_multiple
+                  * max(hours_per_post - standard_hours, 0) / standard_hours)
     cost        = pay * (1 + welfare_rate)
-                  + headcount * social_insurance_rate * max(monthly_wage, floor) * 12
+                  + social_insurance_rate * max(monthly_wage, insurance floor) * 12
 
-Informal hiring (retired workers on a service agreement) pays the hours worked at
-the agreed wage's hourly rate (``monthly_wage * 12 / standard_hours``), with no rounding,
-no social insurance, no welfare and no premium::
+Informal hiring (retired workers on a service agreement, 劳务协议) pays the hours worked,
+never below the part-time hourly minimum wage (no paid hour below the legal floor), with
+no social insurance, no welfare, no premium and no rounding to posts::
 
-    cost        = demand * monthly_wage * 12 * hours / standard_hours
-                  (hours = guard_hours_per_year for order, standard_hours otherwise)
+    hourly rate = max(monthly_wage * 12 / standard_hours, minimum_hourly_wage)
+    cost        = hours * hourly rate
+
+Every parameter is read through a :class:`~propfee.params.values.ParamValues`, so any of
+them may hold one value per compound.
 """
 
 from __future__ import annotations
@@ -36,95 +34,53 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from propfee.params.model import GateRegime, GradeNorms, HiringMode, ParameterSet, RoleParams
+from propfee.params.model import HiringMode, ParameterSet
+from propfee.params.values import ParamValues
+from propfee.work.categories import ROLES
 
 __all__ = [
     "DAYS_PER_YEAR",
-    "POST_HOURS_PER_DAY",
     "ROLES",
     "annual_staff_cost_yuan",
-    "role_demand_fte",
+    "formal_cost_per_post_yuan",
+    "hours_per_post",
+    "informal_rate_yuan_per_hour",
     "round_headcount_fte",
-    "staffing_by_role",
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-ROLES: Final = ("cleaning", "order", "maintenance", "greening", "management")
-"""The five staff roles: cleaning (清洁), order and security (秩序维护), maintenance
-(维修), greening (绿化), management and customer service (管理/客服)."""
+Value = float | FloatArray
 
 DAYS_PER_YEAR: Final = 365.0
-"""Days a gate post is kept in a year. [day/year]"""
+"""Days a gate is kept in a year. [day/year]"""
 
-POST_HOURS_PER_DAY: Final[dict[str, float]] = {
-    "staffed_24h": 24.0, "staffed_16h": 16.0, "live_in": 0.0, "device_only": 0.0,
-}
-"""Hours a day a gate regime needs guards on a post. [h/day]"""
+GUARD_ROLES: Final = frozenset({"order", "patrol"})
+"""Roles that work a guard's hours."""
 
 
-def role_demand_fte(
-    role: str,
-    grade: GradeNorms,
-    params: ParameterSet,
-    *,
-    households: npt.ArrayLike,
-    floor_area_m2: npt.ArrayLike,
-    green_area_m2: npt.ArrayLike,
-    gates: npt.ArrayLike,
-    gate_regime: GateRegime | None = None,
-) -> FloatArray:
-    """Unrounded staff demand of one role at a service grade.
+def _values(params: ParameterSet | ParamValues) -> ParamValues:
+    return params if isinstance(params, ParamValues) else ParamValues(params)
 
-    Parameters
-    ----------
-    role
-        One of :data:`ROLES`.
-    grade
-        The grade's norms.
-    params
-        Parameter set (guard hours).
-    households
-        Households. [households]
-    floor_area_m2
-        Floor area. [m2]
-    green_area_m2
-        Green area. [m2]
-    gates
-        Gates. [gates]
-    gate_regime
-        How gates are kept; ``None`` takes the grade's regime.
 
-    Returns
-    -------
-    numpy.ndarray
-        Staff needed: standard full-time posts, or guards for ``order``. [FTE]
+def _check(role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; roles are {ROLES}")
+
+
+def hours_per_post(role: str, params: ParameterSet | ParamValues) -> Value:
+    """Hours one full-time post of a role works in a year. [h/year]
 
     Examples
     --------
-    A 24-hour gate at 2,920 hours a guard needs 24 x 365 / 2,920 = 3 guards:
-
     >>> from propfee.params import default_parameters
     >>> p = default_parameters()
-    >>> float(role_demand_fte("order", p.grades.g3, p, households=100, floor_area_m2=1e4,
-    ...                       green_area_m2=0, gates=1)[0])
-    3.0
+    >>> hours_per_post("order", p), hours_per_post("cleaning", p)
+    (2920.0, 2000.0)
     """
-    if role == "cleaning":
-        driver, per = floor_area_m2, grade.cleaning_floor_m2_per_staff
-    elif role == "maintenance":
-        driver, per = floor_area_m2, grade.maintenance_floor_m2_per_staff
-    elif role == "greening":
-        driver, per = green_area_m2, grade.greening_green_m2_per_staff
-    elif role == "management":
-        driver, per = households, grade.management_households_per_staff
-    elif role == "order":
-        hours = POST_HOURS_PER_DAY[gate_regime or grade.gate_regime]
-        post = hours * DAYS_PER_YEAR / params.labour.guard_hours_per_year
-        return np.atleast_1d(np.asarray(gates, dtype=np.float64) * post)
-    else:
-        raise ValueError(f"unknown role {role!r}; roles are {ROLES}")
-    return np.atleast_1d(np.asarray(driver, dtype=np.float64) / per)
+    _check(role)
+    v = _values(params)
+    return v["labour.guard_hours_per_year" if role in GUARD_ROLES
+             else "labour.standard_hours_per_year"]
 
 
 def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> FloatArray:
@@ -148,11 +104,6 @@ def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> F
     [0.0, 0.5, 1.0, 1.0]
     """
     d = np.asarray(demand_fte, dtype=np.float64)
-    if isinstance(step_fte, float | int):  # one post size for every compound
-        if not step_fte > 0:  # no rounding (0, or a step that is not a number)
-            return np.atleast_1d(d.copy())
-        posts = np.ceil(d / step_fte - 1e-9)  # the same tolerance as below
-        return np.atleast_1d(np.maximum(posts * step_fte, 0.0))
     s = np.asarray(step_fte, dtype=np.float64)
     safe = np.where(s > 0, s, 1.0)
     # A small tolerance keeps 3.0000000001 (float noise) from becoming 4 posts.
@@ -160,10 +111,60 @@ def round_headcount_fte(demand_fte: npt.ArrayLike, step_fte: npt.ArrayLike) -> F
     return np.atleast_1d(np.where(s > 0, np.maximum(rounded, 0.0), d))
 
 
+def formal_cost_per_post_yuan(role: str, params: ParameterSet | ParamValues) -> Value:
+    """Employer's annual cost of one formal full-time post of a role. [yuan/year]
+
+    Examples
+    --------
+    One cleaner at 2,000 yuan/month, 5% welfare, 30% social insurance on the 3,700 yuan
+    floor: 2,000 x 12 x 1.05 + 0.30 x 3,700 x 12 = 25,200 + 13,320 = 38,520.
+
+    >>> from propfee.params import default_parameters
+    >>> p = default_parameters()
+    >>> float(formal_cost_per_post_yuan("cleaning", p))
+    38520.0
+
+    A guard of 2,920 h: 920 overtime hours at 150% add 1.5 x 920 / 2,000 = 69% to the
+    pay: 24,000 x 1.69 x 1.05 + 13,320 = 55,908.
+
+    >>> round(float(formal_cost_per_post_yuan("order", p)), 2)
+    55908.0
+    """
+    _check(role)
+    v = _values(params)
+    wage = v[f"staffing.{role}.monthly_wage_yuan"]
+    standard = v["labour.standard_hours_per_year"]
+    overtime = np.maximum(np.asarray(hours_per_post(role, v)) - standard, 0.0) / standard
+    pay = np.asarray(wage) * 12.0 * (1.0 + v["labour.overtime_pay_multiple"] * overtime)
+    base = np.maximum(wage, v["labour.social_insurance_floor_yuan_per_month"]) * 12.0
+    cost = (pay * (1.0 + v["staffing.welfare_rate"])
+            + v["staffing.social_insurance_rate"] * base)
+    return float(cost) if np.ndim(cost) == 0 else np.asarray(cost)
+
+
+def informal_rate_yuan_per_hour(role: str, params: ParameterSet | ParamValues) -> Value:
+    """Hourly pay of a role hired informally, never below the part-time minimum. [yuan/h]
+
+    Examples
+    --------
+    A cleaner's 2,000 yuan/month is 12 yuan an hour over 2,000 standard hours, below the
+    part-time minimum of 19.8 yuan/h (Shanxi class 1, from 2021-10-01): 19.8.
+
+    >>> from propfee.params import default_parameters
+    >>> float(informal_rate_yuan_per_hour("cleaning", default_parameters()))
+    19.8
+    """
+    _check(role)
+    v = _values(params)
+    rate = np.maximum(v[f"staffing.{role}.monthly_wage_yuan"] * 12.0
+                      / v["labour.standard_hours_per_year"], v["wages.minimum_hourly_wage_yuan"])
+    return float(rate) if np.ndim(rate) == 0 else np.asarray(rate)
+
+
 def annual_staff_cost_yuan(
     role: str,
     staff_fte: npt.ArrayLike,
-    params: ParameterSet,
+    params: ParameterSet | ParamValues,
     hiring: HiringMode,
 ) -> FloatArray:
     """Employer's annual cost of staff of one role (人员费用).
@@ -171,11 +172,11 @@ def annual_staff_cost_yuan(
     Parameters
     ----------
     role
-        One of :data:`ROLES`; ``order`` staff work ``guard_hours_per_year``.
+        One of :data:`ROLES`.
     staff_fte
-        Headcount (formal) or hours worked in standard posts (informal). [FTE]
+        Headcount (formal) or hours worked counted in posts (informal). [FTE]
     params
-        Parameter set: wages, on-costs, labour terms.
+        Parameter set, or its values by path.
     hiring
         ``"formal"`` or ``"informal"`` (see :data:`propfee.params.model.HiringMode`).
 
@@ -186,61 +187,14 @@ def annual_staff_cost_yuan(
 
     Examples
     --------
-    One formal cleaner at 2,000 yuan/month, 5% welfare, 30% social insurance on the
-    3,700 yuan floor: 2,000 x 12 x 1.05 + 0.30 x 3,700 x 12 = 25,200 + 13,320 = 38,520.
+    Half a post of informal cleaning is 1,000 hours at 19.8 yuan/h = 19,800 yuan.
 
     >>> from propfee.params import default_parameters
-    >>> p = default_parameters()
-    >>> float(annual_staff_cost_yuan("cleaning", 1.0, p, "formal")[0])
-    38520.0
-
-    One guard of 2,920 h at 2,000 yuan/month: 920 overtime hours at 150% add
-    1.5 x 920 / 2,000 = 69% to the pay: 24,000 x 1.69 x 1.05 + 13,320 = 55,908.
-
-    >>> round(float(annual_staff_cost_yuan("order", 1.0, p, "formal")[0]), 2)
-    55908.0
+    >>> float(annual_staff_cost_yuan("cleaning", 0.5, default_parameters(), "informal")[0])
+    19800.0
     """
-    rp: RoleParams = getattr(params.staffing, role)
     staff = np.asarray(staff_fte, dtype=np.float64)
-    wage_year = rp.monthly_wage_yuan * 12.0
-    lab = params.labour
-    hours = lab.guard_hours_per_year if role == "order" else lab.standard_hours_per_year
     if hiring == "informal":
-        return np.atleast_1d(staff * wage_year * hours / lab.standard_hours_per_year)
-    overtime = max(hours - lab.standard_hours_per_year, 0.0) / lab.standard_hours_per_year
-    pay = wage_year * (1.0 + lab.overtime_pay_multiple * overtime)
-    base = max(rp.monthly_wage_yuan, lab.social_insurance_floor_yuan_per_month) * 12.0
-    st = params.staffing
-    per_head = pay * (1.0 + st.welfare_rate) + st.social_insurance_rate * base
-    return np.atleast_1d(staff * per_head)
-
-
-def staffing_by_role(
-    params: ParameterSet,
-    grade: GradeNorms,
-    hiring: HiringMode,
-    *,
-    households: FloatArray,
-    floor_area_m2: FloatArray,
-    green_area_m2: FloatArray,
-    gates: FloatArray,
-    gate_regime: GateRegime | None = None,
-) -> dict[str, tuple[FloatArray, FloatArray, FloatArray]]:
-    """Demand, headcount and annual cost of every role of a stand-alone company.
-
-    Formal hiring rounds each role up to its posts; informal hiring pays the demand.
-
-    Returns
-    -------
-    dict
-        ``role -> (demand [FTE], headcount [FTE], cost [yuan/year])``.
-    """
-    result = {}
-    for name in ROLES:
-        demand = role_demand_fte(name, grade, params, households=households,
-                                 floor_area_m2=floor_area_m2, green_area_m2=green_area_m2,
-                                 gates=gates, gate_regime=gate_regime)
-        step = getattr(params.staffing, name).headcount_step_fte
-        head = round_headcount_fte(demand, step) if hiring == "formal" else demand
-        result[name] = (demand, head, annual_staff_cost_yuan(name, head, params, hiring))
-    return result
+        hours = staff * hours_per_post(role, params)
+        return np.atleast_1d(hours * informal_rate_yuan_per_hour(role, params))
+    return np.atleast_1d(staff * formal_cost_per_post_yuan(role, params))

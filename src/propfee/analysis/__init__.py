@@ -12,12 +12,15 @@
 
 from propfee.analysis.breakeven import break_even
 from propfee.analysis.components import Components, year_components
+from propfee.analysis.draws import evaluate_draws
+from propfee.analysis.drivers import DRIVERS, deficit_drivers
 from propfee.analysis.montecarlo import MonteCarloResult, Uncertainty, monte_carlo
 from propfee.analysis.projection import OneOff, Projection, ProjectionSettings, project
 from propfee.analysis.sensitivity import grid, illustrative_effects, tornado
 from propfee.analysis.what_it_takes import what_it_would_take
 
 __all__ = [
+    "DRIVERS",
     "Components",
     "MonteCarloResult",
     "OneOff",
@@ -25,6 +28,8 @@ __all__ = [
     "ProjectionSettings",
     "Uncertainty",
     "break_even",
+    "deficit_drivers",
+    "evaluate_draws",
     "grid",
     "illustrative_effects",
     "monte_carlo",

@@ -69,9 +69,8 @@ def break_even(
     alone = game.standalone_costs()
     cash = alone + game.other_cash_yuan
     # income_yuan = fees collected + public income; split them back.
-    from propfee.baseline import effective_fee_inputs
     from propfee.compound import validate_compounds
-    from propfee.fees import annual_fee_billed_yuan
+    from propfee.fees import annual_fee_billed_yuan, effective_fee_inputs
 
     table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
     rate, coll = effective_fee_inputs(table, params)
@@ -109,7 +108,7 @@ def break_even(
         bundle = np.repeat(np.arange(n * len(ks)), np.tile(ks, n))
         member = np.repeat(np.arange(n), ks.sum())
         costs = contract_costs(
-            bundle, member, n * len(ks), standing_fte=game.residual_fte,
+            bundle, member, n * len(ks), standing_hours=game.standing_hours,
             households=game.households, x_m=np.zeros(n), y_m=np.zeros(n),
             jobs_yuan=game.jobs_yuan, callout_yuan=game.callout_yuan,
             fixed_fee_yuan=game.shared.fixed_fee_yuan_per_bundle_year,

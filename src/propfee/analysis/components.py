@@ -1,14 +1,18 @@
 """Year-by-year budget components, the input of projections and Monte Carlo.
 
 The 4+1 kernel is run once per year of the horizon, with building ages advanced, so
-that upkeep (age factor) and per-use job counts grow as buildings age. Each year's
-compound cash is split by what drives its growth::
+that the jobs of the catalogue grow as buildings age. Each year's compound cash is
+split by what drives its growth::
 
-    staff     contract staff and margin                      grows with wages
+    staff     standing posts, informal hires, live-in pay,   grows with wages
+              staff bought at market and the market
+              company's overhead, margin and taxes
     in_kind   volunteer time at the shadow wage (not cash)   grows with wages
-    other     every other line paid by residents or the pool grows with prices
+    other     every other line paid by the pool              grows with prices
               (annualised device capital excluded: replacements are scheduled instead)
-    jobs      per job: expected uses x discounted price      grows with prices
+    jobs      per job: expected uses x the price per use     grows with prices
+              the compound pays on average (shared company
+              and market; volunteers' uses are free)
     street    street fallback lines (not compound cash)      grows with prices
     income    per source: net public income                  grows with prices
     fee       fee billed at the compound's rate, and its collection rate
@@ -26,10 +30,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from propfee.baseline import effective_fee_inputs
-from propfee.budget import OPTIONAL_CHANNELS, budget_arrays
+from propfee.budget.kernel import budget_arrays
+from propfee.channels.common import CREDIT_CHANNELS
 from propfee.compound import CompoundTable, validate_compounds
-from propfee.fees import annual_fee_billed_yuan
+from propfee.fees import annual_fee_billed_yuan, effective_fee_inputs
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan
 
@@ -142,24 +146,25 @@ def year_components(
     device_capital: dict[str, FloatArray] = {}
     device_life: dict[str, FloatArray] = {}
     for t in range(horizon_years):
-        out = budget_arrays(table, resolved, _shift(params, t), OPTIONAL_CHANNELS)
+        out = budget_arrays(table, resolved, _shift(params, t), CREDIT_CHANNELS)
+        bill = {name: np.zeros(n) for name in params.jobs}
         for spec, value in out.lines.items():
-            if (spec.kind == "standing" and spec.category in ("staff", "margin")) \
-                    or spec.kind == "informal":
-                staff[t] += value
+            if spec.work in bill and spec.kind in ("per_use", "market"):
+                bill[spec.work] = bill[spec.work] + value  # priced per use below
             elif spec.payer == "volunteers_in_kind":
                 in_kind[t] += value
             elif spec.payer == "street_office":
                 street[t] += value
-            elif spec.kind == "per_use":
-                continue  # priced per use below, from the job's own figures
+            elif spec.kind in ("standing", "informal") or (
+                    spec.kind == "market" and spec.work not in ("garbage", "lift")):
+                staff[t] += value
             elif spec.kind == "capital" and spec.channel == "smart_devices":
                 continue  # capital is scheduled as replacements, not annualised
-            elif spec.payer in ("residents_fees", "fund_pool"):
+            elif spec.payer == "fund_pool":
                 other[t] += value
-        for name, uses in out.job_uses.items():
+        for name, value in bill.items():
+            uses = out.ledger.demand(name)
             job_uses.setdefault(name, np.zeros(shape))[t] = uses
-            value = out.details[f"job_yuan:{name}"]
             with np.errstate(divide="ignore", invalid="ignore"):
                 job_price[name] = np.where(uses > 0, value / np.where(uses > 0, uses, 1), 0.0)
         for name, value in out.income_by_source.items():
@@ -169,10 +174,6 @@ def year_components(
             device_life = dict(out.device_life_years)
         if progress is not None:
             progress((t + 1) / horizon_years)
-    for job in plan.shared_property.jobs:  # jobs with no uses in any year still have a price
-        if job.name not in job_price:
-            job_price[job.name] = np.zeros(n)
-            job_uses.setdefault(job.name, np.zeros(shape))
     rate, coll = effective_fee_inputs(table, params)
     floor = table.array("floor_area_m2")
     return Components(
@@ -181,7 +182,7 @@ def year_components(
         staff_yuan=staff, in_kind_yuan=in_kind, other_yuan=other, street_yuan=street,
         job_uses=job_uses, job_price_yuan=job_price, income_yuan=income,
         income_is_parking={s.name: s.basis == "parking_space"
-                           for s in plan.public_income.sources},
+                           for s in plan.public_income.items},
         device_capital_yuan=device_capital, device_life_years=device_life,
         fee_billed_yuan=annual_fee_billed_yuan(floor, rate), collection_rate=coll,
         floor_area_m2=floor, rate_yuan_per_m2_month=rate,

@@ -121,7 +121,7 @@ def coverage_levels(
     """Evaluate the year components at each level of the coverage multiplier."""
     sd = uncertainty.volunteer_coverage_sd
     count = uncertainty.coverage_levels if sd > 0 else 1
-    tasks = plan.self_governance.tasks
+    tasks = plan.self_governance.items
     total_share = sum(t.share for t in tasks)
     cap = 1.0 / total_share if total_share > 0 else 1.0
     q = (np.arange(count) + 0.5) / count
@@ -143,7 +143,7 @@ def coverage_levels(
         comps.append(year_components(table, plan, params, horizon_years=horizon_years,
                                      resolved=resolved))
     occupancy = {s.name: base_resolved.value("public_income", s.name, "occupancy_rate")
-                 for s in plan.public_income.sources}
+                 for s in plan.public_income.items}
     return Levels(multipliers, np.stack([c.staff_yuan for c in comps]),
                   np.stack([c.other_yuan for c in comps]),
                   np.stack([c.in_kind_yuan for c in comps]),

@@ -9,6 +9,10 @@ Year ``t = 1..T`` (year 1 is the budget year). With indices
                 + replacements_t x P_t + one_offs_t
     B_t       = B_{t-1} x (1 + interest_rate) + inflow_t - outflow_t,   B_0 = opening balance
 
+Year 1's flows are the budget's before its lines are rounded to the fen, so with no
+growth, interest or opening balance its ``net`` is the budget's pool balance up to that
+rounding: at most half a fen per fund-pool line of the compound.
+
 Devices are taken as installed at the start of year 1 (by the renovation programme or the
 pool); each is replaced, at its capital cost in that year's prices, at the start of years
 ``floor(k x life) + 1`` within the horizon, paid by ``replacement_funder``. Interest is
@@ -19,7 +23,15 @@ every year: ``B_t(C) = B_t(0) + C x A_t`` with ``A_t = sum_{s=1..t} (1 + i)^(t-s
 
     baseline  (never below zero):   C = max(0, max_t (-B_t(0) / A_t))
     threshold (never below a floor): C = max(0, max_t ((floor - B_t(0)) / A_t))
-    as a fee rate: rate + C / (floor_area_m2 x 12 x collection_rate)
+
+As a fee rate: a rise ``d`` of the fee rate grows with the rate (``F_t``) and is collected
+at the collection rate, so it adds ``d x K x A'_t`` to ``B_t``, with
+``K = floor_area_m2 x 12 x collection_rate`` and ``A'_t = sum_{s=1..t} (1 + i)^(t-s) F_s``
+(``A'_t = A_t`` when the rate does not grow)::
+
+    d    = max(0, max_t ((goal - B_t(0)) / (K x A'_t)))      goal 0 or the floor
+    rate = rate + d       (a compound that collects nothing: its own rate where d = 0,
+                           infinite where a rise is needed)
 
 The same :func:`pool_paths` runs the Monte Carlo, draw by draw.
 """
@@ -42,7 +54,8 @@ from propfee.params import ParameterSet
 from propfee.plan import Plan
 from propfee.reserve.schedule import renewal_schedule
 
-__all__ = ["OneOff", "Projection", "ProjectionSettings", "pool_paths", "project"]
+__all__ = ["OneOff", "Projection", "ProjectionSettings", "funding_fee_rates", "pool_paths",
+           "project"]
 
 FloatArray = npt.NDArray[np.float64]
 Growth = Annotated[float, Field(ge=-0.5, le=1.0, allow_inf_nan=False)]
@@ -305,6 +318,50 @@ def funding_goals(
     return base, threshold
 
 
+def funding_fee_rates(
+    balance: FloatArray, interest_rate: float, fee_rate_growth_rate: float,
+    floor_yuan: float, collected_m2_months: FloatArray, rate_yuan_per_m2_month: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """The least fee rates meeting the baseline and threshold goals (module formulas).
+
+    Parameters
+    ----------
+    balance
+        ``(years, compounds)`` balances at the compound's own rate. [yuan]
+    interest_rate
+        Interest on the pool. [1/year]
+    fee_rate_growth_rate
+        Yearly growth of the fee rate, the rise with it. [1/year]
+    floor_yuan
+        Floor of the threshold goal. [yuan]
+    collected_m2_months
+        ``K = floor_area_m2 x 12 x collection_rate`` per compound. [m2 month/year]
+    rate_yuan_per_m2_month
+        Each compound's own fee rate. [yuan/(m2 month)]
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(baseline, threshold)`` fee rates per compound. [yuan/(m2 month)]
+    """
+    t_count = balance.shape[0]
+    growth = (1.0 + fee_rate_growth_rate) ** np.arange(t_count)
+    reach = np.empty(t_count)  # A'_t = A'_{t-1} (1 + i) + F_t
+    running = 0.0
+    for t in range(t_count):
+        running = running * (1.0 + interest_rate) + growth[t]
+        reach[t] = running
+    rates = []
+    for goal in (0.0, floor_yuan):
+        need = np.maximum(0.0, np.max((goal - balance) / reach[:, None], axis=0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rise = np.where(need == 0.0, 0.0,
+                            np.where(collected_m2_months > 0,
+                                     need / collected_m2_months, np.inf))
+        rates.append(rate_yuan_per_m2_month + rise)
+    return rates[0], rates[1]
+
+
 def project(
     compounds: pd.DataFrame | CompoundTable,
     plan: Plan | None = None,
@@ -359,18 +416,16 @@ def project(
     first = np.where(negative.any(axis=0), comp.years[np.argmax(negative, axis=0)], -1)
     base, threshold = funding_goals(paths["balance"], settings.interest_rate,
                                     settings.threshold_floor_yuan)
-    per_rate = comp.floor_area_m2 * 12.0 * comp.collection_rate
-    with np.errstate(divide="ignore", invalid="ignore"):
-        base_rate = np.where(per_rate > 0, comp.rate_yuan_per_m2_month + base / per_rate, np.inf)
-        thr_rate = np.where(per_rate > 0, comp.rate_yuan_per_m2_month + threshold / per_rate,
-                            np.inf)
+    base_rate, thr_rate = funding_fee_rates(
+        paths["balance"], settings.interest_rate, settings.fee_rate_growth_rate,
+        settings.threshold_floor_yuan, comp.floor_area_m2 * 12.0 * comp.collection_rate,
+        comp.rate_yuan_per_m2_month)
     funding = pd.DataFrame({
         "compound_id": comp.ids,
         "first_negative_year": pd.array(np.where(first >= 0, first, 0), dtype="Int64"),
         "baseline_contribution_yuan": base,
         "threshold_contribution_yuan": threshold,
-        "baseline_fee_rate_yuan_per_m2_month": np.where(base > 0, base_rate,
-                                                        comp.rate_yuan_per_m2_month),
+        "baseline_fee_rate_yuan_per_m2_month": base_rate,
         "threshold_fee_rate_yuan_per_m2_month": thr_rate,
     })
     funding.loc[first < 0, "first_negative_year"] = pd.NA

@@ -29,11 +29,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from propfee.baseline import effective_fee_inputs
-from propfee.budget import budget_arrays
+from propfee.budget.kernel import budget_arrays
 from propfee.channels.self_governance import WEEKS_PER_YEAR, supply_hours_year
 from propfee.compound import CompoundTable, validate_compounds
-from propfee.fees import annual_fee_billed_yuan
+from propfee.fees import annual_fee_billed_yuan, effective_fee_inputs
 from propfee.money import yuan_to_fen
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, default_plan, resolve_plan
@@ -121,7 +120,7 @@ def what_it_would_take(
     party = np.where(np.isnan(party),
                      households * params.quantities.party_members_per_household, party)
     hours_week = total(supply_hours_year(plan.self_governance, households, party)
-                       * sum(t.share for t in plan.self_governance.tasks)) / WEEKS_PER_YEAR
+                       * sum(t.share for t in plan.self_governance.items)) / WEEKS_PER_YEAR
     today = balance(1.0)
     low, high = np.zeros(k), np.full(k, _MAX_MULTIPLIER)
     reach = balance(high[unit]) >= 0

@@ -4,12 +4,15 @@
 - :mod:`propfee.bundling.game`: a district's bundling game (the characteristic function)
 - :mod:`propfee.bundling.allocation`: fair shares (keys, SCRB, Shapley, core-constrained)
 - :mod:`propfee.bundling.optimise`: partition a district into bundles, with a proven gap
+- :mod:`propfee.bundling.core`: the core split's one point, exact whatever the solver
+- :mod:`propfee.bundling.files`: bundle files in and out (CSV, Excel)
 
 Allocation and optimisation need the ``optimise`` extra (scipy, highspy).
 """
 
 from propfee.bundling.allocation import Split, split_bundle
 from propfee.bundling.cost import ContractCosts, contract_costs, spread_m
+from propfee.bundling.files import read_bundles, write_bundles
 from propfee.bundling.game import BundleGame
 from propfee.bundling.optimise import BundlingProblem, BundlingResult, optimise_bundles
 
@@ -21,6 +24,8 @@ __all__ = [
     "Split",
     "contract_costs",
     "optimise_bundles",
+    "read_bundles",
     "split_bundle",
     "spread_m",
+    "write_bundles",
 ]

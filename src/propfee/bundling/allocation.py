@@ -9,13 +9,20 @@ Methods (``x_i`` is compound ``i``'s share of ``c(N)``, ``N`` the bundle):
   ``r_i = max(c({i}) - s_i, 0)``, ``x_i = s_i + r_i / sum(r) * (c(N) - sum(s))``.
 - ``shapley``: ``x_i = sum over S not containing i of |S|! (n-|S|-1)! / n! (c(S+i) - c(S))``,
   exact over all ``2^n`` sub-groups up to :data:`EXACT_LIMIT` members (vectorised: all
-  sub-group costs in one call of the cost function), by seeded permutation sampling
-  beyond, with a standard error.
-- ``core``: one linear program (HiGHS) for the least-core ``epsilon``: the smallest
-  ``e`` with ``x_i <= c({i})`` and ``sum_{i in S} x_i <= c(S) + e`` for every proper
-  sub-group (singletons included), then a second one for the allocation closest (L1)
-  to the planner's key under ``e+ = max(e, 0)``. If the core is non-empty (``e <= 0``)
-  the split is in it.
+  sub-group costs in one call of the cost function; the game priced to the fen and the
+  value kept as exact fractions, so that members in symmetric positions get exactly
+  the same quota and an equal remainder goes by compound id), by seeded permutation
+  sampling beyond, with a standard error.
+- ``core``: the point of the core nearest the Shapley value (or another key the planner
+  names) in the Euclidean norm, or of the least core when the core is empty:
+  ``x* = argmin sum_i (x_i - t_i)^2`` subject to ``x(S) <= c(S) + max(e*, 0)`` for every
+  proper sub-group ``S`` (singletons included), ``x_i <= c({i})`` (taken down to the
+  fen), ``x_i >= 0`` and ``x(N) = c(N)``, where ``e*`` is the least-core epsilon (one
+  linear program) and ``t`` the target. A strictly convex program over a non-empty
+  polytope has one minimiser, so the split is uniquely defined; it is rebuilt in
+  rational arithmetic, so it does not depend on the solver
+  (:mod:`propfee.bundling.core`). Where the Shapley value is in the core (always in a
+  concave game) the core split is the Shapley split.
 
 Every split is rounded to integer fen by largest remainder (ties by compound id) and
 sums exactly to ``c(N)`` rounded to the fen. Each reports every compound's saving
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from math import factorial
 from typing import Literal
 
@@ -35,7 +43,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from propfee._optional import require
+from propfee.bundling.core import (
+    CorePoint,
+    LpMethod,
+    QpMethod,
+    core_point,
+    fen_game,
+    largest_remainder_exact,
+    least_core_epsilon,
+    shapley_fen,
+)
 from propfee.bundling.game import BundleGame
 from propfee.errors import InputError, Problem
 from propfee.money import allocate_fen, fen_to_yuan, yuan_to_fen
@@ -162,9 +179,12 @@ def least_core(
     costs_by_mask: FloatArray, n: int, key: FloatArray | None = None,
     *, cap_standalone: bool = True,
 ) -> tuple[float, FloatArray]:
-    """Least-core epsilon and, if a key is given, the core-constrained allocation closest to it.
+    """Least-core epsilon and the core point nearest a target (the Shapley value by default).
 
-    Two linear programs solved with HiGHS (``scipy.optimize.linprog``).
+    The game is priced to the fen (every ``c(S)`` rounded to the fen, as a contract is);
+    the epsilon is one linear program (HiGHS), the point one strictly convex quadratic
+    program, both rebuilt in rational arithmetic (:mod:`propfee.bundling.core`): the
+    point is unique and does not depend on the solver.
 
     Parameters
     ----------
@@ -173,77 +193,59 @@ def least_core(
     n
         Number of players.
     key
-        Target allocation (the planner's key), summing to ``c(N)``. [yuan/year]
+        Target allocation (the planner's key); ``None``: the exact Shapley value of the
+        game priced to the fen. [yuan/year]
     cap_standalone
-        Also require ``x_i <= c({i})`` outright (not only up to epsilon). Without it
-        the program is the classical least core, always feasible.
+        Also require ``x_i <= c({i})`` outright (not only up to epsilon). Without it the
+        program is the classical least core, always feasible.
 
     Returns
     -------
     tuple
-        ``(epsilon [yuan/year], allocation [yuan/year])``; without a key the
-        allocation is the first LP's solution.
+        ``(epsilon [yuan/year], allocation [yuan/year])``: the allocation is the point of
+        ``{x(S) <= c(S) + max(epsilon, 0)}`` (with the caps, ``x >= 0`` and
+        ``x(N) = c(N)``) nearest the target in the Euclidean norm, each share the float
+        nearest the exact one.
+
+    Raises
+    ------
+    propfee.errors.InputError
+        If no split keeps every compound at or below its stand-alone cost.
+
+    Examples
+    --------
+    c(a) = c(b) = c(c) = 10, c(ab) = 10, c(ac) = c(bc) = 15, c(abc) = 19. The Shapley value
+    (5.5, 5.5, 8) charges a and b 11 > c(ab); the nearest core point moves half a yuan
+    from each of them to c: (5, 5, 9). The least core epsilon is -0.5.
+
+    >>> costs = np.array([0.0, 10, 10, 10, 10, 15, 15, 19])
+    >>> eps, x = least_core(costs, 3)
+    >>> float(eps), x.tolist()
+    (-0.5, [5.0, 5.0, 9.0])
     """
     if n == 1:  # one member: nothing to leave
         return 0.0, np.array([float(costs_by_mask[1])])
-    opt = require("scipy.optimize", feature="the least core", extra="optimise")
-    sp = require("scipy.sparse", feature="the least core", extra="optimise")
-    linprog = opt.linprog
-    csr_matrix, hstack, identity, vstack = sp.csr_matrix, sp.hstack, sp.identity, sp.vstack
+    point = _core_point(costs_by_mask, n, key, cap_standalone=cap_standalone)
+    return float(point.epsilon / 100), point.yuan()
 
-    full = (1 << n) - 1
-    masks, bits = _subset_matrix(n)
-    grand = float(costs_by_mask[full])
-    exact_single = costs_by_mask[1 << np.arange(n)]
-    # Stand-alone caps are taken down to the fen, so that a share rounded to the fen
-    # by largest remainder still never exceeds the compound's stand-alone cost.
-    single = np.floor(exact_single * 100.0) / 100.0 - 1e-6
-    if single.sum() < grand:
-        single = exact_single
-    if not cap_standalone:
-        single = np.full(n, np.inf)
-    # Every proper non-empty sub-group, singletons included (this bounds epsilon: the
-    # classical least core); singletons are also capped hard at their stand-alone cost.
-    proper = (masks != 0) & (masks != full)
-    a_groups = csr_matrix(bits[proper].astype(np.float64))
-    b_groups = costs_by_mask[proper]
-    # LP 1: variables (x, e); min e; groups: A x - e <= c(S); singles: x_i <= c(i); sum x = c(N).
-    ones = np.ones((a_groups.shape[0], 1))
-    a_ub = vstack([hstack([a_groups, csr_matrix(-ones)]),
-                   hstack([identity(n, format="csr"), csr_matrix((n, 1))])]).tocsr()
-    b_ub = np.concatenate([b_groups, np.minimum(single, 1e300)])
-    a_eq = csr_matrix(np.concatenate([np.ones(n), [0.0]])[None, :])
-    c = np.zeros(n + 1)
-    c[-1] = 1.0
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[grand],
-                  bounds=[(0, None)] * n + [(None, None)], method="highs")
-    if res.status != 0:
-        raise InputError([Problem(None, "members", n,
-                                  "no split keeps every compound at or below its stand-alone "
-                                  "cost: the bundle costs more than its members alone")],
-                         what="core-constrained split")
-    eps = float(res.x[-1]) if a_groups.shape[0] else 0.0  # one member: nothing to leave
-    if key is None:
-        return eps, np.asarray(res.x[:n], dtype=np.float64)
-    # LP 2: variables (x, t); min sum t; t >= |x - key|; groups with e+ = max(e, 0).
-    e_plus = max(eps, 0.0)
-    k = np.asarray(key, dtype=np.float64)
-    eye = identity(n, format="csr")
-    a_ub2 = vstack([
-        hstack([a_groups, csr_matrix((a_groups.shape[0], n))]),
-        hstack([eye, csr_matrix((n, n))]),
-        hstack([eye, -eye]),
-        hstack([-eye, -eye]),
-    ]).tocsr()
-    b_ub2 = np.concatenate([b_groups + e_plus, np.minimum(single, 1e300), k, -k])
-    a_eq2 = csr_matrix(np.concatenate([np.ones(n), np.zeros(n)])[None, :])
-    c2 = np.concatenate([np.zeros(n), np.ones(n)])
-    res2 = linprog(c2, A_ub=a_ub2, b_ub=b_ub2, A_eq=a_eq2, b_eq=[grand],
-                   bounds=[(0, None)] * (2 * n), method="highs")
-    if res2.status != 0:  # pragma: no cover - LP 1 proved feasibility
-        raise InputError([Problem(None, "members", n, f"core split failed: {res2.message}")],
-                         what="core-constrained split")
-    return eps, np.asarray(res2.x[:n], dtype=np.float64)
+
+def _core_point(
+    costs_by_mask: FloatArray, n: int, key: FloatArray | None, *, cap_standalone: bool,
+    lp_method: LpMethod = "highs-ds", qp_method: QpMethod = "nnls",
+) -> CorePoint:
+    """The core point of :func:`least_core` in fen, with the solvers named (for tests)."""
+    game = fen_game(costs_by_mask, n, cap_standalone=cap_standalone)
+    target = None if key is None else [
+        Fraction(float(v)) * 100 for v in np.asarray(key, dtype=np.float64)]
+    return core_point(game, target, lp_method=lp_method, qp_method=qp_method)
+
+
+def _epsilon(costs_by_mask: FloatArray, n: int) -> float:
+    """The classical least-core epsilon (no caps) of the game priced to the fen. [yuan/year]"""
+    if n == 1:
+        return 0.0
+    eps, _ = least_core_epsilon(fen_game(costs_by_mask, n, cap_standalone=False))
+    return float(eps / 100)
 
 
 @dataclass(frozen=True)
@@ -295,7 +297,7 @@ def split_bundle(
     members: Sequence[str],
     method: Method = "shapley",
     *,
-    key: Method = "floor_area",
+    key: Method = "shapley",
     samples: int = 2000,
     seed: int = 0,
 ) -> Split:
@@ -310,9 +312,11 @@ def split_bundle(
     method
         See the module docstring.
     key
-        For ``method="core"``: the planner's key the split stays closest to.
+        For ``method="core"``: the target the split stays nearest to, any method but
+        ``core`` (by default the Shapley value).
     samples, seed
-        Permutation samples and seed for Shapley values beyond :data:`EXACT_LIMIT`.
+        Permutation samples (at least 1) and seed for Shapley values beyond
+        :data:`EXACT_LIMIT`.
 
     Returns
     -------
@@ -321,13 +325,22 @@ def split_bundle(
     Raises
     ------
     propfee.errors.InputError
-        For unknown or repeated compound ids, an unknown method, or ``core`` beyond
-        :data:`EXACT_LIMIT` members.
+        For no members, unknown or repeated compound ids, an unknown method or key, a
+        number of samples below 1, or ``core`` beyond :data:`EXACT_LIMIT` members.
     """
     allowed = ("floor_area", "households", "standalone", "use", "scrb", "shapley", "core")
-    if method not in allowed or (method == "core" and key in ("core",)):
-        raise InputError([Problem(None, "method", method, f"must be one of {allowed}")],
-                         what="split")
+    problems = []
+    if method not in allowed:
+        problems.append(Problem(None, "method", method, f"must be one of {allowed}"))
+    if method == "core" and key not in allowed[:-1]:
+        problems.append(Problem(None, "key", key, f"must be one of {allowed[:-1]}"))
+    if isinstance(members, str) or len(members) == 0:
+        problems.append(Problem(None, "members", members,
+                                "give a list of at least one compound id"))
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        problems.append(Problem(None, "samples", samples, "must be a whole number >= 1"))
+    if problems:
+        raise InputError(problems, what="split")
     order = np.argsort(np.asarray(members, dtype=str), kind="stable")
     ids = [members[i] for i in order]
     pos = game.index(ids)
@@ -365,22 +378,29 @@ def split_bundle(
             share = remaining / remaining.sum() if remaining.sum() > 0 else np.full(n, 1 / n)
             scrb: FloatArray = separable + share * nonsep
             return scrb
-        if name == "shapley":
-            if by_mask is not None:
-                return shapley_exact(by_mask, n)
-            est, stderr = shapley_sampled(game, pos, samples, seed)
-            scaled: FloatArray = est * grand / est.sum()
-            return scaled
-        assert by_mask is not None
-        return least_core(by_mask, n, allocate(key))[1]
+        est, stderr = shapley_sampled(game, pos, samples, seed)
+        scaled: FloatArray = est * grand / est.sum()
+        return scaled
 
-    x = allocate(method)
     total_fen = int(yuan_to_fen(grand))
-    fen = allocate_fen(total_fen, np.maximum(x, 0.0), ids)
+    if method == "core":
+        assert by_mask is not None
+        point = _core_point(by_mask, n, None if key == "shapley" else allocate(key),
+                            cap_standalone=True)
+        x = point.yuan()
+        fen = (largest_remainder_exact(point.shares, ids) if point.exact
+               else allocate_fen(total_fen, np.maximum(x, 0.0), ids))
+    elif method == "shapley" and by_mask is not None:
+        exact_value = shapley_fen(fen_game(by_mask, n, cap_standalone=False))
+        x = np.array([float(v / 100) for v in exact_value])
+        fen = largest_remainder_exact(exact_value, ids)
+    else:
+        x = allocate(method)
+        fen = allocate_fen(total_fen, np.maximum(x, 0.0), ids)
     share = fen_to_yuan(fen)
     eps, overcharge, empty = np.nan, np.nan, False
     if by_mask is not None:
-        eps = least_core(by_mask, n, cap_standalone=False)[0]
+        eps = _epsilon(by_mask, n)
         _, bits = _subset_matrix(n)
         overcharge = float(np.max(bits[1:].astype(np.float64) @ share - by_mask[1:]))
         empty = eps > 1e-6 * max(1.0, grand)

@@ -5,6 +5,6 @@ so the 4+1 budget and the bundling game price a contract by the same code withou
 budget importing the bundling package; it is re-exported here.
 """
 
-from propfee.channels.contract import ContractCosts, contract_costs, market_margin_rate, spread_m
+from propfee.channels.contract import ContractCosts, contract_costs, spread_m, trip_share
 
-__all__ = ["ContractCosts", "contract_costs", "market_margin_rate", "spread_m"]
+__all__ = ["ContractCosts", "contract_costs", "spread_m", "trip_share"]

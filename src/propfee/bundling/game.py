@@ -20,20 +20,28 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from propfee.baseline import effective_fee_inputs
-from propfee.budget import budget_arrays
+from propfee.budget.evaluate import check_plan
+from propfee.budget.kernel import KernelOutput, budget_arrays
+from propfee.channels.common import LineSpec
 from propfee.channels.contract import ContractCosts, contract_costs
 from propfee.channels.shared_property import SharedProperty
 from propfee.compound import CompoundTable, validate_compounds
 from propfee.errors import InputError, Problem
-from propfee.fees import annual_fee_billed_yuan
+from propfee.fees import fee_collected_fen
+from propfee.money import fen_to_yuan
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, default_plan, resolve_plan
+from propfee.work.categories import ROLE_OF
 
 __all__ = ["BundleGame", "padded_to_long"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+
+def _line(out: KernelOutput, code: str) -> LineSpec:
+    """The spec of the line ``code`` of a kernel output."""
+    return next(s for s in out.lines if s.code == code)
 
 
 def padded_to_long(candidates: npt.ArrayLike) -> tuple[IntArray, IntArray, int]:
@@ -57,8 +65,9 @@ class BundleGame:
     ----------
     ids
         Compound ids.
-    residual_fte
-        Role -> demand for the contract's standing posts. [FTE]
+    standing_hours
+        Role -> hours the contract's standing posts supply the compound (what the
+        street, the devices and the volunteers leave of its ``standing_work``). [h/year]
     households
         Households. [households]
     floor_area_m2
@@ -71,20 +80,21 @@ class BundleGame:
         Call-outs of those jobs at the contract's discount, before a bundle shares
         them. [yuan/year]
     jobs_at_market_yuan
-        The same jobs at market price. [yuan/year]
+        The same jobs at market price, a trip a visit. [yuan/year]
     other_cash_yuan
-        The compound's cash costs outside the contract (direct costs, volunteer
-        materials, device running and pool-funded capital). [yuan/year]
+        The compound's cash costs outside the contract (running costs, informal hires,
+        volunteer materials, device running and pool-funded capital, work bought at
+        market). [yuan/year]
     income_yuan
         Fee collected plus public income. [yuan/year]
     shared
-        Contract terms.
+        Contract terms (without bundles: the game prices any set).
     params
         Parameter set (wages, labour terms, market pricing).
     """
 
     ids: npt.NDArray[np.str_]
-    residual_fte: dict[str, FloatArray]
+    standing_hours: dict[str, FloatArray]
     households: FloatArray
     floor_area_m2: FloatArray
     x_m: FloatArray
@@ -111,46 +121,52 @@ class BundleGame:
         compounds
             A compound table.
         plan
-            The 4+1 plan (its bundles are ignored; its contract terms are used).
+            The 4+1 plan. Its contract terms are used; its bundles are not: the game
+            prices any set of compounds, so :attr:`shared` holds the terms with
+            ``bundle_by="none"`` and no explicit bundles (nor their own fixed fees).
         params
             Parameter set.
         """
 
         plan = plan or default_plan()
         params = params or default_parameters()
+        check_plan(plan, params)
         table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(
             compounds)
         alone = plan.model_copy(update={"shared_property": plan.shared_property.model_copy(
             update={"bundle_by": "none", "bundles": ()})})
         out = budget_arrays(table, resolve_plan(alone, table), params)
-        zero = np.zeros(len(table))
-        jobs = sum((v for k, v in out.details.items() if k.startswith("job_unit:")), start=zero)
-        callouts = sum((v for k, v in out.details.items() if k.startswith("job_callout:")),
-                       start=zero)
-        other = sum((v for s, v in out.lines.items()
-                     if s.payer in ("residents_fees", "fund_pool")
-                     and s.kind not in ("per_use", "standing")),
+        n = len(table)
+        zero = np.zeros(n)
+        v = params.jobs
+        jobs, callouts, market = zero.copy(), zero.copy(), zero.copy()
+        for job in plan.shared_property.items:
+            uses = out.ledger.supplied("shared_property", job.name)
+            terms = v[job.name]
+            jobs += out.lines[_line(out, f"job_{job.name}")]
+            callouts += out.details[f"job_callout:{job.name}"]
+            market += (uses * terms.market_price_yuan_per_use
+                       + uses / terms.uses_per_visit * terms.callout_yuan_per_visit)
+        other = sum((v_ for s_, v_ in out.lines.items()
+                     if s_.payer == "fund_pool" and s_.channel != "shared_property"),
                     start=zero)
-        standing = {role: (out.residual_fte[role] if role in plan.shared_property.standing_roles
-                           else zero) for role in out.residual_fte}
-        for (channel, role), taken in out.replaced_fte.items():
-            if channel == "shared_property" and role in plan.shared_property.standing_roles:
-                standing[role] = standing[role] + taken
-        rate, coll = effective_fee_inputs(table, params)
-        fees = annual_fee_billed_yuan(table.array("floor_area_m2"), rate) * coll
+        standing = {role: zero.copy() for role in ROLE_OF.values()}
+        for work in plan.shared_property.standing_work:
+            standing[ROLE_OF[work]] += out.ledger.supplied("shared_property", work)
+        fees = fen_to_yuan(fee_collected_fen(table, params))
         return cls(
             ids=table.ids,
-            residual_fte=standing,
+            standing_hours=standing,
             households=table.array("households"),
             floor_area_m2=table.array("floor_area_m2"),
             x_m=table.array("x_m"),
             y_m=table.array("y_m"),
             jobs_yuan=jobs,
             callout_yuan=callouts,
-            jobs_at_market_yuan=out.jobs_at_market_yuan,
+            jobs_at_market_yuan=market,
             other_cash_yuan=other,
             income_yuan=fees + out.public_income_yuan,
-            shared=plan.shared_property,
+            shared=alone.shared_property,
             params=params,
         )
 
@@ -178,7 +194,7 @@ class BundleGame:
         """Contract cost components of many sets (padded index matrix, ``-1`` = empty)."""
         bundle, member, k = padded_to_long(candidates)
         return contract_costs(
-            bundle, member, k, standing_fte=self.residual_fte, households=self.households,
+            bundle, member, k, standing_hours=self.standing_hours, households=self.households,
             x_m=self.x_m, y_m=self.y_m, jobs_yuan=self.jobs_yuan, callout_yuan=self.callout_yuan,
             fixed_fee_yuan=self.shared.fixed_fee_yuan_per_bundle_year, shared=self.shared,
             params=self.params,

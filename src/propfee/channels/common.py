@@ -1,58 +1,86 @@
-"""Vocabulary shared by the channels: roles, payers, channels, bases, and the base model."""
+"""Vocabulary shared by the channels: channels, payers, kinds, lines, and the plan shapes.
+
+Every channel's settings have one shape (:class:`Section`): a tuple of named items
+(volunteer tasks, job terms, street items, devices, income sources), each item a
+frozen model whose numeric fields a per-compound override can change, plus the
+section's own fields. Every number a plan may hold is bounded (:data:`Price`,
+:data:`Amount`, :data:`Rate`...), so that every total the library prints stays exact
+to the fen.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal, NamedTuple
+from typing import Annotated, Final, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from propfee.compound import CompoundTable
-from propfee.params.model import ParameterSet
+from propfee.quantities import BASES, WorkBasis, basis_quantity
 
 __all__ = [
     "BASES",
     "CHANNELS",
+    "CREDIT_CHANNELS",
     "KINDS",
+    "MAX_ITEMS",
     "PAYERS",
-    "Basis",
+    "Amount",
     "Category",
     "Channel",
+    "Item",
+    "ItemValues",
     "Kind",
     "LineSpec",
+    "Name",
     "Payer",
     "PlanModel",
-    "Role",
+    "Price",
+    "Rate",
+    "Section",
+    "WorkBasis",
     "basis_quantity",
-    "unique_names",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
-Role = Literal["cleaning", "order", "maintenance", "greening", "management"]
-"""A staff role (see :data:`propfee.staffing.ROLES`)."""
+Payer = Literal["fund_pool", "lift_levy", "street_office", "renovation_programme",
+                "volunteers_in_kind"]
+"""Who bears a cost line.
 
-Payer = Literal[
-    "residents_fees", "fund_pool", "street_office", "renovation_programme", "volunteers_in_kind"
-]
-"""Who bears a cost line."""
+- ``fund_pool``: the compound's own cash (资金池), which residents' fees, public income
+  and any street subsidy fill;
+- ``lift_levy``: the households of the stairwell units with a lift, who pay for
+  their lift's care and electricity by a levy of their own (DOMAIN: lifts added under the
+  renovation programme are paid by the households of that unit, not the whole compound);
+- ``street_office``: the street office, for the services it provides;
+- ``renovation_programme``: the old-compound renovation programme (device capital);
+- ``volunteers_in_kind``: volunteers' time, valued at the shadow wage (no cash).
+"""
 
 PAYERS: Final[tuple[Payer, ...]] = (
-    "residents_fees", "fund_pool", "street_office", "renovation_programme", "volunteers_in_kind"
+    "fund_pool", "lift_levy", "street_office", "renovation_programme",
+    "volunteers_in_kind"
 )
 
 Channel = Literal[
     "self_governance", "shared_property", "street_fallback", "smart_devices",
-    "public_income", "direct",
+    "public_income", "direct", "market",
 ]
-"""How a service is delivered: the four managements, the public-income subsidy, and
-``direct`` for what the compound buys itself (utilities, materials, insurance)."""
+"""Who supplies a piece of work or bears a cost: the four managements, the
+public-income subsidy, ``direct`` for the compound's own running costs (electricity,
+water, materials, insurance), and ``market`` for the work no channel supplies, bought
+from a market company at market prices."""
 
 CHANNELS: Final[tuple[Channel, ...]] = (
     "shared_property", "self_governance", "street_fallback", "smart_devices", "public_income",
-    "direct",
+    "direct", "market",
 )
+
+CREDIT_CHANNELS: Final[tuple[Channel, ...]] = (
+    "shared_property", "self_governance", "street_fallback", "smart_devices", "public_income"
+)
+"""The five channels of the 4+1 that can be switched on and off."""
 
 Category = Literal[
     "staff", "upkeep", "cleaning", "greening", "order", "office", "depreciation", "insurance",
@@ -60,40 +88,47 @@ Category = Literal[
 ]
 """An official cost category (see :data:`propfee.costs.COST_CATEGORIES`)."""
 
-Kind = Literal["per_use", "standing", "informal", "running", "capital", "in_kind", "service"]
+Kind = Literal[
+    "per_use", "standing", "informal", "running", "capital", "in_kind", "service", "market"
+]
 """What kind of spending a line is.
 
-- ``per_use``: professional jobs charged per use (and their call-out fees);
-- ``standing``: standing posts of a contract (staff, margin, crew fee, travel);
-- ``informal``: hours of retired workers on a service agreement, hired by the compound;
-- ``running``: running costs, materials, insurance of the compound and its devices;
+- ``per_use``: jobs of the shared company charged per use (and their call-outs);
+- ``standing``: standing posts of a shared contract (staff, margin, crew fee, travel);
+- ``informal``: hours of retired workers on a service agreement, or a live-in
+  gatekeeper, hired by the residents' own organisation;
+- ``running``: running costs of the compound and its devices;
 - ``capital``: annualised capital of devices;
-- ``in_kind``: volunteer time valued at the shadow wage (no cash);
-- ``service``: a service the street office provides.
+- ``in_kind``: volunteer time that supplies work, at the shadow wage (no cash);
+- ``service``: a service the street office provides;
+- ``market``: work bought from a market company at market prices.
 """
 
 KINDS: Final[tuple[Kind, ...]] = (
-    "per_use", "standing", "informal", "running", "capital", "in_kind", "service"
+    "per_use", "standing", "informal", "running", "capital", "in_kind", "service", "market"
 )
 
 
 class LineSpec(NamedTuple):
     """What a budget line is, declared once where the line is made.
 
-    An immutable named tuple (cheap to make and to hash: the kernel makes one a line).
-
     Attributes
     ----------
     code
         Line code, unique within a budget.
     channel
-        How the service is delivered.
+        Who supplies the work or bears the cost.
     category
         Official cost category.
     payer
         Who bears it.
     kind
         What kind of spending it is.
+    work
+        The work category the line pays for (``cleaning``, ``gate``, a job...); ``"*"``
+        for a supplier's overhead on all the work it supplies (margin, taxes,
+        depreciation, a crew fee); ``""`` for a running cost that is no work (electricity,
+        water, materials, insurance, office) or a device that supplies none.
     """
 
     code: str
@@ -101,38 +136,23 @@ class LineSpec(NamedTuple):
     category: Category
     payer: Payer
     kind: Kind
+    work: str = ""
 
 
-Basis = Literal[
-    "compound", "household", "gate", "building", "stairwell_unit", "parking_space", "lift",
-    "floor_10000_m2", "green_m2", "tree", "pipe_m", "roof_m2", "road_m2",
-]
-"""What a per-unit quantity is counted against: ``units = units_per_basis x quantity``.
-
-Counted from the compound's fields: ``household``, ``gate``, ``building``,
-``stairwell_unit``, ``parking_space``, ``lift``; ``floor_10000_m2`` = floor area / 10,000;
-``green_m2`` = green area; derived with the parameter set's ``quantities``:
-``tree`` = green area / green_m2_per_tree; ``pipe_m`` = stairwell units x storeys x
-pipe_m_per_stairwell_unit_storey; ``roof_m2`` = floor area / storeys;
-``road_m2`` = floor area x road_m2_per_floor_m2.
-"""
-
-BASES: Final[dict[str, str]] = {
-    "compound": "",
-    "household": "households",
-    "gate": "gates",
-    "building": "buildings",
-    "stairwell_unit": "stairwell_units",
-    "parking_space": "parking_spaces",
-    "lift": "lifts",
-    "green_m2": "green_area_m2",
-}
-
-Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_]+$")]
 """An item name: letters, digits and underscores (it appears in override column paths)."""
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+"""A count per unit of a basis, hours a week, or another plain amount of a plan."""
+
+Price = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
+"""A price in yuan (per unit, per year, per use...): at most 10 million."""
+
 Rate = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""A share between 0 and 1."""
+
+MAX_ITEMS: Final = 200
+"""Most items a section of a plan may hold (a plan of 200,000 jobs is a mistake)."""
 
 
 class PlanModel(BaseModel):
@@ -141,57 +161,58 @@ class PlanModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
-def unique_names(items: tuple[BaseModel, ...], key: str = "name") -> None:
-    """Raise ``ValueError`` if two items share the same ``key`` (item names appear in
-    override paths and line codes, so they must be unique within their list)."""
-    names = [getattr(item, key) for item in items]
-    if len(set(names)) != len(names):
-        raise ValueError(f"{key}s must be unique, got {names}")
+class Item(PlanModel):
+    """An item of a channel's settings: a unique name and numeric fields.
 
-
-def basis_quantity(table: CompoundTable, basis: Basis, params: ParameterSet) -> FloatArray:
-    """How many of ``basis`` each compound has (1 per compound for ``"compound"``).
-
-    Parameters
+    Attributes
     ----------
-    table
-        Validated compounds.
-    basis
-        The counting basis (see :data:`Basis`).
-    params
-        Parameter set (``quantities`` for derived bases).
-
-    Returns
-    -------
-    numpy.ndarray
-        Quantity per compound, in the unit the basis names.
-
-    Examples
-    --------
-    >>> from propfee.compound import validate_compounds, Compound
-    >>> from propfee.params import default_parameters
-    >>> t = validate_compounds(Compound(compound_id="a", households=96, floor_area_m2=7200.0,
-    ...     build_year=1990, stairwell_units=4, storeys=6, green_area_m2=800.0))
-    >>> p = default_parameters()
-    >>> [float(basis_quantity(t, b, p)[0]) for b in ("pipe_m", "roof_m2", "tree")]
-    [288.0, 1200.0, 20.0]
+    name
+        The item's name, unique within its section.
     """
-    column = BASES.get(basis)
-    if column == "":
-        return np.ones(len(table), dtype=np.float64)
-    if column is not None:
-        return table.array(column)
-    q = params.quantities
-    floor = table.array("floor_area_m2")
-    if basis == "floor_10000_m2":
-        return floor / 10000.0
-    if basis == "tree":
-        return table.array("green_area_m2") / q.green_m2_per_tree
-    if basis == "pipe_m":
-        return (table.array("stairwell_units") * table.array("storeys")
-                * q.pipe_m_per_stairwell_unit_storey)
-    if basis == "roof_m2":
-        return floor / table.array("storeys")
-    if basis == "road_m2":
-        return floor * q.road_m2_per_floor_m2
-    raise ValueError(f"unknown basis {basis!r}")
+
+    name: Name
+
+
+ItemT = TypeVar("ItemT", bound=Item)
+
+
+class Section(PlanModel, Generic[ItemT]):
+    """A channel's settings: named items (at most :data:`MAX_ITEMS`, names unique).
+
+    Attributes
+    ----------
+    items
+        The items.
+    """
+
+    items: Annotated[tuple[ItemT, ...], Field(strict=False, max_length=MAX_ITEMS)] = ()
+
+    @field_validator("items")
+    @classmethod
+    def _unique_names(cls, items: tuple[ItemT, ...]) -> tuple[ItemT, ...]:
+        names = [item.name for item in items]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"item names must be unique; given more than once: {twice}")
+        return items
+
+    def names(self) -> tuple[str, ...]:
+        """The items' names, in order."""
+        return tuple(item.name for item in self.items)
+
+
+class ItemValues(Protocol):
+    """Per-compound values of the plan's item fields (what a resolved plan provides).
+
+    ``value(section, name, field)`` gives one item field for every compound;
+    ``rows(section, names, field)`` one field of several items, one row an item (shape
+    ``(len(names), 1)`` where no compound overrides them, else ``(len(names), n)``).
+    """
+
+    def value(self, section: str, name: str, field: str) -> FloatArray:
+        """One item field per compound."""
+        ...
+
+    def rows(self, section: str, names: tuple[str, ...], field: str) -> FloatArray:
+        """One field of several items, one row an item."""
+        ...

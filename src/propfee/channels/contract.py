@@ -10,26 +10,30 @@ Per bundle ``S`` (all money in [yuan/year])::
 
     crews(S)   = max(ceil(households(S) / households_per_crew),
                      ceil(|S| / compounds_per_crew))          (span of control)
-    staff(S)   = sum over standing roles of the staff cost (propfee.staffing, the
-                 market's hiring mode) of k * ceil(sum_{i in S} standing_fte_i / (k step)) * step
-                 with k = 1 (posts pooled over the contract) or k = crews(S) (each crew
-                 has its own whole posts: SharedProperty.posts_pooled_per)
+    posts_r(S) = k * ceil(sum_{i in S} standing_hours_{i,r} / hours_per_post(r) / (k step_r))
+                 * step_r, with k = 1 (posts pooled over the contract) or k = crews(S)
+                 (each crew has its own whole posts: SharedProperty.posts_pooled_per)
+    staff(S)   = sum over roles r of posts_r(S) * formal cost of a post of r
+                 (propfee.staffing; hours by the hour where the market hires informally)
     margin(S)  = contract_margin_rate * staff(S)
     fixed(S)   = fixed_fee_yuan * crews(S)       (only where the contract has standing staff)
     travel(S)  = travel_yuan_per_m_year * (|S| - 1) * spread_m(S)   (likewise)
     jobs(S)    = sum_{i in S} jobs_i             (per-use jobs at the contract's discount)
-    callout(S) = sum_{i in S} callout_i / min(|S|, compounds_per_visit)
+    trips(S)   = ceil(|S| / members_per_trip)    (trips a round of visits to every member takes)
+    callout(S) = sum_{i in S} callout_i * trips(S) / |S|
     c(S)       = staff + margin + fixed + travel + jobs + callout
 
-``spread_m`` is the diagonal of the members' bounding box [m]. A market company serving
-one compound alone (``market=True``) charges the market's margin and taxes instead of
-the contract margin: ``(1 + profit_rate) * (1 + vat_rate * (1 + surcharge_rate)) - 1``.
-Whole posts and whole crews make the game neither concave nor convex, so its core can
-be empty; shared call-outs make it subadditive where posts do not get in the way.
+A call-out trip serves at most ``members_per_trip`` members (a dated parameter), so a
+bundle of ``n`` pays ``ceil(n / members_per_trip)`` trips a round, split among them: a
+member of a bundle of 3 pays a third of its call-outs, of a bundle of 4 a half.
+``spread_m`` is the diagonal of the members' bounding box [m]. Whole posts and whole
+crews make the game neither concave nor convex, so its core can be empty; shared
+call-outs make it subadditive where posts do not get in the way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,12 +42,13 @@ import numpy.typing as npt
 
 from propfee._arrays import sum_arrays
 from propfee.params.model import ParameterSet
-from propfee.staffing import ROLES, annual_staff_cost_yuan, round_headcount_fte
+from propfee.params.values import ParamValues
+from propfee.staffing import ROLES, annual_staff_cost_yuan, hours_per_post, round_headcount_fte
 
 if TYPE_CHECKING:
     from propfee.channels.shared_property import SharedProperty
 
-__all__ = ["ContractCosts", "contract_costs", "market_margin_rate", "spread_m"]
+__all__ = ["ContractCosts", "contract_costs", "spread_m", "trip_share"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -94,6 +99,28 @@ class ContractCosts:
         return total
 
 
+def trip_share(members: npt.ArrayLike, members_per_trip: npt.ArrayLike) -> FloatArray:
+    """Share of its call-outs a member of a bundle pays: ``ceil(n / k) / n``. [1]
+
+    Parameters
+    ----------
+    members
+        Members of the bundle ``n`` (at least 1). [compounds]
+    members_per_trip
+        Members one trip can serve ``k``. [compounds/trip]
+
+    Examples
+    --------
+    With three members a trip: alone 1, bundles of 2 and 3 a half and a third, of 4 a
+    half again (two trips), of 6 a third.
+
+    >>> trip_share([1, 2, 3, 4, 6], 3.0).round(4).tolist()
+    [1.0, 0.5, 0.3333, 0.5, 0.3333]
+    """
+    n = np.maximum(np.asarray(members, dtype=np.float64), 1.0)
+    return np.atleast_1d(np.ceil(n / np.asarray(members_per_trip, dtype=np.float64) - 1e-9) / n)
+
+
 def spread_m(bundle: IntArray, x_m: FloatArray, y_m: FloatArray, n_bundles: int) -> FloatArray:
     """Diagonal of each bundle's bounding box; members without a location are ignored.
 
@@ -130,24 +157,16 @@ def spread_m(bundle: IntArray, x_m: FloatArray, y_m: FloatArray, n_bundles: int)
     return diag
 
 
-def market_margin_rate(params: ParameterSet) -> float:
-    """All-in markup of a market company on its cost: profit (or commission) and taxes.
-
-    ``(1 + margin) * (1 + vat_rate * (1 + surcharge_rate)) - 1`` with the pricing model's
-    profit or commission rate. [1]
-
-    Examples
-    --------
-    8% profit, 6% VAT, 12% surcharges: 1.08 x 1.0672 - 1 = 0.152576.
-
-    >>> from propfee.params import default_parameters
-    >>> round(market_margin_rate(default_parameters()), 6)
-    0.152576
-    """
-    pr = params.pricing
-    margin = pr.profit_rate if pr.model == "lump_sum" else pr.commission_rate
-    t = params.taxes
-    return (1.0 + margin) * (1.0 + t.vat_rate * (1.0 + t.surcharge_rate)) - 1.0
+def _by_bundle(values: ParamValues, bundle: IntArray, member: IntArray,
+               n_bundles: int) -> ParamValues:
+    """Parameter values per bundle: where a value varies by compound, the value of the
+    bundle's first member (the members of a bundle share one parameter draw)."""
+    if not values.varies:
+        return values
+    first = np.zeros(n_bundles, dtype=np.int64)
+    order = np.arange(len(bundle) - 1, -1, -1)
+    first[bundle[order]] = member[order]  # the last write is the first pair of each bundle
+    return values.take(first)
 
 
 def contract_costs(
@@ -155,16 +174,15 @@ def contract_costs(
     member: IntArray,
     n_bundles: int,
     *,
-    standing_fte: dict[str, FloatArray],
+    standing_hours: Mapping[str, FloatArray],
     households: FloatArray,
     x_m: FloatArray,
     y_m: FloatArray,
     fixed_fee_yuan: FloatArray | float,
     shared: SharedProperty,
-    params: ParameterSet,
+    params: ParameterSet | ParamValues,
     jobs_yuan: FloatArray | None = None,
     callout_yuan: FloatArray | None = None,
-    market: bool | npt.NDArray[np.bool_] = False,
 ) -> ContractCosts:
     """Price many bundles at once (vectorised; no loop over bundles or compounds).
 
@@ -175,8 +193,9 @@ def contract_costs(
         ``bundle[j]`` (bundle numbers ``0..n_bundles-1``).
     n_bundles
         Number of bundles.
-    standing_fte
-        Role -> each compound's demand for the contract's standing posts. [FTE]
+    standing_hours
+        Role -> each compound's hours for the contract's standing posts (roles not
+        given: none). [h/year]
     households
         Each compound's households. [households]
     x_m, y_m
@@ -184,17 +203,15 @@ def contract_costs(
     fixed_fee_yuan
         Fixed fee per crew, one per bundle or a scalar. [yuan/year]
     shared
-        The contract terms (margin, travel, crew size, call-out sharing).
+        The contract terms (margin, travel, crew size).
     params
-        Parameter set: wages, on-costs, labour terms, market pricing.
+        Parameter set (or its values by path): wages, on-costs, labour terms, the
+        market's hiring mode, members a trip serves.
     jobs_yuan
         Each compound's per-use jobs at the contract's discount (default none). [yuan/year]
     callout_yuan
         Each compound's call-outs at the contract's discount, before sharing (default
         none). [yuan/year]
-    market
-        A market company, each bundle alone: the market's margin and taxes, no travel,
-        no call-out sharing; one flag for all bundles or one per bundle.
 
     Returns
     -------
@@ -202,6 +219,8 @@ def contract_costs(
     """
     b = np.asarray(bundle, dtype=np.int64)
     m = np.asarray(member, dtype=np.int64)
+    v = _by_bundle(params if isinstance(params, ParamValues) else ParamValues(params), b, m,
+                   n_bundles)
     members = np.bincount(b, minlength=n_bundles).astype(np.float64)
     hh = np.bincount(b, weights=households[m], minlength=n_bundles).astype(np.float64)
     needed = np.maximum.reduce([
@@ -215,33 +234,29 @@ def contract_costs(
     any_staff = np.zeros(n_bundles, dtype=bool)
     crews_if_staffed: FloatArray = np.where(members > 0, needed, 0.0)
     sharing = np.maximum(crews_if_staffed, 1.0) if per_crew else 1.0
-    hiring = params.labour.market_hiring
+    hiring = v.params.labour.market_hiring
+    zero = np.zeros(len(households))
     for role in ROLES:
-        step = getattr(params.staffing, role).headcount_step_fte
-        pooled = np.bincount(b, weights=standing_fte[role][m],
-                             minlength=n_bundles).astype(np.float64)
-        any_staff |= pooled > 0
+        step = v[f"staffing.{role}.headcount_step_fte"]
+        hours = standing_hours.get(role, zero)
+        posts = np.bincount(b, weights=hours[m], minlength=n_bundles) / hours_per_post(role, v)
+        any_staff |= posts > 0
         # Informal hiring pays the hours worked: no rounding to posts (propfee.staffing).
-        heads[role] = (pooled if hiring == "informal"
-                       else round_headcount_fte(pooled / sharing, step) * sharing)
-        staff[role] = annual_staff_cost_yuan(role, heads[role], params, hiring)
+        heads[role] = (posts if hiring == "informal"
+                       else round_headcount_fte(posts / sharing, step) * sharing)
+        staff[role] = annual_staff_cost_yuan(role, heads[role], v, hiring)
     crews: FloatArray = np.where(any_staff, crews_if_staffed, 0.0)
     staff_total = sum_arrays((staff[r] for r in ROLES), like=hh)
     spread = spread_m(b, x_m[m], y_m[m], n_bundles)
-    is_market = np.broadcast_to(np.asarray(market, dtype=bool), (n_bundles,))
-    rate = np.where(is_market, market_margin_rate(params), shared.contract_margin_rate)
-    margin = np.asarray(rate * staff_total, dtype=np.float64)
+    margin = np.asarray(shared.contract_margin_rate * staff_total, dtype=np.float64)
     fixed: FloatArray = np.asarray(fixed_fee_yuan, dtype=np.float64) * crews
-    travel = np.asarray(np.where(is_market, 0.0, shared.travel_yuan_per_m_year)
-                        * np.maximum(members - 1, 0) * spread * any_staff, dtype=np.float64)
-    zero = np.zeros(len(households))
+    travel = np.asarray(shared.travel_yuan_per_m_year * np.maximum(members - 1, 0) * spread
+                        * any_staff, dtype=np.float64)
     jobs = np.bincount(b, weights=(zero if jobs_yuan is None else jobs_yuan)[m],
                        minlength=n_bundles).astype(np.float64)
-    visit_share = np.where(is_market, 1.0, np.minimum(np.maximum(members, 1.0),
-                                                      shared.compounds_per_visit))
     callout: FloatArray = np.bincount(
         b, weights=(zero if callout_yuan is None else callout_yuan)[m], minlength=n_bundles
-    ) / visit_share
+    ) * trip_share(members, v["contracts.members_per_trip"])
     total = np.asarray(staff_total + margin + fixed + travel + jobs + callout, dtype=np.float64)
     return ContractCosts(staff, heads, margin, fixed, travel, jobs, callout,
                          crews.astype(np.float64), members, hh.astype(np.float64), spread, total)

@@ -1,17 +1,27 @@
-"""Channel 4, smart devices (可视设备智慧管): devices that lower staffing cost.
+"""Channel 4, smart devices (可视设备智慧管): devices that supply work and cost money.
 
-Formulas (per compound and device)::
+Per compound and device (in the plan's order; each supplies what the devices before it
+left)::
 
     units          = units_per_basis * basis quantity            (e.g. 1 per gate)
-    crf(r, n)      = r (1 + r)^n / ((1 + r)^n - 1),  = 1 / n when r = 0
+    crf(r, n)      = r / (1 - (1 + r)^-n),  = 1 / n when r = 0
     capital_yuan   = units * capital_cost_yuan_per_unit * crf(discount_rate, service_life_years)
     running_yuan   = units * running_cost_yuan_per_unit_year
-    replaced_fte   = min(units * replaced_fte_per_unit, demand left)   (of ``replaces_role``)
+    supplied       = min(units * work_per_unit_year, what is left of the device's work)
+
+Access control supplies gate hours (8,760 a unit a year keeps a gate all day), cameras
+supply patrol hours; a device with no work (speakers, a parking barrier) is an added
+service the plan buys. Where the plan keeps its gates by devices (``device_only``), each
+gate the devices keep also needs remote help (an intercom answered by a service centre)::
+
+    remote_help    = remote_help_yuan_per_gate_year * gate hours supplied / (coverage
+                     hours a day * 365)
 
 Annualised capital is paid by the ``capital_funder`` (the renovation programme or the
-compound's fund pool); running costs by the fund pool. A ``device_only`` gate regime
-needs this channel (without it the gates fall back to the grade's regime) and adds
-the remote help of each gate, paid by the fund pool.
+compound's fund pool); running costs and remote help by the fund pool. With the channel
+switched off no device supplies anything: the gate hours the plan needs (its staffed
+regime's, else the grade's) are bought at market prices, by guards or, where the grade
+keeps its gates so, a live-in gatekeeper (:mod:`propfee.work.market`).
 """
 
 from __future__ import annotations
@@ -20,19 +30,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from propfee.channels.common import (
-    Basis,
-    LineSpec,
-    Name,
-    NonNeg,
-    PlanModel,
-    Rate,
-    Role,
-    unique_names,
-)
-from propfee.channels.gates import gate_running_yuan
+from propfee.channels.common import Amount, Item, LineSpec, Price, Section, WorkBasis
+from propfee.staffing import DAYS_PER_YEAR
+from propfee.work.demand import COVERAGE_HOURS_PER_DAY
 
 if TYPE_CHECKING:
     from propfee.channels.context import ChannelInputs
@@ -47,7 +49,9 @@ def capital_recovery_factor(
 ) -> FloatArray:
     """Capital-recovery factor: the annual payment that repays 1 yuan over a life.
 
-    ``crf = r (1 + r)^n / ((1 + r)^n - 1)``; ``1 / n`` when ``r = 0``.
+    ``crf = r / (1 - (1 + r)^-n)``, computed as ``r / -expm1(-n log1p(r))`` so that a
+    tiny rate gives ``1 / n`` rather than a division of zero by zero; ``1 / n`` when
+    ``r = 0``.
 
     Parameters
     ----------
@@ -69,16 +73,18 @@ def capital_recovery_factor(
     0.19702
     >>> float(capital_recovery_factor(0.0, 8)[0])
     0.125
+    >>> round(float(capital_recovery_factor(1e-16, 8)[0]), 12)
+    0.125
     """
     r = np.asarray(discount_rate, dtype=np.float64)
     n = np.asarray(service_life_years, dtype=np.float64)
-    growth = (1.0 + r) ** n
+    paid_down = -np.expm1(-n * np.log1p(r))  # 1 - (1 + r)^-n, exact for small r
     with np.errstate(divide="ignore", invalid="ignore"):
-        crf = np.where(r > 0, r * growth / (growth - 1.0), 1.0 / n)
+        crf = np.where(r > 0, r / np.where(r > 0, paid_down, 1.0), 1.0 / n)
     return np.atleast_1d(crf)
 
 
-class Device(PlanModel):
+class Device(Item):
     """A kind of smart device installed in every compound of the plan.
 
     Attributes
@@ -86,84 +92,76 @@ class Device(PlanModel):
     name
         Device name (``access_control``, ``cameras``...).
     basis
-        What the units are counted against (``gate``, ``building``, ``compound``...).
+        What the units are counted against (``gate``, ``building``, ``parking_gate``...).
     units_per_basis
         Units per basis item. [units]
     capital_cost_yuan_per_unit
         Purchase and installation. [yuan/unit]
     service_life_years
-        Service life; must be positive. [year]
+        Service life. [year]
     running_cost_yuan_per_unit_year
         Power, network, maintenance. [yuan/(unit year)]
-    replaces_role
-        The staff role whose posts or hours the device replaces, if any.
-    replaced_fte_per_unit
-        Staff replaced per unit. [FTE/unit]
+    work
+        The work category the device supplies (``gate``, ``patrol``...), if any.
+    work_per_unit_year
+        Work one unit supplies in a year, in the work's unit (8,760 gate hours: a gate
+        kept all day). [work unit/(unit year)]
     capital_funder
         Who pays the capital: ``renovation_programme`` or ``fund_pool``.
     """
 
-    name: Name
-    basis: Basis
-    units_per_basis: NonNeg
-    capital_cost_yuan_per_unit: NonNeg
-    service_life_years: Annotated[float, Field(gt=0, allow_inf_nan=False)]
-    running_cost_yuan_per_unit_year: NonNeg = 0.0
-    replaces_role: Role | None = None
-    replaced_fte_per_unit: NonNeg = 0.0
+    basis: WorkBasis
+    units_per_basis: Amount
+    capital_cost_yuan_per_unit: Price
+    service_life_years: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+    running_cost_yuan_per_unit_year: Price = 0.0
+    work: str | None = None
+    work_per_unit_year: Amount = 0.0
     capital_funder: Literal["renovation_programme", "fund_pool"] = "renovation_programme"
 
 
-class SmartDevices(PlanModel):
-    """The smart devices of the plan and the discount rate that annualises them.
+class SmartDevices(Section[Device]):
+    """The smart devices of the plan (items: :class:`Device`).
 
     Attributes
     ----------
-    devices
-        The devices, each with a unique name.
     discount_rate
         Discount rate of the capital-recovery factor. [1/year]
     """
 
-    devices: Annotated[tuple[Device, ...], Field(strict=False)] = ()
-    discount_rate: Rate = 0.04
-
-    @field_validator("devices")
-    @classmethod
-    def _unique(cls, devices: tuple[Device, ...]) -> tuple[Device, ...]:
-        unique_names(devices)
-        return devices
+    discount_rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.04
 
 
-def apply(ctx: ChannelInputs) -> None:
-    """Add every device's capital and running lines and the staff it replaces."""
-    if not ctx.any_on("smart_devices"):
+def apply(ctx: ChannelInputs, settings: SmartDevices) -> None:
+    """Add every device's capital and running lines and supply the work it does."""
+    if not ctx.any_on("smart_devices") or not settings.items:
         return
     on = ctx.on["smart_devices"]
-    rows = on == 1.0
-    sd = ctx.plan.plan.smart_devices
-    if sd.devices:  # every device at once, one row a device
-        names = tuple(dev.name for dev in sd.devices)
-        quantity = np.array([ctx.quantity(dev.basis) for dev in sd.devices])  # per compound
-        units = ctx.plan.rows("smart_devices", names, "units_per_basis") * quantity * on
-        life = ctx.plan.rows("smart_devices", names, "service_life_years")
-        capital = units * ctx.plan.rows("smart_devices", names, "capital_cost_yuan_per_unit")
-        annual = capital * capital_recovery_factor(sd.discount_rate, life)
-        running = units * ctx.plan.rows("smart_devices", names,
-                                        "running_cost_yuan_per_unit_year")
-        replaced = units * ctx.plan.rows("smart_devices", names, "replaced_fte_per_unit")
-    for i, dev in enumerate(sd.devices):  # in order: each device takes what is left
+    rows = ctx.where_on("smart_devices")
+    names = settings.names()
+    quantity = np.array([ctx.quantity(dev.basis) for dev in settings.items])
+    units = ctx.items.rows("smart_devices", names, "units_per_basis") * quantity * on
+    life = ctx.items.rows("smart_devices", names, "service_life_years")
+    capital = units * ctx.items.rows("smart_devices", names, "capital_cost_yuan_per_unit")
+    annual = capital * capital_recovery_factor(settings.discount_rate, life)
+    running = units * ctx.items.rows("smart_devices", names, "running_cost_yuan_per_unit_year")
+    offer = units * ctx.items.rows("smart_devices", names, "work_per_unit_year")
+    gate_hours = np.zeros(len(ctx))
+    for i, dev in enumerate(settings.items):
+        work = dev.work or ""
         ctx.details[f"device_capital:{dev.name}"] = capital[i]
-        ctx.details[f"device_life:{dev.name}"] = ctx.plan.value("smart_devices", dev.name,
-                                                                "service_life_years")
+        ctx.details[f"device_life:{dev.name}"] = np.broadcast_to(life[i], (len(ctx),))
         ctx.add(LineSpec(f"device_{dev.name}_capital", "smart_devices", "depreciation",
-                         dev.capital_funder, "capital"), annual[i], where=rows)
+                         dev.capital_funder, "capital", work), annual[i], where=rows)
         ctx.add(LineSpec(f"device_{dev.name}_running", "smart_devices", "upkeep", "fund_pool",
-                         "running"), running[i], where=rows)
-        if dev.replaces_role is not None:
-            ctx.take("smart_devices", dev.replaces_role, replaced[i])
-    device_only = ctx.regime_rows("device_only")
-    if device_only.any():
-        _, remote = gate_running_yuan("device_only", ctx.table.array("gates"), ctx.params)
-        ctx.add(LineSpec("gate_remote_help", "smart_devices", "order", "fund_pool", "running"),
-                remote * device_only, where=device_only)
+                         "running", work), running[i], where=rows)
+        if dev.work is not None:
+            got = ctx.supply("smart_devices", dev.work, offer[i], where=rows)
+            if dev.work == "gate":
+                gate_hours = gate_hours + got
+    if ctx.gate_regime == "device_only" and gate_hours.any():
+        per_gate = COVERAGE_HOURS_PER_DAY[ctx.coverage] * DAYS_PER_YEAR
+        ctx.add(LineSpec("gate_remote_help", "smart_devices", "order", "fund_pool", "running",
+                         "gate"),
+                ctx.values["gates.remote_help_yuan_per_gate_year"] * gate_hours / per_gate,
+                where=gate_hours > 0)

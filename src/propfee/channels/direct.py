@@ -1,61 +1,57 @@
-"""What the compound buys itself (channel ``direct``): running costs, materials,
-insurance, the gatekeeper it houses, and the hours it hires informally.
+"""The compound's own running costs (channel ``direct``): what no channel supplies as work.
 
-Per compound (all money [yuan/year])::
+These are paid at cost by the compound's fund pool in every plan and in the market
+baseline, so they never decide a comparison; repairs are never among them (they are the
+per-use jobs of the catalogue). Per compound (all money [yuan/year])::
 
-    upkeep               = upkeep_yuan_per_m2_year * floor_area_m2 * age_factor   (fund pool)
-    cleaning_materials   = cleaning_materials_yuan_per_household_year * households
-    greening_materials   = greening_materials_yuan_per_green_m2_year * green_area_m2
-    insurance            = insurance_yuan_per_m2_year * floor_area_m2
-    other                = other_yuan_per_household_year * households
-    gate_live_in         = gates * live_in_monthly_pay_yuan * 12    (live-in regime only)
-    informal_<role>      = demand left of the role * monthly_wage * 12 * hours / 2,000
-                           (roles in the plan's ``informal_roles``: retired workers on a
-                           service agreement, paid for the hours at the wage's hourly rate,
-                           no social insurance; a guard works guard_hours_per_year)
+    common_electricity  = common_electricity_yuan_per_stairwell_unit_year * stairwell_units
+    common_water        = common_water_yuan_per_household_year * households
+    consumables         = consumables_yuan_per_m2_year * floor_area_m2
+    cleaning_materials  = cleaning_materials_yuan_per_household_year * households
+    greening_materials  = greening_materials_yuan_per_green_m2_year * green_area_m2
+    insurance           = insurance_yuan_per_m2_year * floor_area_m2
+    office              = office_yuan_per_household_year * households
+    other               = other_yuan_per_household_year * households
+    lift_electricity    = electricity_yuan_per_lift_year * lifts   (the lift households)
 
-Demand left of a role in neither ``informal_roles`` nor the contract's
-``standing_roles`` is reported as unmet (``unmet_fte``), not priced.
+Lift electricity, like the lift's maintenance and inspection (:mod:`propfee.work.market`),
+is paid by the households of the units with a lift, by a levy of their own.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from propfee.channels.common import LineSpec
-from propfee.channels.gates import gate_running_yuan
-from propfee.costs import age_factor
-from propfee.staffing import annual_staff_cost_yuan
+from propfee.channels.common import Category, LineSpec
 
 if TYPE_CHECKING:
     from propfee.channels.context import ChannelInputs
 
-__all__ = ["apply"]
+__all__ = ["RUNNING_COSTS", "apply"]
+
+RUNNING_COSTS: Final[tuple[tuple[str, str, str, Category], ...]] = (
+    ("common_electricity", "costs.common_electricity_yuan_per_stairwell_unit_year",
+     "stairwell_units", "upkeep"),
+    ("common_water", "costs.common_water_yuan_per_household_year", "households", "upkeep"),
+    ("consumables", "costs.consumables_yuan_per_m2_year", "floor_area_m2", "upkeep"),
+    ("cleaning_materials", "costs.cleaning_materials_yuan_per_household_year", "households",
+     "cleaning"),
+    ("greening_materials", "costs.greening_materials_yuan_per_green_m2_year", "green_area_m2",
+     "greening"),
+    ("insurance", "costs.insurance_yuan_per_m2_year", "floor_area_m2", "insurance"),
+    ("office", "costs.office_yuan_per_household_year", "households", "office"),
+    ("other", "costs.other_yuan_per_household_year", "households", "other"),
+    ("lift_electricity", "lifts.electricity_yuan_per_lift_year", "lifts", "upkeep"),
+)
+LIFT_LINES: Final = frozenset({"lift_electricity"})
+"""Running costs the lift households pay by their levy, not the fund pool."""
+"""Each running cost: line code, its price's parameter path, the compound column it is
+counted against, and its official category."""
 
 
 def apply(ctx: ChannelInputs) -> None:
-    """Add the compound's own lines and hire the informal roles' open demand."""
-    t = ctx.table
-    c = ctx.params.costs
-    households = t.array("households")
-    floor = t.array("floor_area_m2")
-    ctx.add(LineSpec("upkeep", "direct", "upkeep", "fund_pool", "running"),
-            c.upkeep_yuan_per_m2_year * floor
-            * age_factor(ctx.age_years, c.age_factor_slope_per_year, c.age_factor_cap))
-    ctx.add(LineSpec("cleaning_materials", "direct", "cleaning", "residents_fees", "running"),
-            c.cleaning_materials_yuan_per_household_year * households)
-    ctx.add(LineSpec("greening_materials", "direct", "greening", "residents_fees", "running"),
-            c.greening_materials_yuan_per_green_m2_year * t.array("green_area_m2"))
-    ctx.add(LineSpec("insurance", "direct", "insurance", "residents_fees", "running"),
-            c.insurance_yuan_per_m2_year * floor)
-    ctx.add(LineSpec("other", "direct", "other", "residents_fees", "running"),
-            c.other_yuan_per_household_year * households)
-    live_in = ctx.regime_rows("live_in")
-    if live_in.any():
-        pay, _ = gate_running_yuan("live_in", t.array("gates"), ctx.params)
-        ctx.add(LineSpec("gate_live_in", "direct", "order", "fund_pool", "informal"),
-                pay * live_in, where=live_in)
-    for role in ctx.plan.plan.informal_roles:
-        hours = ctx.take("direct", role, ctx.remaining[role])
-        ctx.add(LineSpec(f"informal_{role}", "direct", "staff", "fund_pool", "informal"),
-                annual_staff_cost_yuan(role, hours, ctx.params, "informal"))
+    """Add the compound's running costs (see the module formulas)."""
+    for code, path, column, category in RUNNING_COSTS:
+        payer = "lift_levy" if code in LIFT_LINES else "fund_pool"
+        ctx.add(LineSpec(code, "direct", category, payer, "running"),  # type: ignore[arg-type]
+                ctx.values[path] * ctx.table.array(column))

@@ -1,97 +1,65 @@
 """Channel 2, shared property (共享物业承接管): one company, one agreement, several compounds.
 
-As the district runs it, the shared company's service is a catalogue of professional
-jobs charged **per use, below market price** (pipe dredging, wall repair, road
-levelling...). What a bundle shares is the company: its call-outs and travel. Standing
-posts (cleaners, guards, a site manager) are an explicit, optional part of a contract
-(``standing_roles``), not the default.
+As the district runs it, the shared company supplies the jobs of the catalogue
+(:attr:`propfee.params.model.ParameterSet.jobs`: pipe dredging, wall repair, road
+levelling...) **per use, below market price**. What a bundle shares is the company: its
+call-out trips. Standing posts (cleaners, guards, a site manager) are an explicit,
+optional part of a contract (``standing_work``), not the default.
 
-Per compound and job (all money [yuan/year])::
+Per compound and job the contract covers (all money [yuan/year])::
 
-    quantity     = units of the job's basis (propfee.channels.common.basis_quantity)
-    uses         = quantity * uses_per_basis_year * min(1 + age_growth_per_year * age,
-                   age_factor_cap)                                        [uses/year]
-    visits_alone = uses / uses_per_visit                                  [visits/year]
-    job          = uses * market_price_yuan_per_use * (1 - discount_rate)
-    call_out     = visits_alone * callout_yuan_per_visit * (1 - discount_rate)
-                   / min(members of the bundle, compounds_per_visit)
-    at market    = uses * market_price_yuan_per_use + visits_alone * callout_yuan_per_visit
+    supplied  = what is left of the job's uses after the channels before    [uses/year]
+    job       = supplied * market_price_yuan_per_use * (1 - discount_rate)
+    visits    = supplied / uses_per_visit                                   [visits/year]
+    call_out  = visits * callout_yuan_per_visit * (1 - discount_rate)
+                * ceil(n / members_per_trip) / n         (n members of the bundle)
 
-A bundle's company combines the visits of up to ``compounds_per_visit`` members into
-one trip, so each member pays its call-outs divided by that number: this is where
-bundling saves on per-use work. The standing part of a contract (posts, margin, crew
-fee, travel) is priced by :func:`propfee.channels.contract.contract_costs`.
+Standing posts supply what is left of the ``standing_work`` hour categories, pooled over
+the bundle and priced by :func:`propfee.channels.contract.contract_costs`; each role's
+staff cost is split among the members in proportion to their **gross** demand of that
+work (at the plan's grade, before any channel), so a channel that lowers the pooled
+posts never raises a member's share; margin by the staff shares, crew fee and travel by
+floor area, all in whole fen (largest remainder).
 
-With the channel switched off (a what-if, and the empty coalition of the channel
-credit) a market company serves each compound alone: jobs and call-outs at market
-price, standing posts rounded per compound with the market's margin and taxes.
+With the channel switched off (a what-if, and the empty coalition of the channel credit)
+the company supplies nothing: the jobs are bought at market price with a whole trip a
+visit, and the posts from a market company serving the compound alone
+(:mod:`propfee.work.market`).
 """
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field, field_validator
 
-from propfee._arrays import sum_arrays
-from propfee.channels.common import (
-    Basis,
-    LineSpec,
-    Name,
-    NonNeg,
-    PlanModel,
-    Rate,
-    Role,
-    unique_names,
-)
-from propfee.channels.contract import contract_costs
+from propfee.channels.common import Item, LineSpec, PlanModel, Price, Rate, Section
+from propfee.channels.contract import contract_costs, trip_share
 from propfee.money import GroupLayout, fen_to_yuan, yuan_to_fen
+from propfee.work.categories import HOUR_CATEGORIES, ROLE_OF
 
 if TYPE_CHECKING:
     from propfee.channels.context import ChannelInputs
 
-__all__ = ["Bundle", "PerUseJob", "SharedProperty", "apply", "expected_uses_per_year"]
+__all__ = ["Bundle", "JobTerms", "SharedProperty", "apply"]
 
 FloatArray = npt.NDArray[np.float64]
 
 
-class PerUseJob(PlanModel):
-    """A professional job charged per use.
+class JobTerms(Item):
+    """A job of the catalogue the shared company does, and its discount.
 
     Attributes
     ----------
     name
-        Job name (``pipe_dredging``, ``wall_repair``, ``road_levelling``...).
-    basis
-        What uses are counted against (``building``, ``pipe_m``, ``tree``...).
-    uses_per_basis_year
-        Expected uses per unit of the basis a year in a new compound. [uses/(unit year)]
-    age_growth_per_year
-        Growth of the use rate per year of building age. [1/year]
-    age_factor_cap
-        Upper limit of the age factor ``1 + age_growth_per_year * age``. [1]
-    market_price_yuan_per_use
-        What a market company charges for one use, call-out excluded. [yuan/use]
+        The job (a name of the parameter set's job catalogue).
     discount_rate
-        The shared contract's discount below market price. [1]
-    callout_yuan_per_visit
-        Market call-out fee of one visit (travel, mobilisation). [yuan/visit]
-    uses_per_visit
-        Uses one visit does in one compound (20 trees pruned in one visit). [uses/visit]
+        The contract's discount below market price. [1]
     """
 
-    name: Name
-    basis: Basis
-    uses_per_basis_year: NonNeg
-    age_growth_per_year: NonNeg = 0.0
-    age_factor_cap: Annotated[float, Field(ge=1.0, allow_inf_nan=False)] = 3.0
-    market_price_yuan_per_use: NonNeg
     discount_rate: Rate
-    callout_yuan_per_visit: NonNeg = 0.0
-    uses_per_visit: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
 
 
 class Bundle(PlanModel):
@@ -107,13 +75,13 @@ class Bundle(PlanModel):
         The contract's fixed service fee; ``None`` takes the plan's default. [yuan/year]
     """
 
-    bundle_id: Annotated[str, Field(min_length=1)]
-    members: tuple[str, ...] = Field(min_length=1, strict=False)
-    fixed_fee_yuan_per_year: NonNeg | None = None
+    bundle_id: Annotated[str, Field(min_length=1, max_length=200)]
+    members: tuple[str, ...] = Field(min_length=1, max_length=100_000, strict=False)
+    fixed_fee_yuan_per_year: Price | None = None
 
 
-class SharedProperty(PlanModel):
-    """The shared-property contracts of a plan.
+class SharedProperty(Section[JobTerms]):
+    """The shared-property contracts of a plan (items: the jobs they cover).
 
     Attributes
     ----------
@@ -123,11 +91,9 @@ class SharedProperty(PlanModel):
         compounds in no bundle are alone).
     bundles
         Explicit bundles (``bundle_by="explicit"``).
-    standing_roles
-        Roles the company staffs with standing posts, pooled over the bundle; empty
-        (the default): the contract is per-use jobs only.
-    compounds_per_visit
-        Members whose jobs one visit of the company can combine. [compounds/visit]
+    standing_work
+        Hour categories the company staffs with standing posts, pooled over the bundle;
+        empty (the default): the contract is per-use jobs only.
     fixed_fee_yuan_per_bundle_year
         The company's fixed fee per crew of a contract with standing posts (site
         office, shared manager, equipment), split among members by floor area. [yuan/year]
@@ -135,9 +101,10 @@ class SharedProperty(PlanModel):
         All-in margin of the company on the standing staff it provides (profit and
         taxes). [1]
     travel_yuan_per_m_year
-        Travel and coordination cost of a contract per metre of spread per extra member:
-        ``travel = travel_yuan_per_m_year * (members - 1) * spread_m``, where the spread
-        is the diagonal of the members' bounding box. [yuan/(m year)]
+        Travel and coordination cost of a contract with standing posts, per metre of
+        spread per extra member: ``travel = travel_yuan_per_m_year * (members - 1) *
+        spread_m``, where the spread is the diagonal of the members' bounding box.
+        [yuan/(m year)]
     households_per_crew
         Households one crew (site manager and team) can serve. [households/crew]
     compounds_per_crew
@@ -148,33 +115,37 @@ class SharedProperty(PlanModel):
         ``"contract"``: the company moves staff between its crews, so each role's posts
         are rounded up once, on the contract's pooled demand. ``"crew"``: every crew has
         its own whole posts; the contract's demand is shared evenly among its crews and
-        each crew's share rounded up (large contracts then waste a part-post per crew).
-    jobs
-        Per-use jobs, each with a unique name.
+        each crew's share rounded up.
     """
 
     bundle_by: Literal["none", "zone", "street", "explicit"] = "zone"
-    bundles: Annotated[tuple[Bundle, ...], Field(strict=False)] = ()
-    standing_roles: Annotated[tuple[Role, ...], Field(strict=False)] = ()
-    compounds_per_visit: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 3.0
-    fixed_fee_yuan_per_bundle_year: NonNeg = 0.0
+    bundles: Annotated[tuple[Bundle, ...], Field(strict=False, max_length=1_000_000)] = ()
+    standing_work: Annotated[tuple[str, ...], Field(strict=False)] = ()
+    fixed_fee_yuan_per_bundle_year: Price = 0.0
     contract_margin_rate: Rate = 0.10
-    travel_yuan_per_m_year: NonNeg = 2.0
-    households_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1500.0
-    compounds_per_crew: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 4.0
+    travel_yuan_per_m_year: Annotated[float, Field(ge=0, le=1e4, allow_inf_nan=False)] = 2.0
+    households_per_crew: Annotated[float, Field(gt=0, le=1e7, allow_inf_nan=False)] = 1500.0
+    compounds_per_crew: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] = 4.0
     posts_pooled_per: Literal["contract", "crew"] = "contract"
-    jobs: Annotated[tuple[PerUseJob, ...], Field(strict=False)] = ()
 
-    @field_validator("jobs")
+    @field_validator("standing_work")
     @classmethod
-    def _unique_jobs(cls, jobs: tuple[PerUseJob, ...]) -> tuple[PerUseJob, ...]:
-        unique_names(jobs)
-        return jobs
+    def _hour_work(cls, work: tuple[str, ...]) -> tuple[str, ...]:
+        odd = [w for w in work if w not in HOUR_CATEGORIES]
+        if odd:
+            raise ValueError(f"standing posts supply hours of {', '.join(HOUR_CATEGORIES)}; "
+                             f"not {', '.join(odd)}")
+        if len(set(work)) != len(work):
+            raise ValueError(f"a category given twice: {list(work)}")
+        return work
 
     @field_validator("bundles")
     @classmethod
     def _disjoint(cls, bundles: tuple[Bundle, ...]) -> tuple[Bundle, ...]:
-        unique_names(bundles, key="bundle_id")
+        ids = [b.bundle_id for b in bundles]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"bundle ids must be unique; given more than once: {twice}")
         seen: dict[str, str] = {}
         for b in bundles:
             for m in b.members:
@@ -186,179 +157,82 @@ class SharedProperty(PlanModel):
         return bundles
 
 
-def age_factor_capped(
-    age_years: npt.ArrayLike, growth_per_year: npt.ArrayLike, cap: npt.ArrayLike
-) -> FloatArray:
-    """``min(1 + growth_per_year * age_years, cap)``. [1]
-
-    Examples
-    --------
-    >>> age_factor_capped([0, 34, 100], 0.04, 2.0).tolist()
-    [1.0, 2.0, 2.0]
-    """
-    return np.atleast_1d(np.minimum(
-        1.0 + np.asarray(growth_per_year, dtype=np.float64) * np.asarray(age_years), cap))
+def _members(ctx: ChannelInputs) -> FloatArray:
+    """Members of each compound's bundle. [compounds]"""
+    code = ctx.bundle_code
+    return np.bincount(code, minlength=ctx.n_bundles)[code].astype(np.float64)
 
 
-def expected_uses_per_year(
-    quantity: npt.ArrayLike,
-    uses_per_basis_year: npt.ArrayLike,
-    age_years: npt.ArrayLike,
-    age_growth_per_year: npt.ArrayLike,
-    age_factor_cap: npt.ArrayLike = np.inf,
-) -> FloatArray:
-    """Expected uses of a per-use job in a year, growing with size and age.
-
-    ``uses = quantity * uses_per_basis_year * min(1 + age_growth_per_year * age, cap)``
-
-    Parameters
-    ----------
-    quantity
-        Units of the job's basis. [units]
-    uses_per_basis_year
-        Base rate in a new compound. [uses/(unit year)]
-    age_years
-        Building age. [year]
-    age_growth_per_year
-        Growth per year of age. [1/year]
-    age_factor_cap
-        Upper limit of the age factor. [1]
-
-    Returns
-    -------
-    numpy.ndarray
-        Expected uses. [uses/year]
-
-    Examples
-    --------
-    4 buildings, one dredging a building a year when new, 34 years old, +5% a year of
-    age, capped at 3: 4 x 1 x min(1 + 0.05 x 34, 3) = 4 x 2.7 = 10.8 uses a year.
-
-    >>> round(float(expected_uses_per_year(4, 1.0, 34, 0.05, 3.0)[0]), 6)
-    10.8
-    """
-    return np.atleast_1d(
-        np.asarray(quantity, dtype=np.float64) * np.asarray(uses_per_basis_year)
-        * age_factor_capped(age_years, age_growth_per_year, age_factor_cap)
-    )
-
-
-JOB_BLOCK: Final = 16_384
-"""Compound-jobs priced together: every job of a few compounds at once (one row a job),
-a large piece's jobs one by one (so the work stays in the CPU cache)."""
-
-
-def _price_jobs(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...], on: npt.NDArray[np.bool_],
-                sharing: FloatArray) -> None:
-    """Expected uses, unit prices and shared call-outs of every job, one row a job (in
-    blocks of jobs), at the contract's discount where the channel is on."""
-    quantity: dict[str, FloatArray] = {job.basis: ctx.quantity(job.basis) for job in jobs}
-    block = max(JOB_BLOCK // max(len(ctx), 1), 1)
-    for first in range(0, len(jobs), block):
-        _price_job_block(ctx, jobs[first:first + block], quantity, on, sharing)
-
-
-def _price_job_block(ctx: ChannelInputs, jobs: tuple[PerUseJob, ...],
-                     quantity: dict[str, FloatArray], on: npt.NDArray[np.bool_],
-                     sharing: FloatArray) -> None:
-    names = tuple(job.name for job in jobs)
-
-    def rows(field: str) -> FloatArray:
-        return ctx.plan.rows("shared_property", names, field)
-
-    uses = expected_uses_per_year(np.stack([quantity[job.basis] for job in jobs]),
-                                  rows("uses_per_basis_year"), ctx.age_years,
-                                  rows("age_growth_per_year"), rows("age_factor_cap"))
-    visits = uses / rows("uses_per_visit")
-    unit = uses * rows("market_price_yuan_per_use")
-    callout = visits * rows("callout_yuan_per_visit")
-    keep = np.where(on, 1.0 - rows("discount_rate"), 1.0)
-    unit_kept = unit * keep
-    callout_kept = callout * keep
-    callout_shared = callout_kept / sharing
-    job_yuan = unit_kept + callout_shared
-    for i, job in enumerate(jobs):
-        keys, (unit_line, callout_line) = _job_names(job.name)
-        details = ctx.details
-        details[keys[0]] = uses[i]
-        details[keys[1]] = unit_kept[i]
-        details[keys[2]] = callout_kept[i]
-        details[keys[3]] = job_yuan[i]
-        ctx.add(unit_line, unit_kept[i])
-        ctx.add(callout_line, callout_shared[i])
-    # Job by job, left to right, into one running total: the same additions in the same
-    # order whatever the blocks and however many compounds (a reduction over one
-    # compound's column would add in pairs, and blocks would group the jobs).
-    total = ctx.jobs_at_market_yuan.copy()
-    for market in unit + callout:
-        np.add(total, market, out=total)
-    ctx.jobs_at_market_yuan = total
-
-
-@functools.lru_cache(maxsize=256)
-def _job_names(name: str) -> tuple[tuple[str, str, str, str], tuple[LineSpec, LineSpec]]:
-    """A job's detail keys and its two lines (unit price, shared call-outs)."""
-    return ((f"uses:{name}", f"job_unit:{name}", f"job_callout:{name}", f"job_yuan:{name}"),
-            (LineSpec(f"job_{name}", "shared_property", "upkeep", "fund_pool", "per_use"),
-             LineSpec(f"job_{name}_callout", "shared_property", "upkeep", "fund_pool",
-                      "per_use")))
-
-
-def apply(ctx: ChannelInputs) -> None:
-    """Price the per-use jobs and the standing part of each contract; split it in fen.
-
-    Needs every other channel's take of demand first: standing posts staff what is
-    left of the ``standing_roles``. Where the contract has jobs and no standing
-    maintenance posts, the jobs meet what is left of the maintenance demand.
-    """
-    on = ctx.on["shared_property"] == 1.0
-    sp = ctx.plan.plan.shared_property
-    n = len(ctx)
-    # Compounds whose channel is off are each their own bundle in the resolved plan
-    # (PlanArrays.alone): a market company serves them alone at market prices.
-    code, n_bundles = ctx.plan.bundle_code, len(ctx.plan.bundle_ids)
-    fixed = ctx.plan.bundle_fixed_fee_yuan
-    members = np.bincount(code, minlength=n_bundles)[code].astype(np.float64)
-    sharing = np.where(on, np.minimum(members, sp.compounds_per_visit), 1.0)
-    market = np.bincount(code, weights=~on, minlength=n_bundles) > 0
-    if sp.jobs:
-        _price_jobs(ctx, sp.jobs, on, sharing)
-    if sp.jobs and "maintenance" not in sp.standing_roles:
-        # The catalogue of jobs is how the company meets the maintenance work.
-        ctx.take("shared_property", "maintenance", ctx.remaining["maintenance"])
-    standing = {role: (ctx.remaining[role] if role in sp.standing_roles else np.zeros(n))
-                for role in ctx.remaining}
-    for role in sp.standing_roles:
-        ctx.take("shared_property", role, ctx.remaining[role])
-    if not sp.standing_roles:
+def apply(ctx: ChannelInputs, settings: SharedProperty) -> None:
+    """Supply the jobs per use and the standing posts; split the contract in fen."""
+    if not ctx.any_on("shared_property"):
         return
-    floor = ctx.table.array("floor_area_m2")
+    rows = ctx.where_on("shared_property")
+    share = trip_share(_members(ctx), ctx.values["contracts.members_per_trip"])
+    for job in settings.items:
+        _supply_job(ctx, job.name, rows, share)
+    if settings.standing_work:
+        _standing(ctx, settings, rows)
+
+
+def _supply_job(ctx: ChannelInputs, name: str, rows: npt.NDArray[np.bool_],
+                share: FloatArray) -> None:
+    """One job at the contract's discount, its call-outs shared by the bundle's trips."""
+    j = f"jobs.{name}."
+    got = ctx.ledger.supply_rest("shared_property", name, where=rows)
+    keep = 1.0 - ctx.items.value("shared_property", name, "discount_rate")
+    unit = got * ctx.values[j + "market_price_yuan_per_use"] * keep
+    callout = (got / ctx.values[j + "uses_per_visit"] * ctx.values[j + "callout_yuan_per_visit"]
+               * keep)
+    ctx.details[f"job_callout:{name}"] = callout
+    ctx.add(LineSpec(f"job_{name}", "shared_property", "upkeep", "fund_pool", "per_use", name),
+            unit, where=rows)
+    ctx.add(LineSpec(f"job_{name}_callout", "shared_property", "upkeep", "fund_pool",
+                     "per_use", name), callout * share, where=rows)
+
+
+def _standing(ctx: ChannelInputs, settings: SharedProperty,
+              rows: npt.NDArray[np.bool_]) -> None:
+    """Standing posts: the pooled contract priced once per bundle and split in fen."""
     t = ctx.table
+    n = len(ctx)
+    roles = sorted({ROLE_OF[w] for w in settings.standing_work},
+                   key=list(ROLE_OF.values()).index)
+    hours: dict[str, FloatArray] = {r: np.zeros(n) for r in roles}
+    gross: dict[str, FloatArray] = {r: np.zeros(n) for r in roles}
+    for work in settings.standing_work:
+        role = ROLE_OF[work]
+        hours[role] = hours[role] + ctx.ledger.supply_rest("shared_property", work, where=rows)
+        gross[role] = gross[role] + ctx.ledger.demand(work) * rows
+    code = ctx.bundle_code
     contract = contract_costs(
-        code, np.arange(n), n_bundles, standing_fte=standing, households=t.array("households"),
-        x_m=t.array("x_m"), y_m=t.array("y_m"), fixed_fee_yuan=fixed, shared=sp,
-        params=ctx.params, market=market,
+        code, np.arange(n), ctx.n_bundles, standing_hours=hours,
+        households=t.array("households"), x_m=t.array("x_m"), y_m=t.array("y_m"),
+        fixed_fee_yuan=ctx.bundle_fixed_fee_yuan, shared=settings, params=ctx.values,
     )
-    roles = list(sp.standing_roles)
-    layout = GroupLayout(code, t.text("compound_id"), n_bundles)
+    layout = GroupLayout(code, t.text("compound_id"), ctx.n_bundles)
     staff_fen = layout.allocate(
         np.stack([yuan_to_fen(contract.staff_by_role_yuan[r]) for r in roles]),
-        np.stack([standing[r] for r in roles]),
+        np.stack([gross[r] for r in roles]),
     )
-    for role, share in zip(roles, staff_fen, strict=True):
-        ctx.lines_fen[LineSpec(f"contract_staff_{role}", "shared_property", "staff",
-                               "residents_fees", "standing")] = share
-    staff_share = sum_arrays(fen_to_yuan(staff_fen), like=floor)
+    floor = t.array("floor_area_m2")
+    work_of = {ROLE_OF[w]: w for w in settings.standing_work}  # one category a role
+    for role, part in zip(roles, staff_fen, strict=True):
+        ctx.lines_fen[LineSpec(f"contract_staff_{work_of[role]}", "shared_property", "staff",
+                               "fund_pool", "standing", work_of[role])] = part
+    # The staff shares in whole fen: exact weights, so a tie goes by the compound id.
+    staff_share = staff_fen.sum(axis=0).astype(np.float64)
     other_fen = layout.allocate(
         yuan_to_fen(np.stack([contract.margin_yuan, contract.fixed_yuan, contract.travel_yuan])),
-        np.stack([staff_share, floor, floor]),
+        np.stack([staff_share, floor * rows, floor * rows]),
     )
-    for spec, share in zip((
-        LineSpec("contract_margin", "shared_property", "margin", "residents_fees", "standing"),
-        LineSpec("contract_fixed_fee", "shared_property", "overhead", "residents_fees",
-                 "standing"),
-        LineSpec("contract_travel", "shared_property", "other", "residents_fees", "standing"),
+    for spec, part in zip((
+        LineSpec("contract_margin", "shared_property", "margin", "fund_pool", "standing", "*"),
+        LineSpec("contract_fixed_fee", "shared_property", "overhead", "fund_pool", "standing",
+                 "*"),
+        LineSpec("contract_travel", "shared_property", "other", "fund_pool", "standing", "*"),
     ), other_fen, strict=True):
-        ctx.lines_fen[spec] = share
-    for spec, share in ctx.lines_fen.items():
-        ctx.add(spec, fen_to_yuan(share))
+        ctx.lines_fen[spec] = part
+    for spec, part in ctx.lines_fen.items():
+        if spec.channel == "shared_property":
+            ctx.add(spec, fen_to_yuan(part), where=rows)

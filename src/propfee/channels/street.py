@@ -1,34 +1,30 @@
-"""Channel 3, street and community fallback (街道社区兜底管): what the street office pays for.
+"""Channel 3, street and community fallback (街道社区兜底管): work the street office supplies.
 
-Formulas (per compound and item)::
+Each item supplies part of one work category and the street office pays for it
+(per compound and item, in this order, each taking what the items before it left)::
 
-    per household:  cost = price_yuan * households                      [yuan/year]
-    per tonne:      cost = price_yuan * households * kg_per_household_day * 365 / 1000
-    per compound:   cost = price_yuan
-    replaced demand of ``replaces_role`` = replaced_share * the role's demand
+    offered   = share * demand of the item's work                  [the work's unit]
+    supplied  = min(offered, what is left)                          (the work ledger)
+    cost      = price_yuan * supplied       (per_unit_of_work: yuan a tonne, a use...)
+              | nominal * supplied / offered, nominal = price_yuan * households
+                                            (per_household)
+              | nominal * supplied / offered, nominal = price_yuan (per_compound)
+                                                                    [yuan/year]
 
-All of it is paid by the street office. With the channel switched off (a what-if,
-and the empty coalition of the channel credit) the compound's fund pool pays the same
-services and the street takes over no demand: moving a cost to the street is not a saving.
+So an item that finds its work already supplied costs only what it supplies. With the
+channel switched off (a what-if, and the empty coalition of the channel credit) the
+street supplies nothing: the work is bought at market prices and paid by the compound's
+fund pool (:mod:`propfee.work.market`). Moving a cost to the street is not a saving: the
+headline counts it in the net public cost.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, field_validator
+import numpy as np
 
-from propfee.channels.common import (
-    Category,
-    LineSpec,
-    Name,
-    NonNeg,
-    PlanModel,
-    Rate,
-    Role,
-    unique_names,
-)
-from propfee.staffing import DAYS_PER_YEAR
+from propfee.channels.common import Category, Item, LineSpec, Price, Rate, Section
 
 if TYPE_CHECKING:
     from propfee.channels.context import ChannelInputs
@@ -36,75 +32,55 @@ if TYPE_CHECKING:
 __all__ = ["StreetFallback", "StreetItem", "apply"]
 
 
-class StreetItem(PlanModel):
-    """A service the street office guarantees.
+class StreetItem(Item):
+    """A piece of work the street office supplies.
 
     Attributes
     ----------
     name
         Item name (``garbage_removal``, ``grid_workers``...).
+    work
+        The work category it supplies (``garbage``, ``management``...).
+    share
+        Share of that category's demand it supplies. [1]
     pricing
-        ``per_household`` [yuan/(household year)], ``per_tonne`` [yuan/t] or
-        ``per_compound`` [yuan/year].
+        ``per_unit_of_work`` [yuan per unit of the work: a tonne, an hour, a use],
+        ``per_household`` [yuan/(household year)] or ``per_compound`` [yuan/year].
     price_yuan
         The price in the unit ``pricing`` names.
-    kg_per_household_day
-        Waste per household per day (``per_tonne`` only). [kg/(household day)]
     category
         Official cost category of the item.
-    replaces_role
-        The staff role whose work the street takes over, if any.
-    replaced_share
-        Share of that role's demand taken over. [1]
     """
 
-    name: Name
-    pricing: Literal["per_household", "per_tonne", "per_compound"]
-    price_yuan: NonNeg
-    kg_per_household_day: NonNeg = 0.0
+    work: str
+    share: Rate = 1.0
+    pricing: Literal["per_unit_of_work", "per_household", "per_compound"]
+    price_yuan: Price
     category: Category = "other"
-    replaces_role: Role | None = None
-    replaced_share: Rate = 0.0
 
 
-class StreetFallback(PlanModel):
-    """The street office's fallback services.
-
-    Attributes
-    ----------
-    items
-        The items, each with a unique name.
-    """
-
-    items: Annotated[tuple[StreetItem, ...], Field(strict=False)] = ()
-
-    @field_validator("items")
-    @classmethod
-    def _unique(cls, items: tuple[StreetItem, ...]) -> tuple[StreetItem, ...]:
-        unique_names(items)
-        return items
+class StreetFallback(Section[StreetItem]):
+    """The street office's fallback services (items: :class:`StreetItem`)."""
 
 
-def apply(ctx: ChannelInputs) -> None:
-    """Add the street's lines and let it take its share of demand (see the module formulas)."""
+def apply(ctx: ChannelInputs, settings: StreetFallback) -> None:
+    """Supply each item's work and add the street's lines (see the module formulas)."""
+    if not ctx.any_on("street_fallback"):
+        return
     on = ctx.on["street_fallback"]
+    rows = ctx.where_on("street_fallback")
     households = ctx.table.array("households")
-    for item in ctx.plan.plan.street_fallback.items:
-        price = ctx.plan.value("street_fallback", item.name, "price_yuan")
-        if item.pricing == "per_household":
-            cost = price * households
-        elif item.pricing == "per_tonne":
-            kg = ctx.plan.value("street_fallback", item.name, "kg_per_household_day")
-            cost = price * households * kg * DAYS_PER_YEAR / 1000.0
+    for item in settings.items:
+        share = ctx.items.value("street_fallback", item.name, "share")
+        price = ctx.items.value("street_fallback", item.name, "price_yuan")
+        offered = share * ctx.ledger.demand(item.work) * on
+        got = ctx.supply("street_fallback", item.work, offered, where=rows)
+        if item.pricing == "per_unit_of_work":
+            cost = price * got
         else:
-            cost = price.copy()
-        if ctx.any_on("street_fallback"):
-            ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
-                             "street_office", "service"), cost * on, where=on == 1.0)
-        if not ctx.all_on("street_fallback"):
-            ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
-                             "fund_pool", "service"), cost * (1.0 - on), where=on == 0.0)
-        if item.replaces_role is not None and ctx.any_on("street_fallback"):
-            share = ctx.plan.value("street_fallback", item.name, "replaced_share")
-            ctx.take("street_fallback", item.replaces_role,
-                     share * ctx.demand[item.replaces_role] * on)
+            nominal = price * households if item.pricing == "per_household" else price
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cost = np.where(offered > 0, nominal * got / np.where(offered > 0, offered, 1.0),
+                                0.0)
+        ctx.add(LineSpec(f"street_{item.name}", "street_fallback", item.category,
+                         "street_office", "service", item.work), cost, where=rows)

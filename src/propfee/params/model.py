@@ -13,14 +13,19 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "BASES",
+    "ContractParams",
     "CostItemParams",
     "FeeParams",
+    "GarbageParams",
     "GateParams",
     "GateRegime",
     "GradeNorms",
     "GradeParams",
     "HiringMode",
+    "JobParams",
     "LabourParams",
+    "LiftParams",
     "ParameterSet",
     "PricingParams",
     "QuantityParams",
@@ -28,11 +33,17 @@ __all__ = [
     "StaffingParams",
     "TaxParams",
     "WageParams",
+    "WorkBasis",
 ]
 
 Rate = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0.0, le=1e7, allow_inf_nan=False)]
+"""A non-negative value of at most 10 million in its unit (a parameter beyond it is a typo)."""
+Positive = Annotated[float, Field(gt=0.0, le=1e7, allow_inf_nan=False)]
+Money = Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]
+"""A price or wage: at most a million yuan per unit (per month, per m2, per use...)."""
+Hours = Annotated[float, Field(gt=0.0, le=8784.0, allow_inf_nan=False)]
+"""Hours in a year: at most 8,784 (366 days)."""
 
 GateRegime = Literal["staffed_24h", "staffed_16h", "live_in", "device_only"]
 """How a gate (出入口) is kept.
@@ -40,8 +51,26 @@ GateRegime = Literal["staffed_24h", "staffed_16h", "live_in", "device_only"]
 - ``staffed_24h``: guards on a post open 24 hours a day;
 - ``staffed_16h``: guards on a post open 16 hours a day (closed or device-run at night);
 - ``live_in``: one gatekeeper per gate who lives on site (门卫), on a service agreement;
+  the gate counts as kept 24 hours a day;
 - ``device_only``: access control and cameras, with remote help from a service centre.
+
+A grade's regime (:class:`GradeNorms`) says how many hours a day its gates are kept and
+how a market company keeps them: ``staffed_24h``, ``staffed_16h`` or ``live_in``.
 """
+
+WorkBasis = Literal[
+    "compound", "household", "gate", "building", "stairwell_unit", "parking_space", "lift",
+    "water_tank", "parking_gate", "floor_10000_m2", "green_m2", "tree", "pipe_m", "roof_m2",
+    "road_m2",
+]
+"""What a per-unit quantity is counted against (see :func:`propfee.quantities.basis_quantity`)."""
+
+BASES: tuple[str, ...] = (
+    "compound", "household", "gate", "building", "stairwell_unit", "parking_space", "lift",
+    "water_tank", "parking_gate", "floor_10000_m2", "green_m2", "tree", "pipe_m", "roof_m2",
+    "road_m2",
+)
+"""Every :data:`WorkBasis`, in declaration order."""
 
 HiringMode = Literal["formal", "informal"]
 """How staff are hired.
@@ -69,17 +98,21 @@ class RoleParams(_Frozen):
         this step (1.0 = whole posts, 0.5 = half-time posts, 0 = no rounding). [FTE]
     """
 
-    monthly_wage_yuan: NonNeg
-    headcount_step_fte: NonNeg = 1.0
+    monthly_wage_yuan: Money
+    headcount_step_fte: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)] = 1.0
 
 
 class StaffingParams(_Frozen):
     """The five staff roles of a property service and their on-costs.
 
+    Repairs are not a staff role: they are the per-use jobs of :attr:`ParameterSet.jobs`,
+    which a market company, the shared company or volunteers supply by the use.
+
     Attributes
     ----------
-    cleaning, order, maintenance, greening, management
-        Per-role pay (清洁, 秩序维护, 维修, 绿化, 管理/客服).
+    cleaning, order, patrol, greening, management
+        Per-role pay (清洁, 门岗, 巡逻, 绿化, 管理/客服). ``order`` keeps the gates,
+        ``patrol`` walks the rounds; both work a guard's hours.
     social_insurance_rate
         Employer social insurance and housing fund, as a share of the contribution
         base (the larger of the wage and the contribution floor). [1]
@@ -89,7 +122,7 @@ class StaffingParams(_Frozen):
 
     cleaning: RoleParams
     order: RoleParams
-    maintenance: RoleParams
+    patrol: RoleParams
     greening: RoleParams
     management: RoleParams
     social_insurance_rate: Rate
@@ -116,10 +149,10 @@ class LabourParams(_Frozen):
         How a market company hires (the baseline and standing contract posts).
     """
 
-    standard_hours_per_year: Positive
-    guard_hours_per_year: Positive
+    standard_hours_per_year: Hours
+    guard_hours_per_year: Hours
     overtime_pay_multiple: Annotated[float, Field(ge=1.0, allow_inf_nan=False)]
-    social_insurance_floor_yuan_per_month: NonNeg
+    social_insurance_floor_yuan_per_month: Money
     market_hiring: HiringMode
 
 
@@ -129,42 +162,44 @@ class GateParams(_Frozen):
     Attributes
     ----------
     live_in_monthly_pay_yuan
-        Pay of a live-in gatekeeper on a service agreement (no social insurance). [yuan/month]
+        Pay of a live-in gatekeeper on a service agreement (no social insurance); never
+        below the monthly minimum wage (checked). [yuan/month]
     remote_help_yuan_per_gate_year
         Remote help of a device-only gate (an intercom answered by a service centre).
         [yuan/(gate year)]
     """
 
-    live_in_monthly_pay_yuan: NonNeg
-    remote_help_yuan_per_gate_year: NonNeg
+    live_in_monthly_pay_yuan: Money
+    remote_help_yuan_per_gate_year: Money
 
 
 class GradeNorms(_Frozen):
-    """Staffing norms and guidance price of one service grade (一级 to 五级).
+    """Work norms and guidance price of one service grade (一级 to 五级).
 
     Attributes
     ----------
     cleaning_floor_m2_per_staff
         Floor area one cleaner serves. [m2/staff]
-    maintenance_floor_m2_per_staff
-        Floor area one maintenance worker serves. [m2/staff]
     greening_green_m2_per_staff
         Green area one gardener serves. [m2/staff]
     management_households_per_staff
         Households one manager or clerk serves. [households/staff]
+    patrol_hours_per_building_day
+        Patrol rounds a building needs a day. [h/(building day)]
     gate_regime
-        How the gates are kept at this grade.
+        How many hours a day the gates are kept at this grade, and how a market company
+        keeps them: ``staffed_24h``, ``staffed_16h`` or ``live_in`` (24 hours).
     guidance_yuan_per_m2_month
         Centre of the published guidance price band of the grade; the band is
         +- ``guidance_tolerance_rate`` around it. [yuan/(m2 month)]
     """
 
     cleaning_floor_m2_per_staff: Positive
-    maintenance_floor_m2_per_staff: Positive
     greening_green_m2_per_staff: Positive
     management_households_per_staff: Positive
-    gate_regime: GateRegime
-    guidance_yuan_per_m2_month: NonNeg
+    patrol_hours_per_building_day: Annotated[float, Field(ge=0.0, le=24.0, allow_inf_nan=False)]
+    gate_regime: Literal["staffed_24h", "staffed_16h", "live_in"]
+    guidance_yuan_per_m2_month: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
 
 
 class GradeParams(_Frozen):
@@ -217,44 +252,130 @@ class QuantityParams(_Frozen):
 
 
 class CostItemParams(_Frozen):
-    """Unit prices of the non-staff official cost items (2003 rules art. 11, 2007 audit rules).
+    """Running costs of a compound and the market company's own cost items.
+
+    The compound's running costs (common electricity and water, consumables, materials,
+    insurance, office, other) are charged at cost in every plan and in the market
+    baseline: they are not work any channel supplies. Repairs are the per-use jobs of
+    :attr:`ParameterSet.jobs`, never an allowance here. Depreciation and the head-office
+    overhead share are costs of a market company's own staff (2003 rules art. 11,
+    2007 audit rules).
 
     Attributes
     ----------
-    upkeep_yuan_per_m2_year
-        Day-to-day running and upkeep of shared parts and equipment of a new
-        compound, per m2 of floor area. [yuan/(m2 year)]
-    age_factor_slope_per_year
-        Growth of upkeep with building age: factor = min(1 + slope x age, cap). [1/year]
-    age_factor_cap
-        Upper limit of the age factor. [1]
+    common_electricity_yuan_per_stairwell_unit_year
+        Electricity of stairwell lighting and common sockets. [yuan/(unit year)]
+    common_water_yuan_per_household_year
+        Water for cleaning common parts. [yuan/(household year)]
+    consumables_yuan_per_m2_year
+        Bulbs, locks, small parts no per-use job covers, per m2 of floor area.
+        [yuan/(m2 year)]
     cleaning_materials_yuan_per_household_year
         Cleaning materials and garbage bags. [yuan/(household year)]
     greening_materials_yuan_per_green_m2_year
         Plants, fertiliser, water for green area. [yuan/(m2 year)]
     office_yuan_per_household_year
-        Office costs (办公费用). [yuan/(household year)]
+        Office costs (办公费用): accounts, notices, printing. [yuan/(household year)]
     insurance_yuan_per_m2_year
         Insurance of shared parts and public liability, per m2 of floor area. [yuan/(m2 year)]
     depreciation_yuan_per_staff_year
-        Depreciation of the company's fixed assets (tools, uniforms, equipment)
-        per staff member. [yuan/(staff year)]
+        Depreciation of a market company's fixed assets (tools, uniforms, equipment)
+        per staff member it employs. [yuan/(staff year)]
     overhead_share_rate
-        Head-office overhead share (管理费分摊) on all other cost items. [1]
+        Head-office overhead share (管理费分摊) on a market company's staff and
+        depreciation. [1]
     other_yuan_per_household_year
         Other costs approved by the owners. [yuan/(household year)]
     """
 
-    upkeep_yuan_per_m2_year: NonNeg
-    age_factor_slope_per_year: NonNeg
-    age_factor_cap: Annotated[float, Field(ge=1.0, allow_inf_nan=False)]
-    cleaning_materials_yuan_per_household_year: NonNeg
-    greening_materials_yuan_per_green_m2_year: NonNeg
-    office_yuan_per_household_year: NonNeg
-    insurance_yuan_per_m2_year: NonNeg
-    depreciation_yuan_per_staff_year: NonNeg
+    common_electricity_yuan_per_stairwell_unit_year: Money
+    common_water_yuan_per_household_year: Money
+    consumables_yuan_per_m2_year: Money
+    cleaning_materials_yuan_per_household_year: Money
+    greening_materials_yuan_per_green_m2_year: Money
+    office_yuan_per_household_year: Money
+    insurance_yuan_per_m2_year: Money
+    depreciation_yuan_per_staff_year: Money
     overhead_share_rate: Rate
-    other_yuan_per_household_year: NonNeg
+    other_yuan_per_household_year: Money
+
+
+class JobParams(_Frozen):
+    """A kind of repair or professional job in the catalogue, at market prices.
+
+    Attributes
+    ----------
+    basis
+        What uses are counted against (``building``, ``pipe_m``, ``water_tank``...).
+    uses_per_basis_year
+        Expected uses per unit of the basis a year in a new compound. [uses/(unit year)]
+    age_growth_per_year
+        Growth of the use rate per year of building age. [1/year]
+    age_factor_cap
+        Upper limit of the age factor ``1 + age_growth_per_year * age``. [1]
+    market_price_yuan_per_use
+        What a market contractor charges for one use, call-out excluded (its profit and
+        taxes included). [yuan/use]
+    callout_yuan_per_visit
+        Market call-out fee of one visit (travel, mobilisation). [yuan/visit]
+    uses_per_visit
+        Uses one visit does in one compound (20 trees pruned in one visit). [uses/visit]
+    """
+
+    basis: WorkBasis
+    uses_per_basis_year: Annotated[float, Field(ge=0.0, le=1e4, allow_inf_nan=False)]
+    age_growth_per_year: Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 0.0
+    age_factor_cap: Annotated[float, Field(ge=1.0, le=100.0, allow_inf_nan=False)] = 3.0
+    market_price_yuan_per_use: Money
+    callout_yuan_per_visit: Money = 0.0
+    uses_per_visit: Positive = 1.0
+
+
+class GarbageParams(_Frozen):
+    """Household waste and its removal.
+
+    Attributes
+    ----------
+    kg_per_household_day
+        Household waste a day. [kg/(household day)]
+    market_yuan_per_tonne
+        What a sanitation contractor charges a compound to collect and carry it away,
+        where the street does not. [yuan/t]
+    """
+
+    kg_per_household_day: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)]
+    market_yuan_per_tonne: Money
+
+
+class LiftParams(_Frozen):
+    """Lifts (电梯): the legal care of a passenger lift, bought from licensed firms.
+
+    Attributes
+    ----------
+    maintenance_yuan_per_lift_year
+        Maintenance contract with a licensed unit (at least every 15 days). [yuan/(lift year)]
+    inspection_yuan_per_lift_year
+        Statutory periodic inspection, yearly. [yuan/(lift year)]
+    electricity_yuan_per_lift_year
+        Electricity of one lift. [yuan/(lift year)]
+    """
+
+    maintenance_yuan_per_lift_year: Money
+    inspection_yuan_per_lift_year: Money
+    electricity_yuan_per_lift_year: Money
+
+
+class ContractParams(_Frozen):
+    """Terms of a contractor's call-outs.
+
+    Attributes
+    ----------
+    members_per_trip
+        Compounds one call-out trip of a shared company can serve: a bundle of ``n``
+        pays ``ceil(n / members_per_trip)`` trips per round of visits. [compounds/trip]
+    """
+
+    members_per_trip: Annotated[float, Field(ge=1.0, le=1000.0, allow_inf_nan=False)]
 
 
 class PricingParams(_Frozen):
@@ -303,7 +424,7 @@ class FeeParams(_Frozen):
         Expected share of the billed fee actually collected. [1]
     """
 
-    rate_yuan_per_m2_month: NonNeg
+    rate_yuan_per_m2_month: Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
     collection_rate: Rate
 
 
@@ -318,8 +439,8 @@ class WageParams(_Frozen):
         Statutory hourly minimum wage of part-time work. [yuan/h]
     """
 
-    minimum_monthly_wage_yuan: NonNeg
-    minimum_hourly_wage_yuan: NonNeg
+    minimum_monthly_wage_yuan: Money
+    minimum_hourly_wage_yuan: Money
 
 
 class ParameterSet(_Frozen):
@@ -333,6 +454,10 @@ class ParameterSet(_Frozen):
         The date the values are in force; building ages are counted to this year.
     staffing, labour, gates, grades, quantities, costs, pricing, taxes, fees, wages
         The parameter groups.
+    jobs
+        The job catalogue: job name -> its use rate and market prices.
+    garbage, lifts, contracts
+        Household waste, lifts, and contractors' call-outs.
     """
 
     region: str
@@ -347,6 +472,10 @@ class ParameterSet(_Frozen):
     taxes: TaxParams
     fees: FeeParams
     wages: WageParams
+    jobs: Annotated[dict[str, JobParams], Field(min_length=1, max_length=200)]
+    garbage: GarbageParams
+    lifts: LiftParams
+    contracts: ContractParams
 
     def replace(self, updates: dict[str, Any]) -> ParameterSet:
         """Return a validated copy with some values changed: a scenario.
@@ -419,13 +548,19 @@ def validate_parameter_set(data: dict[str, Any]) -> ParameterSet:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (got {e.get('input')!r})"
             for e in exc.errors()
         ) from None
+    floor = params.wages.minimum_monthly_wage_yuan
     problems = [
         f"staffing.{role}.monthly_wage_yuan: {getattr(params.staffing, role).monthly_wage_yuan} "
-        f"is below the minimum wage {params.wages.minimum_monthly_wage_yuan} yuan/month"
-        for role in ("cleaning", "order", "maintenance", "greening", "management")
-        if getattr(params.staffing, role).monthly_wage_yuan
-        < params.wages.minimum_monthly_wage_yuan
+        f"is below the minimum wage {floor} yuan/month"
+        for role in ("cleaning", "order", "patrol", "greening", "management")
+        if getattr(params.staffing, role).monthly_wage_yuan < floor
     ]
+    if params.gates.live_in_monthly_pay_yuan < floor:
+        problems.append(f"gates.live_in_monthly_pay_yuan: {params.gates.live_in_monthly_pay_yuan} "
+                        f"is below the minimum wage {floor} yuan/month")
+    problems += [f"jobs.{name}: job names are letters, digits and underscores"
+                 for name in params.jobs if not name.replace("_", "").isalnum()
+                 or not name.isascii()]
     if problems:
         raise ParameterError(problems)
     return params

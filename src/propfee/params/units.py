@@ -10,7 +10,8 @@ Units are written as in the built-in file: ``/`` divides, a space multiplies ins
 parentheses (``yuan/(m2 month)``), ``m2`` is a square metre. Besides time and length
 the registry knows counting units: ``yuan`` (元, ``wan_yuan`` = 万元), ``household``
 (户), ``staff`` and ``FTE`` (one full-time staff member), ``person`` (人), ``use``,
-``visit``, ``building``, ``gate``, ``lift``, ``space``, ``device``, ``job``; a plural
+``visit``, ``building``, ``gate``, ``lift``, ``space``, ``device``, ``job``, ``compound``,
+``trip``, ``tank``; and mass (``kg``, ``t``, a tonne). A plural
 (``households``, ``uses``) is the same unit. A year is 365 days and a month a twelfth
 of a year, as in the kernels.
 """
@@ -55,6 +56,12 @@ job = [job]
 unit = [stairwell_unit]
 storey = [storey] = 层
 tree = [tree] = 棵
+gram = [mass] = g = 克
+kilogram = 1000 * gram = kg = 公斤
+tonne = 1000 * kilogram = t = 吨
+compound = [compound] = 小区
+trip = [trip] = 趟
+tank = [tank]
 """
 
 _SQUARE = re.compile(r"(?<![A-Za-z_])(k?m)([23])(?![0-9])")

@@ -1,50 +1,35 @@
-"""A 4+1 plan: how each basic service of a compound is delivered, and per-compound overrides.
+"""A plan resolved against a compound table: one value per compound for every item field.
 
-A :class:`Plan` holds one section per channel. It is validated, frozen and
-serialisable to JSON and back (:meth:`Plan.to_json`, :meth:`Plan.from_json`). The
-same plan applies to every compound of a district; a *column-wise override* table
+The same plan applies to every compound of a district; a *column-wise override* table
 (one row per compound, one column per dotted path such as
 ``"smart_devices.access_control.units_per_basis"``) changes any numeric item field,
 or the bundle (``"shared_property.bundle_id"``), for some compounds, without a Python
-loop over compounds. :func:`override_paths` lists every path a plan accepts.
-
-:func:`default_plan` gives the illustrative defaults used by the demo: none of its
-prices comes from a public source (see the docs' assumptions page).
+loop over compounds. :func:`override_paths` lists every path a plan accepts;
+:func:`resolve_plan` checks the overrides and gives the :class:`PlanArrays` the kernel
+reads (the :class:`propfee.channels.common.ItemValues` of the channels).
 """
 
 from __future__ import annotations
 
-import functools
 import weakref
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import annotated_types as at
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel
 
 from propfee._arrays import factorize
-from propfee.channels.common import Basis, PlanModel, Role
-from propfee.channels.devices import Device, SmartDevices
-from propfee.channels.public_income import IncomeSource, PublicIncome
-from propfee.channels.self_governance import SelfGovernance, VolunteerTask
-from propfee.channels.shared_property import PerUseJob, SharedProperty
-from propfee.channels.street import StreetFallback, StreetItem
 from propfee.compound import CompoundTable
 from propfee.errors import InputError, Problem
-from propfee.params.model import GateRegime
+from propfee.plan.model import SECTIONS, Plan
 
 __all__ = [
     "BUNDLE_ID_PATH",
-    "PLAN_NAMES",
-    "Plan",
     "PlanArrays",
-    "default_plan",
-    "named_plan",
     "override_paths",
-    "plan_names",
     "resolve_plan",
 ]
 
@@ -53,284 +38,8 @@ FloatArray = npt.NDArray[np.float64]
 BUNDLE_ID_PATH = "shared_property.bundle_id"
 """Override column that puts a compound in a named bundle."""
 
-_SECTIONS: dict[str, str] = {
-    "self_governance": "tasks",
-    "shared_property": "jobs",
-    "street_fallback": "items",
-    "smart_devices": "devices",
-    "public_income": "sources",
-}
-
-
-class Plan(PlanModel):
-    """How the basic services are delivered under the four managements plus one subsidy.
-
-    Attributes
-    ----------
-    description
-        Free text.
-    service_grade
-        The service grade the compound buys, 1 (highest) to 5: the grade's norms give
-        each role's demand (:mod:`propfee.staffing`).
-    gate_regime
-        How the gates are kept; ``None``: the grade's regime.
-    informal_roles
-        Roles whose open demand the compound hires itself, informally (retired workers
-        on a service agreement, :mod:`propfee.channels.direct`).
-    self_governance
-        Volunteer teams (channel 1).
-    shared_property
-        Bundled contract and per-use jobs (channel 2).
-    street_fallback
-        What the street office pays for (channel 3).
-    smart_devices
-        Devices, their capital and running cost, and the staff they replace (channel 4).
-    public_income
-        Public-resource income into the fund pool (the one subsidy).
-    """
-
-    description: str = ""
-    service_grade: Annotated[int, Field(ge=1, le=5)] = 4
-    gate_regime: GateRegime | None = None
-    informal_roles: Annotated[tuple[Role, ...], Field(strict=False)] = ()
-    self_governance: SelfGovernance = SelfGovernance()
-    shared_property: SharedProperty = SharedProperty()
-    street_fallback: StreetFallback = StreetFallback()
-    smart_devices: SmartDevices = SmartDevices()
-    public_income: PublicIncome = PublicIncome()
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The plan as JSON text."""
-        return self.model_dump_json(indent=indent)
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Plan:
-        """Read a plan from JSON text.
-
-        Raises
-        ------
-        propfee.errors.InputError
-            Naming the path and value of every problem.
-        """
-        try:
-            return cls.model_validate_json(text)
-        except ValidationError as exc:
-            raise InputError.from_pydantic(exc, what="plan") from None
-
-
-_JOBS: Final[tuple[tuple[str, Basis, float, float, float, float, float], ...]] = (
-    # name, basis, uses per unit a year when new, growth per year of age, market price
-    # per use, call-out per visit, uses per visit (all illustrative: no public source
-    # gives per-use prices of these jobs in Taiyuan; see the docs' assumptions page)
-    ("pipe_dredging", "building", 1.0, 0.04, 300.0, 100.0, 1.0),
-    ("wall_repair", "building", 0.2, 0.04, 1500.0, 150.0, 1.0),
-    ("stairwell_repair", "stairwell_unit", 0.2, 0.03, 800.0, 100.0, 1.0),
-    ("road_levelling", "road_m2", 0.02, 0.03, 60.0, 300.0, 20.0),
-    ("septic_tank_pumping", "building", 1.0, 0.0, 400.0, 100.0, 1.0),
-    ("water_tank_cleaning", "building", 2.0, 0.0, 300.0, 80.0, 1.0),
-    ("small_water_repairs", "household", 0.06, 0.04, 80.0, 50.0, 1.0),
-    ("small_electrical_repairs", "household", 0.05, 0.04, 80.0, 50.0, 1.0),
-    ("roof_leak_repair", "roof_m2", 0.002, 0.05, 120.0, 200.0, 10.0),
-    ("stairwell_lighting_repair", "stairwell_unit", 0.5, 0.03, 60.0, 50.0, 1.0),
-    ("snow_clearing", "road_m2", 3.0, 0.0, 0.3, 200.0, 1000.0),
-    ("pest_control", "building", 2.0, 0.0, 150.0, 80.0, 1.0),
-    ("tree_pruning", "tree", 0.5, 0.0, 60.0, 150.0, 20.0),
-    ("fire_equipment_service", "building", 1.0, 0.0, 300.0, 100.0, 1.0),
-)
-"""The default catalogue of per-use jobs."""
-
-
-def _jobs(discount_rate: float) -> tuple[PerUseJob, ...]:
-    return tuple(
-        PerUseJob(name=name, basis=basis, uses_per_basis_year=uses, age_growth_per_year=growth,
-                  market_price_yuan_per_use=price, discount_rate=discount_rate,
-                  callout_yuan_per_visit=callout, uses_per_visit=per_visit)
-        for name, basis, uses, growth, price, callout, per_visit in _JOBS
-    )
-
-
-def _volunteers() -> SelfGovernance:
-    return SelfGovernance(
-        tasks=(
-            VolunteerTask(name="in_building_cleaning", role="cleaning", share=0.45,
-                          materials_yuan_per_household_year=2.0),
-            VolunteerTask(name="greening", role="greening", share=0.20,
-                          materials_yuan_per_household_year=1.0),
-            VolunteerTask(name="stairwell_lighting", role="maintenance", share=0.10,
-                          materials_yuan_per_household_year=2.0),
-            VolunteerTask(name="fire_extinguisher_checks", role="maintenance", share=0.05),
-            VolunteerTask(name="patrol", role="order", share=0.10),
-            VolunteerTask(name="mediation", role="management", share=0.10),
-        ),
-    )
-
-
-def _street() -> StreetFallback:
-    return StreetFallback(
-        items=(
-            StreetItem(name="garbage_removal", pricing="per_tonne", price_yuan=120.0,
-                       kg_per_household_day=2.0, category="cleaning",
-                       replaces_role="cleaning", replaced_share=0.25),
-            StreetItem(name="grid_workers", pricing="per_household", price_yuan=30.0,
-                       category="staff", replaces_role="management", replaced_share=0.5),
-        )
-    )
-
-
-def _income() -> PublicIncome:
-    return PublicIncome(
-        sources=(
-            IncomeSource(name="parking", basis="parking_space", units_per_basis=1.0,
-                         price_yuan_per_unit_year=1200.0, occupancy_rate=0.6,
-                         cost_share_rate=0.1),
-            IncomeSource(name="advertising", basis="building", units_per_basis=1.0,
-                         price_yuan_per_unit_year=800.0, occupancy_rate=0.5),
-            IncomeSource(name="site_fees", basis="compound", units_per_basis=1.0,
-                         price_yuan_per_unit_year=2000.0, occupancy_rate=0.5),
-            IncomeSource(name="express_lockers", basis="compound", units_per_basis=1.0,
-                         price_yuan_per_unit_year=1500.0, occupancy_rate=0.8),
-            IncomeSource(name="ev_chargers", basis="parking_space", units_per_basis=0.1,
-                         price_yuan_per_unit_year=600.0, occupancy_rate=0.5,
-                         cost_share_rate=0.3),
-            IncomeSource(name="base_stations", basis="compound", units_per_basis=0.2,
-                         price_yuan_per_unit_year=5000.0, occupancy_rate=1.0),
-        )
-    )
-
-
-def xinghualing_plan() -> Plan:
-    """The source's mechanism, as the district runs it (the default plan).
-
-    Volunteer teams of party members and residents take routine work; the shared
-    company does per-use jobs below market price for bundles of a zone, with no
-    standing posts; the street removes garbage and pays grid workers; gates are run
-    by devices with remote help; the compound hires the cleaning and greening hours
-    that are left informally; public income fills the pool. Prices are illustrative
-    (see the docs' assumptions page).
-
-    Returns
-    -------
-    Plan
-    """
-    return Plan(
-        description="Xinghualing 4+1 (四管一补): volunteers, per-use shared property, street "
-                    "fallback, device-run gates, public income.",
-        service_grade=4,
-        gate_regime="device_only",
-        informal_roles=("cleaning", "greening"),
-        self_governance=_volunteers(),
-        shared_property=SharedProperty(bundle_by="zone", jobs=_jobs(0.3)),
-        street_fallback=_street(),
-        smart_devices=SmartDevices(
-            discount_rate=0.04,
-            devices=(
-                Device(name="access_control", basis="gate", units_per_basis=1.0,
-                       capital_cost_yuan_per_unit=30000.0, service_life_years=8.0,
-                       running_cost_yuan_per_unit_year=1200.0),
-                Device(name="cameras", basis="building", units_per_basis=2.0,
-                       capital_cost_yuan_per_unit=1500.0, service_life_years=6.0,
-                       running_cost_yuan_per_unit_year=100.0),
-                Device(name="smart_parking", basis="parking_space", units_per_basis=1.0,
-                       capital_cost_yuan_per_unit=600.0, service_life_years=6.0,
-                       running_cost_yuan_per_unit_year=30.0),
-                Device(name="speakers", basis="compound", units_per_basis=2.0,
-                       capital_cost_yuan_per_unit=800.0, service_life_years=5.0,
-                       running_cost_yuan_per_unit_year=50.0),
-            ),
-        ),
-        public_income=_income(),
-    )
-
-
-def shared_staffed_plan() -> Plan:
-    """A shared company with standing posts for every role (the earlier default).
-
-    The company staffs, pooled over each zone's contract, whatever the street, the
-    devices and the volunteers leave of every role, with a 10% margin and a crew fee;
-    gates are staffed 24 hours (access control replaces two of the guards); per-use
-    jobs as in :func:`xinghualing_plan`.
-
-    Returns
-    -------
-    Plan
-    """
-    base = xinghualing_plan()
-    devices = tuple(
-        d.model_copy(update={"replaces_role": "order", "replaced_fte_per_unit": 2.0})
-        if d.name == "access_control" else
-        d.model_copy(update={"replaces_role": "order", "replaced_fte_per_unit": 0.05})
-        if d.name == "cameras" else d
-        for d in base.smart_devices.devices
-    )
-    return base.model_copy(update={
-        "description": "Shared property with standing posts for every role, 24 h staffed gates.",
-        "gate_regime": "staffed_24h",
-        "informal_roles": (),
-        "shared_property": SharedProperty(
-            bundle_by="zone", jobs=_jobs(0.3),
-            standing_roles=("cleaning", "order", "maintenance", "greening", "management"),
-            fixed_fee_yuan_per_bundle_year=24000.0,
-        ),
-        "smart_devices": base.smart_devices.model_copy(update={"devices": devices}),
-    })
-
-
-PLAN_NAMES: Final = {
-    "xinghualing": xinghualing_plan,
-    "shared_staffed": shared_staffed_plan,
-}
-"""Named plans: name -> function that builds the plan."""
-
-
-def plan_names() -> list[str]:
-    """Names of the built-in plans (see :func:`named_plan`)."""
-    return list(PLAN_NAMES)
-
-
-def named_plan(name: str) -> Plan:
-    """A built-in plan by name, or a plan read from a JSON file path.
-
-    Parameters
-    ----------
-    name
-        ``"xinghualing"`` (the default), ``"shared_staffed"``, or the path of a plan
-        JSON file (``.json``).
-
-    Returns
-    -------
-    Plan
-
-    Raises
-    ------
-    propfee.errors.InputError
-        If the name is unknown or the file is not a valid plan.
-    """
-    build = PLAN_NAMES.get(name)
-    if build is not None:
-        return build()
-    from pathlib import Path
-
-    path = Path(name)
-    if path.suffix.lower() == ".json" and path.is_file():
-        return Plan.from_json(path.read_bytes())
-    raise InputError([Problem(None, "plan", name,
-                              f"unknown plan; built-in plans: {', '.join(PLAN_NAMES)}, "
-                              "or the path of a plan JSON file")], what="plan")
-
-
-@functools.cache
-def default_plan() -> Plan:
-    """The default 4+1 plan: :func:`xinghualing_plan` (one shared object; plans are frozen).
-
-    Returns
-    -------
-    Plan
-    """
-    return xinghualing_plan()
-
-
 def _items(plan: Plan, section: str) -> tuple[BaseModel, ...]:
-    items: tuple[BaseModel, ...] = getattr(getattr(plan, section), _SECTIONS[section])
+    items: tuple[BaseModel, ...] = getattr(plan, section).items
     return items
 
 
@@ -341,10 +50,10 @@ def override_paths(plan: Plan) -> dict[str, float]:
     -------
     dict
         ``"<section>.<item name>.<field>" -> value``, e.g.
-        ``"self_governance.patrol.hours_per_week" -> 14.0``.
+        ``"self_governance.patrol.share" -> 0.1``.
     """
     paths: dict[str, float] = {}
-    for section in _SECTIONS:
+    for section in SECTIONS:
         for item in _items(plan, section):
             name = getattr(item, "name")  # noqa: B009
             for field_name, info in type(item).model_fields.items():
@@ -669,7 +378,7 @@ def resolve_plan(
 def _task_share_problems(plan: Plan, table: CompoundTable, values: dict[str, FloatArray]
                          ) -> list[Problem]:
     """Compounds whose volunteer task shares add up to more than 1 after overrides."""
-    tasks = plan.self_governance.tasks
+    tasks = plan.self_governance.items
     if not tasks:
         return []
     total = np.sum([values[f"self_governance.{t.name}.share"] for t in tasks], axis=0)
