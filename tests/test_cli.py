@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import propfee as pf
 from propfee.cli import app, main
 
 runner = CliRunner()
@@ -15,13 +16,18 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
     assert "60,000.00" in result.output
-    # The source compound's deficit at grade 4 (formal hiring, 2024 parameters):
-    # staff 38,520 (1 cleaner) + 111,816 (2 guards of a 16 h gate, 55,908 each with
-    # 920 h overtime at 150%) + 26,820 + 19,260 + 28,710 (half posts) = 225,126;
-    # items 24,240 + 2,400 + 3,000 + 2,000 + 500 + 3,600 (4.5 staff) = 35,740;
-    # overhead 5% of 260,866 = 13,043.30; service cost 273,909.30; margin 21,912.74,
-    # VAT 17,749.32, surcharges 2,129.92; total 315,701.28; 42,000 - 315,701.28:
-    assert "-273,701.28" in result.output
+    # The source compound's market baseline at grade 4 (formal hiring, 2024 parameters;
+    # one building, one stairwell unit, one gate, 1,000 m2 green, built 1990, age 34):
+    # staff: cleaning 1,333.33 h = 0.67 post -> 1 post 38,520; greening 100 h -> half a
+    #   post 19,260; management 285.71 h -> half a post 28,710; a 16 h gate 5,840 h = 2
+    #   guards 111,816; patrol 54.75 h by the hour 54.75 / 2,920 x 55,908 = 1,048.28;
+    #   4.01875 heads; depreciation 800 x 4.01875 = 3,215; overhead 5% of 202,569.275 =
+    #   10,128.46; margin 8% 17,015.82, VAT 13,782.81, surcharges 1,653.94;
+    # jobs at market price with a trip a visit: 14,879.05 (road levelling 3,636 + 909,
+    #   snow 1,350 + 900, small water 1,132.80 + 708, ... at age factors 2.36, 2.02, 2.7);
+    # waste 54.75 t x 120 = 6,570; running costs 200 + 500 + 3,000 + 2,400 + 3,000 + 500
+    #   + 2,000 = 11,600; total 278,199.36; 42,000 - 278,199.36:
+    assert "-236,199.36" in result.output
     assert "286" in result.output
     assert "220" in result.output
     assert "street_subsidy_yuan" in result.output  # the 4+1 side
@@ -55,7 +61,11 @@ def test_evaluate_writes_a_table(tmp_path: Path) -> None:
     table = pd.read_csv(out)
     # 10,000 m2 x 0.5 yuan x 12 months x 70% collected = 42,000 yuan.
     assert table["Fee collected [yuan/year]"].tolist() == [42000.0]
-    assert table["Street subsidy [yuan/year]"].iloc[0] > 0
+    one = pf.evaluate(pf.Compound(compound_id="a", households=100, floor_area_m2=1e4,
+                                  build_year=1990))
+    assert table["Fund pool balance [yuan/year]"].tolist() == [one.pool_balance_yuan]
+    assert table["Market baseline balance [yuan/year]"].tolist() == [
+        one.market_baseline_balance_yuan]
 
 
 def test_evaluate_with_a_plan_file(tmp_path: Path) -> None:
@@ -89,8 +99,8 @@ def test_bad_input_exits_1_and_lists_every_problem(
                    "a,0,100,1990\nb,10,-5,1990\n", encoding="utf-8")
     assert _run_main(monkeypatch, ["evaluate", str(src)]) == 1
     err = capsys.readouterr().err
-    assert "compound 'a', field 'households'" in err
-    assert "compound 'b', field 'floor_area_m2'" in err
+    assert "row 2, column households: must be a positive whole number, got '0'" in err
+    assert "row 3, column floor_area_m2: must be a number greater than 0, got '-5'" in err
 
 
 def test_usage_error_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,11 +216,12 @@ def test_out_names_every_file_written(tmp_path: Path) -> None:
 
 
 def test_xlsx_row_limit_is_checked_before_the_evaluation(tmp_path: Path, monkeypatch) -> None:
-    import propfee.io
+    import propfee.io.writers
 
     src = tmp_path / "c.csv"
     src.write_text(ONE, encoding="utf-8")
-    monkeypatch.setattr(propfee.io, "EXCEL_MAX_ROWS", 2)  # a sheet of one row below its header
+    # A sheet of one row below its header:
+    monkeypatch.setattr(propfee.io.writers, "EXCEL_MAX_ROWS", 2)
     calls: list[int] = []
     import propfee.budget
 

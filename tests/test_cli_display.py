@@ -19,10 +19,10 @@ def test_evaluate_tables_in_chinese(tmp_path: Path) -> None:
     sanqiao_like_street().head(8).to_csv(src, index=False)
     result = CliRunner().invoke(app, ["evaluate", str(src), "--labels", "zh"])
     assert result.exit_code == 0, result.output
-    for text in ("无渠道（市场化物业单独服务）", "共享物业承接管", "四管一补资金池余额",
+    for text in ("市场化基准（市场化物业单独服务）", "共享物业承接管", "四管一补资金池余额",
                  "不足100户", "合计", "街道兜底补贴（元/年）"):
         assert text in result.output
-    for code in ("no channel", "shared_property", "all"):
+    for code in ("market baseline", "shared_property", "all"):
         assert code not in result.output.split()
 
 

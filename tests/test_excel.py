@@ -35,7 +35,7 @@ def test_display_width_counts_cjk_as_two() -> None:
 
 @pytest.mark.parametrize(("column", "fmt"), [
     ("pool_balance_yuan", "#,##0.00"), ("street_subsidy_yuan", "#,##0.00"),
-    ("unmet_fte", "0.00"), ("replaced_fte_smart_devices", "0.00"),
+    ("hours_market", "#,##0"), ("volunteer_hours", "#,##0"),
     ("deficit_reduction_share", "0.0%"), ("collection_rate", "0.0%"),
     ("households", "#,##0"), ("fee_rate_yuan_per_m2_month", "0.00"), ("name", None),
 ])
@@ -66,8 +66,8 @@ def test_chinese_report_sheets_widths_formats_totals(tmp_path: Path, budget) -> 
 
     # Formats per unit, booleans as 是/否.
     assert sheet.cell(row=2, column=col).number_format == "#,##0.00"
-    fte = heads[label("unmet_fte", "zh")]
-    assert sheet.cell(row=2, column=fte).number_format == "0.00"
+    hours = heads[label("hours_market", "zh")]
+    assert sheet.cell(row=2, column=hours).number_format == "#,##0"
     flags = {sheet.cell(row=r, column=heads["资金池不为负"]).value for r in range(2, n + 2)}
     assert flags <= {"是", "否"}
     assert flags == {"是" if v else "否" for v in budget.compounds["pool_non_negative"]}
@@ -114,21 +114,24 @@ def test_summary_sheet_totals_and_native_charts(tmp_path: Path, budget) -> None:
     assert "all" not in rows
     # The totals row counts every compound.
     assert rows["合计"][1].value == len(budget.compounds)
-    # Channel credit rows: no channel + each channel = 4+1 pool balance (hand check).
+    # Channel credit rows: the market baseline + each channel = 4+1 pool balance.
     totals = budget.district_totals()
-    start = pf.report.channel_contributions(budget).loc["no channel", "yuan"]
-    assert rows[label("no channel", "zh")][1].value == pytest.approx(start)
+    start = pf.report.channel_contributions(budget).loc["market baseline", "yuan"]
+    assert start == totals["market_baseline_balance_yuan"]  # one baseline, one figure
+    assert rows[label("market baseline", "zh")][1].value == pytest.approx(start)
     assert rows["四管一补资金池余额"][1].value == pytest.approx(totals["pool_balance_yuan"])
     credit = [rows[label(c, "zh")][1].value for c in (
         "shared_property", "self_governance", "street_fallback", "smart_devices",
         "public_income")]
     assert start + sum(credit) == pytest.approx(
         totals["pool_balance_yuan"], abs=0.005)
-    # Who pays: each payer's row equals the sum of its paid_by column.
-    assert rows["居民物业费"][1].value == pytest.approx(
-        budget.compounds["paid_by_residents_fees_yuan"].sum())
-    assert rows["街道兜底补贴"][1].value == pytest.approx(
-        budget.compounds["street_subsidy_yuan"].sum())
+    # Who pays: residents' fees, ..., the street's subsidy as a transfer into the pool;
+    # the rows add up to the total cost, which the last row shows.
+    assert rows["居民物业费"][1].value == pytest.approx(totals["fee_collected_yuan"])
+    assert rows["街道补贴（转入资金池）"][1].value == pytest.approx(totals["street_subsidy_yuan"])
+    assert rows["总成本"][1].value == totals["total_cost_yuan"]
+    who = [rows[label(p, "zh")][1].value for p in budget.who_pays()]
+    assert round(sum(who) * 100) == round(totals["total_cost_yuan"] * 100)
     # Key figures on top: district totals to the fen.
     pool_fen = sum(round(v * 100) for v in budget.compounds["pool_balance_yuan"])
     assert rows["资金池余额"][1].value == pytest.approx(pool_fen / 100, abs=1e-9)
@@ -147,10 +150,13 @@ def test_summary_sheet_totals_and_native_charts(tmp_path: Path, budget) -> None:
 
 
 def test_payer_totals_adds_the_paid_by_columns(budget) -> None:
-    table = payer_totals(budget)
-    assert list(table["payer"])[-1] == "street_subsidy"
-    residents = table.set_index("payer").loc["residents_fees", "yuan"]
-    assert residents == pytest.approx(budget.compounds["paid_by_residents_fees_yuan"].sum())
+    """The lines' payers add up to the total cost, each its paid_by column."""
+    table = payer_totals(budget).set_index("payer")["yuan"]
+    assert list(table.index) == ["fund_pool", "lift_levy", "street_office", "renovation_programme",
+                                 "volunteers_in_kind"]
+    totals = budget.district_totals()
+    assert table["fund_pool"] == totals["paid_by_fund_pool_yuan"]
+    assert round(table.sum() * 100) == round(totals["total_cost_yuan"] * 100)
 
 
 def test_english_and_unlabelled_reports(tmp_path: Path, budget) -> None:

@@ -46,6 +46,67 @@ def _xlsx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def _sheet_bytes(rows: list[list[object]], *, merges: tuple[str, ...] = (),
+                 hidden_first: bool = False) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    if hidden_first:
+        sheet.title = "old"
+        sheet.append(["junk"])
+        sheet.sheet_state = "hidden"
+        sheet = book.create_sheet("compounds")
+        book.active = 1
+    for row in rows:
+        sheet.append(row)
+    for ref in merges:
+        sheet.merge_cells(ref)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+ZH_HEAD = ["小区编号", "小区名称", "户数", "建筑面积", "建成年份", "片区"]
+ZH_ROWS = [["A1", "机械厂宿舍", 64, 4200, 1986, "一片"], ["A2", "纺织厂小区", 88, 5900, 1991, None]]
+
+
+def _parquet_with(**columns: object) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base: dict[str, object] = {"compound_id": ["A1", "A2"], "name": ["机械厂宿舍", "纺织厂小区"],
+                               "households": [64, 88], "floor_area_m2": [4200.0, 5900.0],
+                               "build_year": [1986, 1991]}
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({**base, **columns}), buffer)
+    return buffer.getvalue()
+
+
+def _encrypted_bytes() -> bytes:
+    import msoffcrypto
+
+    out = io.BytesIO()
+    msoffcrypto.OfficeFile(io.BytesIO(_xlsx_bytes())).encrypt("secret", out)
+    return out.getvalue()
+
+
+def _xls_bytes() -> bytes:
+    """A compound file holding a "Workbook" stream (what an .xls is): the encrypted
+    container with its stream entries renamed."""
+    data = bytearray(_encrypted_bytes())
+
+    def entry(name: str) -> bytes:
+        return name.encode("utf-16-le").ljust(64, b"\0") + (len(name) * 2 + 2).to_bytes(
+            2, "little")
+
+    for old, new in (("EncryptedPackage", "Workbook"), ("EncryptionInfo", "SummaryInfo")):
+        at = data.index(entry(old))
+        data[at:at + 66] = entry(new)
+    return bytes(data)
+
+
 GOOD: dict[str, bytes] = {
     "utf8.csv": GOOD_ZH.encode("utf-8"),
     "utf8-bom.csv": GOOD_ZH.encode("utf-8-sig"),
@@ -59,6 +120,15 @@ GOOD: dict[str, bytes] = {
     "spaced-ids.csv": GOOD_ZH.replace("A1,", " A1 ,").encode("utf-8"),
     "good.xlsx": _xlsx_bytes(),
     "good.parquet": _parquet_bytes(),
+    "utf16-no-bom.csv": GOOD_ZH.encode("utf-16-le"),
+    "utf16-be-no-bom.csv": GOOD_ZH.encode("utf-16-be"),
+    "merged-zone.xlsx": _sheet_bytes([ZH_HEAD, *ZH_ROWS], merges=("F2:F3",)),
+    "formula.xlsx": _sheet_bytes([ZH_HEAD, ["A1", "机械厂宿舍", 64, "=C2*65.625", 1986],
+                                  ["A2", "纺织厂小区", "=C2+24", "=SUM(C2:C3)*0+5000+900",
+                                   1991]]),
+    "hidden-first.xlsx": _sheet_bytes([ZH_HEAD, *ZH_ROWS], hidden_first=True),
+    "binary-ids.parquet": _parquet_with(compound_id=[b"A1", b"A2"],
+                                        name=["机械厂宿舍".encode(), "纺织厂小区".encode()]),
 }
 
 BAD: dict[str, bytes] = {
@@ -94,6 +164,45 @@ BAD: dict[str, bytes] = {
     "no-area.csv": (b"compound_id,households,build_year\nA1,64,1986\n"),
     "per-household-huge.csv": (b"compound_id,households,floor_area_m2_per_household,build_year\n"
                                b"A1,1000000,10000,1986\n"),
+    "merged-households.xlsx": _sheet_bytes([ZH_HEAD, *ZH_ROWS], merges=("C2:C3",)),
+    "merged-across.xlsx": _sheet_bytes([ZH_HEAD, *ZH_ROWS], merges=("B2:C2",)),
+    "formula-lookup.xlsx": _sheet_bytes([ZH_HEAD, ["A1", "x", 64, "=VLOOKUP(A1,Z:Z,1)", 1986]]),
+    "formula-div0.xlsx": _sheet_bytes([ZH_HEAD, ["A1", "x", 64, "=1/0", 1986]]),
+    "totals-row.xlsx": _sheet_bytes([ZH_HEAD, *ZH_ROWS, ["合计", None, "=SUM(C2:C3)", 10100,
+                                                          1990]]),
+    "empty-sheet.xlsx": _sheet_bytes([]),
+    "hidden-only.xlsx": _sheet_bytes([ZH_HEAD]),
+    "duration.parquet": _parquet_with(households=np.array([64, 88], dtype="timedelta64[us]")),
+    "timestamp.parquet": _parquet_with(build_year=[pd.Timestamp("1986-01-01"),
+                                                   pd.Timestamp("1991-01-01")]),
+    "bool.parquet": _parquet_with(lifts=[True, False]),
+    "bad-bytes.parquet": _parquet_with(compound_id=[b"A1", b"\xff\xfe"]),
+    "encrypted.xlsx": _encrypted_bytes(),
+    "renamed-xls.xlsx": _xls_bytes(),
+    "old.xls": _xls_bytes(),
+    "web-page.xlsx": b"<html><body><table><tr><td>A1</td></tr></table></body></html>",
+    "subnormal.csv": (HEAD + "\nA1,x,64,5e-324,1986\n").encode(),
+    "year-as-fullwidth.csv": (HEAD + "\nA1,x,64,4200,１９８６\n").encode(),
+}
+# (file, what the message must say): each kind named as what it is.
+BAD_SAYS = {
+    "merged-households.xlsx": "Sheet!C2 households (户数): cells merged over rows 2-3 (C2:C3)",
+    "merged-across.xlsx": "Sheet!B2 name (小区名称): cells merged across columns (B2:C2)",
+    "formula-lookup.xlsx": "Sheet!D2 floor_area_m2 (建筑面积): a formula propfee cannot compute "
+                           "(the function VLOOKUP is not computed)",
+    "formula-div0.xlsx": "a division by zero (#DIV/0!)",
+    "totals-row.xlsx": "Sheet!A4 compound_id (小区编号): looks like a totals row (合计)",
+    "empty-sheet.xlsx": "Sheet: the sheet is empty",
+    "duration.parquet": "column households: holds durations (lengths of time",
+    "timestamp.parquet": "column build_year: holds timestamps",
+    "bool.parquet": "column lifts: holds booleans",
+    "bad-bytes.parquet": "row 3, column compound_id: holds bytes that are not UTF-8 text",
+    "encrypted.xlsx": "the workbook is protected by a password (encrypted)",
+    "renamed-xls.xlsx": "an Excel 97-2003 workbook (.xls) named .xlsx",
+    "old.xls": "an Excel 97-2003 workbook (.xls): open it in Excel",
+    "web-page.xlsx": "a web page (HTML) named .xlsx",
+    "subnormal.csv": "row 2, column floor_area_m2: is too close to 0 to compute with",
+    "year-as-fullwidth.csv": "row 2, column build_year: must be a whole number from 1900",
 }
 
 
@@ -119,6 +228,8 @@ def test_bad_files_are_typed_errors_naming_the_file(tmp_path: Path, name: str) -
     text = str(info.value)
     assert str(path) in text
     assert len(text) < 2000  # a long input is never echoed whole
+    if name in BAD_SAYS:
+        assert BAD_SAYS[name] in text, text
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -133,7 +244,10 @@ def test_the_corpus_through_the_real_command_line(tmp_path: Path) -> None:
     for name, data in {**GOOD, **BAD}.items():
         _write(tmp_path, name, data)
     (tmp_path / "folder.csv").mkdir()
-    cases = [(["evaluate", name], 0) for name in ("gbk.csv", "utf16-tab.csv", "good.xlsx")]
+    cases = [(["evaluate", name], 0) for name in ("gbk.csv", "utf16-tab.csv", "good.xlsx",
+                                                  "utf16-no-bom.csv", "merged-zone.xlsx",
+                                                  "formula.xlsx", "hidden-first.xlsx",
+                                                  "binary-ids.parquet")]
     cases += [(["evaluate", name], 1) for name in sorted(BAD)]
     cases += [(["evaluate", "missing.csv"], 2), (["evaluate", "folder.csv"], 2),
               (["evaluate", "utf8.csv", "--plan", "missing.json"], 2),
@@ -141,7 +255,24 @@ def test_the_corpus_through_the_real_command_line(tmp_path: Path) -> None:
               (["evaluate", "utf8.csv", "--params", "missing.toml"], 1),
               (["evaluate", "utf8.csv", "--params", "empty.csv"], 1),
               (["evaluate", "utf8.csv", "--plan", "binary.csv"], 1),
-              (["montecarlo", "--draws", "0"], 2), (["project", "--years", "0"], 2)]
+              (["montecarlo", "--draws", "0"], 2), (["project", "--years", "0"], 2),
+              (["evaluate", "utf8.csv", "--plan", "huge-plan.json"], 1),
+              (["evaluate", "utf8.csv", "--plan", "bom-plan.json"], 0),
+              (["evaluate", "utf8.csv", "--plan", "gbk-plan.json"], 0),
+              (["evaluate", "utf8.csv", "--encoding", "undefined"], 1),
+              (["evaluate", "utf8.csv", "--encoding", "punycode"], 1),
+              (["project", "--as-of", "9999-12-31"], 2),
+              (["montecarlo", "--as-of", "9999-12-31"], 2),
+              (["template", "utf8.csv"], 2),
+              (["reserve", "cn-ids.csv", "--years", "2", "--overrides", "gbk-overrides.csv"], 0)]
+    plan = pf.default_plan().model_copy(update={"description": "三桥街道"}).to_json()
+    (tmp_path / "bom-plan.json").write_bytes(plan.encode("utf-8-sig"))
+    (tmp_path / "gbk-plan.json").write_bytes(plan.encode("gbk"))
+    (tmp_path / "huge-plan.json").write_bytes(b" " * (5 * 1024 * 1024) + plan.encode())
+    (tmp_path / "cn-ids.csv").write_bytes(GOOD_ZH.replace("A1,", "三桥一号,").encode("gbk"))
+    (tmp_path / "gbk-overrides.csv").write_bytes(
+        "compound_id,component,field,value\n三桥一号,roof_waterproofing,quantity,120\n"
+        .encode("gbk"))
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda case: _cli(*case[0], cwd=tmp_path), cases))
     for (args, code), result in zip(cases, results, strict=True):

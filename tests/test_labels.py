@@ -41,7 +41,11 @@ def test_every_value_code_and_column_has_a_chinese_label(budget) -> None:
     ("gate_staffed_24h", "门岗：24小时值守", "Gate: staffed 24 h"),
     ("cost_shared_property_yuan", "共享物业承接管（元/年）", "Shared property [yuan/year]"),
     ("net_public_cost_yuan", "公共财政净支出（元/年）", "Net public cost [yuan/year]"),
-    ("baseline_total_yuan", "对比基准（元/年）", "Comparison baseline [yuan/year]"),
+    ("market_baseline_balance_yuan", "市场化基准收支差额（元/年）",
+     "Market baseline balance [yuan/year]"),
+    ("market_job_pipe_dredging_callout", "市场价购买：管道疏通（上门费）",
+     "Bought at market price: pipe dredging (call-outs)"),
+    ("informal_cleaning", "劳务协议：保洁", "Informal hire: cleaning"),
     ("per_use", "按次", "Per use"),
     ("nothing_known", "nothing_known", "nothing_known"),
 ])
@@ -51,11 +55,11 @@ def test_generated_labels(code: str, zh: str, en: str) -> None:
 
 
 def test_label_table_translates_values_and_booleans() -> None:
-    table = pd.DataFrame({"step": ["baseline balance", "shared_property"],
+    table = pd.DataFrame({"step": ["market baseline", "shared_property"],
                           "pool_non_negative": [True, False], "yuan": [1.0, 2.0]})
     zh = label_table(table, "zh")
     assert list(zh.columns) == ["步骤", "资金池不为负", "金额（元/年）"]
-    assert zh["步骤"].tolist() == ["市场化基准收支差额", "共享物业承接管"]
+    assert zh["步骤"].tolist() == ["市场化基准（市场化物业单独服务）", "共享物业承接管"]
     assert zh["资金池不为负"].tolist() == ["是", "否"]
     summary = label_table(pf.report.summarise_budget(
         pf.evaluate_district(pf.datasets.sanqiao_like_street().head(6))), "zh")

@@ -62,11 +62,11 @@ def test_waterfall(one, tmp_path, lang) -> None:
     assert ax.get_title() == label("chart_waterfall", lang).format(id=one.compound_id)
     heights = [p.get_height() for p in ax.patches]
     bottoms = [p.get_y() for p in ax.patches]
-    # Fee and public income rise from 0; each channel's cash cost (residents' fees and
-    # the fund pool) falls; then the pool balance from 0 and the subsidy on top of it.
+    # Fee and public income rise from 0; each supplier's cash cost (the fund pool's
+    # lines) falls; then the pool balance from 0 and the subsidy on top of it.
     cash: dict[str, float] = {}
     for line in one.lines:
-        if line.payer in ("residents_fees", "fund_pool"):
+        if line.payer == "fund_pool":
             cash[line.channel] = cash.get(line.channel, 0.0) + line.amount_yuan
     expected = [one.fee_collected_yuan, one.public_income_yuan,
                 *[-v for v in cash.values() if v], one.pool_balance_yuan]
@@ -103,15 +103,22 @@ def test_channel_credit(budget, tmp_path, lang) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_district_payers(budget, tmp_path, lang) -> None:
+    """One bar per payer of who pays (payers.WHO_PAYS), in its order, adding up to the
+    district's total cost."""
     fig = plot.district_payers(budget, lang=lang)
     _draw(fig, tmp_path, "payers")
     ax = fig.axes[0]
     widths = [p.get_width() for p in ax.patches]
-    c = budget.compounds
-    assert widths[0] == pytest.approx(c["paid_by_residents_fees_yuan"].sum())
-    assert widths[-1] == pytest.approx(c["street_subsidy_yuan"].sum())
-    names = [t.get_text() for t in ax.get_yticklabels()]
+    t = budget.district_totals()
+    assert widths[0] == pytest.approx(t["fee_collected_yuan"])
+    assert widths[2] == pytest.approx(t["street_subsidy_yuan"])
+    assert widths[3] == pytest.approx(-t["pool_surplus_yuan"])
+    assert widths[-1] == pytest.approx(t["paid_by_volunteers_in_kind_yuan"])
+    assert sum(widths) == pytest.approx(t["total_cost_yuan"], abs=0.01)
+    names = [t_.get_text() for t_ in ax.get_yticklabels()]
     assert names[0] == ("居民物业费" if lang == "zh" else "Residents' fees")
+    assert names[2] == ("街道补贴（转入资金池）" if lang == "zh"
+                        else "Street subsidy (into the pool)")
     assert ax.get_title() == label("chart_payers", lang)
     # Thousands separators in English; 万元 in Chinese: 1,234,567 yuan -> "123".
     fmt = ax.xaxis.get_major_formatter()
@@ -120,21 +127,22 @@ def test_district_payers(budget, tmp_path, lang) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_who_pays(budget, tmp_path, lang) -> None:
+    """Stacks of who pays per zone, the largest total cost first; the payers above zero
+    less a surplus kept (below zero) make each zone's total cost."""
     fig = plot.who_pays(budget, by="zone", lang=lang, top=5)
     _draw(fig, tmp_path, "who_pays")
     ax = fig.axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0] == ("居民物业费" if lang == "zh" else "Residents' fees")
-    assert legend[-1] == ("街道兜底补贴" if lang == "zh" else "Street subsidy")
+    assert legend[-1] == ("志愿者（折算）" if lang == "zh" else "Volunteers (in kind)")
     zones = budget.totals_by("zone")
-    cols = [c for c in zones.columns if c.startswith("paid_by_")]
-    first = zones[cols].sum(axis=1).idxmax()
+    first = zones["total_cost_yuan"].idxmax()
     assert ax.get_xticklabels()[0].get_text() == first
-    # The top of the first stack is the group's payers plus its street subsidy.
     n = len(ax.get_xticklabels())
-    tops = [p.get_y() + p.get_height() for p in ax.patches[-n:]]
-    assert tops[0] == pytest.approx(zones.loc[first, cols].sum()
-                                    + zones.loc[first, "street_subsidy_yuan"])
+    positive = [p for p in ax.patches if p.get_height() > 0]
+    negative = sum(p.get_height() for p in ax.patches[::n] if p.get_height() < 0)
+    top = max(p.get_y() + p.get_height() for p in positive[::n])
+    assert top + negative == pytest.approx(zones.loc[first, "total_cost_yuan"], abs=0.02)
     assert ax.get_xlabel() == ("片区" if lang == "zh" else "Zone")
     assert ax.get_title() == ("各片区费用由谁承担" if lang == "zh" else "Who pays, by zone")
 

@@ -3,11 +3,12 @@ phases of the optimiser; the shares rise and end at 1."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import propfee as pf
 from propfee.analysis import ProjectionSettings, project
-from propfee.budget import _district_budget
+from propfee.budget.evaluate import _district_budget, chunks
 from propfee.bundling import BundleGame, BundlingProblem, optimise_bundles
 from propfee.compound import validate_compounds
 from propfee.plan import resolve_plan
@@ -21,9 +22,13 @@ def test_district_reports_each_piece() -> None:
     seen: list[float] = []
     _district_budget(street, pf.default_parameters(), resolved, None, False,
                      chunk_rows=100, progress=seen.append)
-    # 286 compounds in pieces of about 100 that keep zones whole: at least 3 pieces.
-    assert len(seen) >= 3
-    assert seen == sorted(seen)
+    # 286 compounds in pieces of about 100 that keep zones whole: after each piece, the
+    # share of compounds done so far.
+    pieces = chunks(resolved.bundle_code, len(resolved.bundle_ids), 100)
+    sizes = [len(np.arange(286)[rows]) for rows, _ in pieces]
+    assert len(sizes) >= 3
+    assert all(size <= 100 for size in sizes)
+    assert seen == pytest.approx(list(np.cumsum(sizes) / 286))
     assert seen[-1] == 1.0
 
 

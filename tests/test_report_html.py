@@ -20,7 +20,7 @@ def _money(value: float) -> str:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_district_html_shows_totals_with_units(lang: str) -> None:
     budget = pf.evaluate_district(STREET, contributions=True)
-    text = district_html(budget, lang=lang, rows=5)  # type: ignore[arg-type]
+    text = district_html(budget.compounds, lang=lang, rows=5)
     c = budget.compounds
     # Pool balance and street subsidy summed to the fen, with thousands separators.
     pool = sum(round(v * 100) for v in c["pool_balance_yuan"]) / 100
@@ -38,6 +38,11 @@ def test_district_html_shows_totals_with_units(lang: str) -> None:
     assert "SQ006" not in text
     assert "7" in text
     assert "street_subsidy_yuan" not in text  # no snake_case headers
+    # Who pays, adding up to the total cost, with the subsidy shown as a transfer.
+    total = sum(round(v * 100) for v in c["total_cost_yuan"]) / 100
+    assert _money(total) in text
+    assert ("街道补贴（转入资金池）" if lang == "zh"
+            else "Street subsidy (a transfer into the pool)") in text
     if "net_public_cost_yuan" in c:
         assert html.escape(label("net_public_cost_yuan", lang).split(" [")[0]
                            .split("（")[0]) in text
@@ -53,6 +58,9 @@ def test_budget_html_shows_pool_subsidy_and_lines() -> None:
     assert "[yuan/year]" in text
     first = next(line for line in one.lines if line.amount_yuan)
     assert html.escape(label(first.line)) in text
+    # Who pays: the rows add up to the total cost.
+    assert _money(one.total_cost_yuan) in text
+    assert sum(round(v * 100) for v in one.who_pays.values()) == round(one.total_cost_yuan * 100)
     zh = budget_html(one, lang="zh")
     assert "资金池余额" in zh
     assert "街道兜底补贴" in zh
@@ -61,6 +69,6 @@ def test_budget_html_shows_pool_subsidy_and_lines() -> None:
 def test_names_are_escaped() -> None:
     frame = STREET.head(2).copy()
     frame["name"] = ["<script>x</script>", "A & B"]
-    text = district_html(pf.evaluate_district(frame))
+    text = district_html(pf.evaluate_district(frame).compounds)
     assert "<script>x" not in text
     assert "A &amp; B" in text

@@ -131,7 +131,8 @@ def test_mixed_load_has_no_500_and_no_reset(server: int) -> None:
 
 def test_budget_with_and_without_channel_credit() -> None:
     """The budget is the same either way; ``contributions: true`` adds the five channel
-    credits, which add up to the pool balance minus the balance with no channel on."""
+    credits, which add up to the pool balance minus the market baseline's balance (the
+    balance with no channel on)."""
     from fastapi.testclient import TestClient
 
     import propfee as pf
@@ -150,7 +151,7 @@ def test_budget_with_and_without_channel_credit() -> None:
                                 contributions=True).compounds.iloc[0]
     total_fen = sum(round(v * 100) for v in credit["contributions"].values())
     assert total_fen == round((base["pool_balance_yuan"]
-                               - base["channel_base_balance_yuan"]) * 100)
+                               - base["market_baseline_balance_yuan"]) * 100)
 
 
 def test_requests_that_arrive_together_are_evaluated_together(
@@ -243,3 +244,117 @@ def test_no_request_is_left_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     replies = _send_together([{"compound": {**COMPOUND, "compound_id": f"c{i}"}}
                               for i in range(4)])
     assert [r.status_code for r in replies] == [500] * 4
+
+
+# --- Generated requests: never a 500 ---------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LEAVES = st.one_of(
+    st.none(), st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from([10**400, -(10**400), 2**63, 2**64, -(2**63) - 1, 0, -1, 1]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([1e308, -1e308, 5e-324, 1e-310, 1e17, 1e300, 1e12, 1e12 + 1, -0.0]),
+    st.text(max_size=12),
+    st.sampled_from(["\ud800", "a\udfff", "\x00", "=1+1", "x" * 5000, "１２０", "120户", ""]),
+)
+_JSON = st.recursive(_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += _paths(item, (*prefix, i))
+    return out
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    head, *rest = path
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[head] = _replaced(value[head], tuple(rest), new)
+    return copy
+
+
+@st.composite
+def _requests(draw: st.DrawFn) -> tuple[str, Any]:
+    """A valid request (with or without a plan) with one part replaced by anything JSON
+    can hold, or a schema-shaped compound of arbitrary values, or any JSON at all."""
+    import propfee as pf
+
+    kind = draw(st.sampled_from(["mutate", "mutate", "fields", "any"]))
+    if kind == "any":
+        return draw(st.sampled_from(["/budget", "/baseline"])), draw(_JSON)
+    if kind == "fields":  # every property of the compound schema, any value
+        properties = pf.Compound.model_json_schema()["properties"]
+        compound = {name: draw(_LEAVES) for name in properties if draw(st.booleans())}
+        return "/baseline", compound
+    body: dict[str, Any] = {"compound": dict(COMPOUND)}
+    if draw(st.booleans()):
+        body["plan"] = _PLAN
+    if draw(st.booleans()):
+        body["contributions"] = True
+    path = draw(st.sampled_from(_paths(body)))
+    return "/budget", _replaced(body, path, draw(_JSON))
+
+
+def _plan_json() -> dict[str, Any]:
+    import propfee as pf
+
+    return pf.default_plan().model_dump(mode="json")
+
+
+_PLAN = _plan_json()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(request=_requests())
+def test_generated_requests_never_answer_500(request: tuple[str, Any]) -> None:
+    """Anything a JSON parser accepts (generated from the compound's schema, from a valid
+    request with one part replaced, or at random) answers 200, 4xx or 413, never 500."""
+    import warnings
+
+    from fastapi.testclient import TestClient
+
+    path, body = request
+    content = json.dumps(body, allow_nan=False).encode("utf-8", "surrogatepass")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy overflow warning leaks from a request
+        reply = TestClient(app, raise_server_exceptions=False).post(
+            path, content=content, headers={"content-type": "application/json"})
+    assert reply.status_code in (200, 413, 422), (reply.status_code, reply.text[:300])
+    if reply.status_code == 422:
+        assert len(reply.content) < 20_000
+        reply.json()  # the answer is valid JSON, whatever the request held
+
+
+@pytest.mark.parametrize(("body", "loc", "fragment"), [
+    (json.dumps({"compound": {**COMPOUND, "compound_id": "\ud800"}}).encode(),
+     ["body", "compound", "compound_id"], "lone surrogate"),
+    (b'{"compound": {"compound_id": "c", "households": 100, "floor_area_m2": 1e4, '
+     b'"build_year": 1990, "name": "\\udfff"}}', ["body", "compound", "name"], "lone surrogate"),
+    (json.dumps({"compound": COMPOUND, "plan": {**_PLAN, "shared_property": {
+        **_PLAN["shared_property"], "fixed_fee_yuan_per_bundle_year": 1e300}}}).encode(),
+     ["body", "plan", "shared_property", "fixed_fee_yuan_per_bundle_year"], "larger than 1e+12"),
+    (json.dumps({"compound": {**COMPOUND, "households": 10**400}}).encode(),
+     ["body", "compound", "households"], "larger than 1e+12"),
+])
+def test_surrogates_and_huge_numbers_answer_422_naming_the_path(body: bytes, loc: list[str],
+                                                                fragment: str) -> None:
+    from fastapi.testclient import TestClient
+
+    reply = TestClient(app, raise_server_exceptions=False).post(
+        "/budget", content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == 422, reply.text[:300]
+    (detail,) = reply.json()["detail"]
+    assert detail["loc"] == loc
+    assert fragment in detail["msg"]

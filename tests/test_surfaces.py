@@ -20,7 +20,8 @@ def test_charts_render_headless(tmp_path: pathlib.Path) -> None:
     from propfee.plot import bundle_map, projection_lines, waterfall, who_pays
 
     budget = pf.evaluate_district(STREET)
-    one = pf.evaluate(pf.Compound(**STREET.iloc[0].to_dict()))
+    one = pf.evaluate(pf.Compound(**{k: v for k, v in STREET.iloc[0].to_dict().items()
+                                     if v == v}))  # a row without lifts: no lift households
     figures = {
         "waterfall": waterfall(one),
         "who_pays": who_pays(budget),
@@ -64,6 +65,19 @@ def test_service_budget_and_422() -> None:
     assert client.post("/baseline", json=good["compound"]).json()["fee_billed_yuan"] == 60000.0
 
 
+DISTRICT_HTML_TAKES_A_FRAME = (
+    "propfee.report.district_html (now propfee.display.district_html) takes the compound "
+    "table, no longer the DistrictBudget it took before the rebuild; the example notebook "
+    "calls pf.report.district_html(budget, lang='zh') and fails with AttributeError")
+
+
+def test_district_html_of_a_budget() -> None:
+    budget = pf.evaluate_district(STREET.head(3))
+    assert pf.report.district_html(budget.compounds) == budget._repr_html_()
+    assert pf.report.district_html(budget, lang="zh") == pf.report.district_html(
+        budget.compounds, lang="zh")
+
+
 def test_example_notebook_runs() -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -85,6 +99,28 @@ def test_json_schemas() -> None:
     assert "self_governance" in schemas["plan"]["properties"]
     json.dumps(schemas)
 
+
+
+def test_schema_descriptions_are_plain_text() -> None:
+    """A model's description is its docstring's summary; each property takes its entry of
+    the Attributes section; no Sphinx role, double backquote, doctest or section rule."""
+    import re
+
+    from propfee.schemas import _walk, json_schemas
+
+    schemas = json_schemas()
+    device = schemas["plan"]["$defs"]["Device"]
+    assert device["description"] == (
+        "A kind of smart device installed in every compound of the plan.")
+    assert device["properties"]["units_per_basis"]["description"] == (
+        "Units per basis item. [units]")
+    assert device["properties"]["name"]["description"] == (
+        "Device name (access_control, cameras...).")
+    for name, schema in schemas.items():
+        for node in _walk(schema):
+            text = node.get("description")
+            if isinstance(text, str):
+                assert not re.search(r":\w+:`|``|>>>|\n-{3,}", text), (name, text[:80])
 
 def test_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from propfee._optional import require

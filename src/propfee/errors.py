@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "MAX_LISTED",
+    "MAX_VALUE_CHARS",
     "InputError",
     "MissingExtraError",
     "ParameterError",
@@ -43,6 +45,25 @@ class Problem:
     line
         The row as a spreadsheet shows it (the header is row 1, the first data row
         is row 2), when the input came from a file; ``None`` otherwise.
+    sheet
+        The sheet of a workbook the problem is on; ``None`` for other files.
+    column
+        The spreadsheet column letter of the cell (``"C"``), when the input came from a
+        workbook; ``None`` otherwise.
+    header
+        The column's header as the file has it (``"户数"``), when the input came from
+        a file; ``None`` otherwise.
+    code
+        What kind of problem it is (``"rule"``, ``"missing"``, ``"unknown_column"``...),
+        for programs that act on it; ``None`` when not classified.
+
+    Examples
+    --------
+    >>> print(Problem("A1", "households", "一百", "must be a positive whole number",
+    ...               line=7, sheet="Sheet1", column="C", header="户数"))
+    Sheet1!C7 households (户数): must be a positive whole number, got '一百'
+    >>> print(Problem("A1", "households", "ten", "not a number", line=4))
+    row 4, compound 'A1', field 'households': not a number (got 'ten')
     """
 
     row: str | None
@@ -50,18 +71,119 @@ class Problem:
     value: Any
     message: str
     line: int | None = None
+    sheet: str | None = None
+    column: str | None = None
+    header: str | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
-        where = f"row {self.line}, " if self.line is not None else ""
-        where += f"compound {self.row!r}, " if self.row is not None else ""
+        return self.text("en")
+
+    @property
+    def located(self) -> bool:
+        """Whether the problem names a sheet, a column letter or a header of a file."""
+        return self.sheet is not None or self.column is not None or self.header is not None
+
+    def text(self, lang: str = "en") -> str:
+        """The problem in one line, in English (``"en"``) or Chinese (``"zh"``).
+
+        A problem found in a file starts with its cell (``Sheet1!C7``, or ``row 7,
+        column 户数`` for a text file) and names the column by propfee's name and by
+        the header the file has; other problems name the compound and the field.
+        Values are cut to :data:`MAX_VALUE_CHARS` characters.
+        """
+        zh = lang == "zh"
+        got = _got(self.value, zh)
+        if self.located:
+            return f"{self.where(lang)}{'：' if zh else ': '}{self.message}{got}"
+        where = ""
+        if self.line is not None:
+            where = f"第 {self.line} 行，" if zh else f"row {self.line}, "
+        if self.row is not None:
+            where += f"小区 {_short(self.row)}，" if zh else f"compound {_short(self.row)}, "
+        field = "" if self.field == "file" else (
+            f"{_cut(self.field)}：" if zh else f"field {_short(self.field)}: ")
+        if zh:
+            got = "" if self.value is None else f"（实为 {_got(self.value, zh)[4:]}）"
+            return f"{where}{field}{self.message}{got}"
         got = "" if self.value is None else f" (got {_short(self.value)})"
-        return f"{where}field {self.field!r}: {self.message}{got}"
+        return f"{where}{field}{self.message}{got}"
+
+    def where(self, lang: str = "en") -> str:
+        """Where a problem found in a file is: its cell and column.
+
+        ``Sheet1!C7 households (户数)`` for a workbook, ``row 7, column 户数
+        (households)`` for a text file; in Chinese ``小区!C7 户数`` and ``第 7 行，户数列``.
+        """
+        zh = lang == "zh"
+        header = None if self.header is None else _cut(self.header)
+        field = _cut(self.field)
+        if zh:
+            name = header if header is not None else field
+        elif header is None or header == field:
+            name = field
+        else:
+            name = f"{field} ({header})"
+        if self.field == "file":
+            name = ""
+        if self.sheet is not None:
+            sheet = _sheet_ref(self.sheet)
+            if self.column is not None:
+                cell = f"{sheet}!{self.column}{'' if self.line is None else self.line}"
+            elif self.line is not None:
+                cell = f"{sheet} 第 {self.line} 行" if zh else f"{sheet} row {self.line}"
+            else:
+                cell = sheet
+            return f"{cell} {name}".rstrip()
+        column = f"{name}{' ' if name[-1:].isascii() else ''}列" if zh else f"column {name}"
+        if self.line is None:
+            return column if name else ""
+        if not name:
+            return f"第 {self.line} 行" if zh else f"row {self.line}"
+        return f"第 {self.line} 行，{column}" if zh else f"row {self.line}, {column}"
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    """``repr(value)`` cut to ``limit`` characters, so a huge input is never echoed whole."""
-    text = repr(value)
+def _got(value: Any, zh: bool) -> str:
+    if value is None:
+        return ""
+    if zh:
+        shown = _short(value, quote='"') if isinstance(value, str) else _short(value)
+        return f"，实为 {shown}"
+    return f", got {_short(value)}"
+
+
+MAX_VALUE_CHARS = 80
+"""Longest value a message shows; a longer one is cut, with its length. [characters]"""
+
+MAX_LISTED = 50
+"""Most problems one error message lists; the rest are counted ("… and 12 more")."""
+
+
+def _cut(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    text = _printable(str(text))
+    return text if len(text) <= limit else f"{text[: limit - 15]}… ({len(text):,} chars)"
+
+
+def _short(value: Any, limit: int = MAX_VALUE_CHARS, quote: str = "") -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a huge input is never echoed whole.
+
+    Text that cannot be encoded (a lone surrogate) is shown escaped."""
+    text = quote + _printable(value) + quote if quote and isinstance(value, str) else repr(value)
     return text if len(text) <= limit else f"{text[: limit - 15]}... ({len(text):,} chars)"
+
+
+def _printable(text: str) -> str:
+    """Text with control characters and lone surrogates escaped (``\\x00``, ``\\ud800``)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _sheet_ref(sheet: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when it holds more than
+    letters, digits and CJK characters."""
+    plain = all(ch.isalnum() or ch == "_" for ch in sheet)
+    return sheet if plain else "'" + sheet.replace("'", "''") + "'"
 
 
 class InputError(PropfeeError):
@@ -73,11 +195,34 @@ class InputError(PropfeeError):
         Every problem found, in the order rows and fields were checked.
     """
 
-    def __init__(self, problems: Sequence[Problem], *, what: str = "input") -> None:
+    def __init__(self, problems: Sequence[Problem], *, what: str = "input",
+                 lang: str = "en") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.what = what
+        self.lang = lang
+        super().__init__(self.text(lang))
+
+    def text(self, lang: str | None = None) -> str:
+        """The message: a head line and one line a problem, in English or Chinese.
+
+        Problems found in a file are listed by row, then column; at most
+        :data:`MAX_LISTED` are listed, the rest counted ("… and 12 more"), so a file
+        with a million bad cells gives a message of a few kilobytes.
+        """
+        lang = lang or self.lang
+        zh = lang == "zh"
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in {what}:"
-        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+        what = _cut(self.what, 300)
+        head = (f"{what} 有 {n} 个问题：" if zh
+                else f"{n} problem{'s' if n != 1 else ''} in {what}:")
+        shown = self.problems
+        if any(p.located for p in shown):
+            shown = tuple(sorted(shown, key=_order))
+        lines = [f"  - {p.text(lang)}" for p in shown[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            rest = n - MAX_LISTED
+            lines.append(f"  ……另有 {rest:,} 个问题" if zh else f"  … and {rest:,} more")
+        return "\n".join([head, *lines])
 
     @classmethod
     def from_pydantic(
@@ -106,12 +251,25 @@ class InputError(PropfeeError):
         return cls(problems, what=what)
 
 
+def _order(problem: Problem) -> tuple[int, int]:
+    """Row, then column letter: whole-file problems first (a stable sort keeps the order
+    of problems in the same cell, or of a text file's columns as given)."""
+    letters = problem.column or ""
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ord(ch.upper()) - 64)
+    return (-1 if problem.line is None else problem.line, number)
+
+
 class ParameterError(PropfeeError):
     """A parameter file or parameter set that is missing, malformed or out of range."""
 
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems: tuple[str, ...] = tuple(problems)
-        super().__init__("\n".join(["bad parameters:", *(f"  - {p}" for p in self.problems)]))
+        listed = [f"  - {_cut(p, 500)}" for p in self.problems[:MAX_LISTED]]
+        if len(self.problems) > MAX_LISTED:
+            listed.append(f"  … and {len(self.problems) - MAX_LISTED:,} more")
+        super().__init__("\n".join(["bad parameters:", *listed]))
 
 
 class UsageError(PropfeeError):

@@ -17,13 +17,17 @@ field of :data:`propfee.compound.COMPOUND_COLUMNS`, data validation from each fi
 and bounds (a bad cell is refused while typing), and an instructions sheet.
 
 Text cells a spreadsheet would run as a formula are made inert
-(:func:`propfee.io.neutralise_formulas`). Both functions need the ``excel`` extra.
+(:func:`propfee.io.neutralise_formulas` for every table, :func:`propfee.io.inert` for
+every cell written), so no cell of a workbook propfee writes is a formula. Totals are
+exact sums of the rows shown, to the fen, in integers (see :func:`exact_total`). Both
+functions need the ``excel`` extra.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -33,12 +37,14 @@ import pandas as pd
 from propfee._optional import require
 from propfee.budget import DistrictBudget
 from propfee.compound import COMPOUND_COLUMNS, ColumnSpec
+from propfee.io.writers import inert, neutralise_formulas
 from propfee.labels import Language, label, label_table
-from propfee.report import key_figures, payer_totals
+from propfee.report import key_figures, payer_totals, who_pays_table
 
 __all__ = [
     "SHEETS",
     "display_width",
+    "exact_total",
     "key_figures",
     "number_format",
     "payer_totals",
@@ -112,8 +118,9 @@ def number_format(column: str) -> str | None:
         return "0.0%"
     if column in ("households", "compounds", "in_deficit", "baseline_in_deficit",
                   "fourplusone_in_deficit", "buildings", "stairwell_units", "gates",
-                  "parking_spaces", "party_members", "lifts", "storeys") or column.endswith(
-                      "_m2"):
+                  "parking_spaces", "party_members", "lifts", "storeys", "lift_households",
+                  "water_tanks", "volunteer_hours", "volunteer_added_hours") or column.endswith(
+                      "_m2") or column.startswith("hours_"):
         return "#,##0"
     if column in ("x_m", "y_m"):
         return "0.0"
@@ -171,7 +178,7 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
     thin = Side(style="thin", color="808080")
     formats = [number_format(str(c)) for c in raw.columns]
     for j, header in enumerate(shown.columns, start=1):
-        cell = sheet.cell(row=first_row, column=j, value=str(header))
+        cell = sheet.cell(row=first_row, column=j, value=inert(str(header)))
         cell.font = bold
         cell.fill = header_fill
         cell.border = Border(bottom=thin)
@@ -184,6 +191,8 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
                 value = None
             elif isinstance(value, np.generic):
                 value = value.item()
+            elif isinstance(value, str):
+                value = inert(value)
             cell = sheet.cell(row=i, column=j, value=value)
             if formats[j - 1] is not None and not isinstance(value, str):
                 cell.number_format = formats[j - 1]
@@ -196,11 +205,13 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
             cell.fill = total_fill
             cell.border = Border(top=thin)
             if j == 1:
-                cell.value = total
+                cell.value = inert(total)
             elif _additive(str(column)) and pd.api.types.is_numeric_dtype(raw[column]) \
                     and raw[column].dtype != bool:
-                cell.value = _exact_sum(raw[column])
+                cell.value = exact_total(raw[column])
                 cell.number_format = formats[j - 1] or "General"
+                if isinstance(cell.value, str):  # beyond a double's exact digits: text
+                    cell.alignment = Alignment(horizontal="right")
     # Widths: fit the formatted values; a longer header wraps onto at most three lines.
     lines_needed = 1
     for j, header in enumerate(shown.columns, start=1):
@@ -223,15 +234,65 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
     return last
 
 
-def _exact_sum(column: pd.Series) -> float | int:
-    """Sum of a money column to the fen by integer arithmetic; counts stay integers."""
+_EXACT: Final = 2**53
+"""Integers up to this are exact in a double, the number type of an Excel cell."""
+
+
+def exact_total(column: pd.Series) -> float | int | str:
+    """The total of a column as the totals row shows it: exact, never wrapped.
+
+    Money (``*_yuan``) is summed in integer fen of the values shown (each rounded to the
+    fen), counts as integers, in Python's unbounded integers where int64 could overflow;
+    other numbers as floats. A total a double holds exactly (below 2^53 fen, about
+    90 trillion yuan, or 2^53 for a count) is a number; a larger one is written as its
+    exact decimal text, since an Excel cell would round it.
+
+    Parameters
+    ----------
+    column
+        A numeric column of a report table.
+
+    Returns
+    -------
+    float, int or str
+        The total. [the column's unit]
+
+    Examples
+    --------
+    >>> exact_total(pd.Series([0.1, 0.2], name="fee_yuan"))
+    0.3
+    >>> exact_total(pd.Series([6e16, 6e16], name="fee_collected_yuan"))
+    '120,000,000,000,000,000.00'
+    >>> exact_total(pd.Series([8399999999999999.0] * 3, name="fee_collected_yuan"))
+    '25,199,999,999,999,997.00'
+    >>> exact_total(pd.Series([2**62, 2**62], name="households"))
+    '9,223,372,036,854,775,808'
+    """
+    values = column.to_numpy()
     if pd.api.types.is_integer_dtype(column.dtype):
-        return int(column.sum())
+        top = int(np.abs(values).max()) if len(values) else 0
+        total = int(values.sum()) if top * max(len(values), 1) < 2**63 else sum(
+            int(v) for v in values)
+        return total if abs(total) <= _EXACT else f"{total:,}"
     name = str(column.name)
-    if name.endswith("_yuan") or name == "yuan":
-        fen = np.rint(column.fillna(0).to_numpy(dtype=float) * 100).astype(np.int64)
-        return int(fen.sum()) / 100
-    return float(column.sum())
+    floats = np.nan_to_num(column.to_numpy(dtype=np.float64), nan=0.0)
+    if not (name.endswith("_yuan") or name == "yuan"):
+        return float(floats.sum())
+    if not np.isfinite(floats).all():
+        return float(floats.sum())
+    biggest = float(np.abs(floats).max()) if len(floats) else 0.0
+    if biggest * 100.0 < 2**52:  # v x 100 rounds to the right fen in float64
+        fen = np.rint(floats * 100.0).astype(np.int64)
+        cents = int(fen.sum()) if biggest * 100.0 * len(fen) < 2**62 else sum(
+            int(v) for v in fen.tolist())
+    else:  # each value's fen from its exact decimal expansion, summed without bound
+        cents = sum(int((Decimal(v) * 100).to_integral_value(ROUND_HALF_EVEN))
+                    for v in floats.tolist())
+    if abs(cents) <= _EXACT:
+        return cents / 100
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}.{part:02d}"
 
 
 _PAGE_WIDTH: Final = 220
@@ -262,8 +323,6 @@ def _print_setup(sheet: Any, header_row: int, title_columns: str | None = None) 
 
 
 def _shown(raw: pd.DataFrame, lang: Language | None) -> pd.DataFrame:
-    from propfee.io import neutralise_formulas
-
     if lang is None:
         return neutralise_formulas(raw)
     return neutralise_formulas(label_table(raw, lang))
@@ -381,10 +440,10 @@ def _summary_sheet(sheet: Any, budget: DistrictBudget, summary: pd.DataFrame,
         Font(bold=True)
     credit_end = _write_table(sheet, credit, _shown(credit, labels), first_row=start,
                               total=None, freeze=False)
-    payers = payer_totals(budget)
+    payers = who_pays_table(budget)  # adds up to the total cost, in its last row
     shown_payers = payers.assign(payer=[
-        label("street_subsidy_yuan" if p == "street_subsidy" else p, lang)
-        .removesuffix(" [yuan/year]").removesuffix("（元/年）") if labels else p
+        (label("total_cost_yuan" if p == "total" else p, lang)
+         .removesuffix(" [yuan/year]").removesuffix("（元/年）")) if labels else p
         for p in payers["payer"]])
     if labels:
         shown_payers.columns = [label("payer", lang), label("yuan", lang)]

@@ -61,9 +61,10 @@ _INSTALL: Final = ("no CJK font found: Chinese charts are labelled in English. I
 _COLOURS: Final = {
     "self_governance": "#59a14f", "shared_property": "#4e79a7", "street_fallback": "#f28e2b",
     "smart_devices": "#76b7b2", "public_income": "#edc948", "direct": "#9c755f",
+    "market": "#bab0ac",
     "residents_fees": "#4e79a7", "fund_pool": "#76b7b2", "street_office": "#f28e2b",
     "renovation_programme": "#b07aa1", "volunteers_in_kind": "#59a14f",
-    "street_subsidy": "#e15759",
+    "street_subsidy": "#e15759", "street_services": "#f28e2b", "pool_surplus_kept": "#8cd17d",
 }
 
 
@@ -209,9 +210,9 @@ def _bars(ax: Any, names: list[str], values: list[float], bottoms: list[float],
 def waterfall(result: BudgetResult, *, lang: Language = "en") -> Any:
     """Waterfall of one compound's 4+1 budget: income by source, cost by channel, balance.
 
-    Bars rise for the fee collected and public income, fall for the cost each channel puts
-    on the compound's cash (residents' fees and fund pool), and end at the pool balance;
-    a street subsidy closes a negative balance.
+    Bars rise for the fee collected and public income, fall for the cost each supplier puts
+    on the compound's fund pool (the channels, its running costs and the work bought at
+    market price), and end at the pool balance; a street subsidy closes a negative balance.
 
     Parameters
     ----------
@@ -228,7 +229,7 @@ def waterfall(result: BudgetResult, *, lang: Language = "en") -> Any:
     lang, fonts = _language(lang)
     cash: dict[str, float] = {}
     for line in result.lines:
-        if line.payer in ("residents_fees", "fund_pool"):
+        if line.payer == "fund_pool":
             cash[line.channel] = cash.get(line.channel, 0.0) + line.amount_yuan
     steps = [("fee_collected", result.fee_collected_yuan, "#4e79a7"),
              ("public_income", result.public_income_yuan, _COLOURS["public_income"])]
@@ -298,7 +299,10 @@ def channel_credit(budget: DistrictBudget, *, lang: Language = "en") -> Any:
 
 
 def district_payers(budget: DistrictBudget, *, lang: Language = "en") -> Any:
-    """Who pays the district's services: each payer's total and the street subsidy.
+    """Who pays the district's total cost: residents' fees, public income, the street's
+    subsidy and services, the renovation programme, volunteers; a surplus kept in the
+    pool counts against them (:func:`propfee.report.who_pays_table`); the bars add up to
+    the total cost.
 
     Parameters
     ----------
@@ -312,13 +316,13 @@ def district_payers(budget: DistrictBudget, *, lang: Language = "en") -> Any:
     matplotlib.figure.Figure
         Horizontal bars; amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
     """
-    from propfee.report import payer_totals
+    from propfee.report import who_pays_table
 
     lang, fonts = _language(lang)
-    table = payer_totals(budget)
+    table = who_pays_table(budget)
+    table = table[table["payer"] != "total"]
     codes = table["payer"].tolist()
-    names = [_plain("street_subsidy_yuan" if c == "street_subsidy" else c, lang)
-             for c in codes]
+    names = [_plain(c, lang) for c in codes]
     values = table["yuan"].to_numpy(dtype=float)
     with _Context(fonts):
         fig = _figure((8, 4.2), fonts)
@@ -356,25 +360,30 @@ def who_pays(budget: DistrictBudget, *, by: str = "zone", lang: Language = "en",
     Returns
     -------
     matplotlib.figure.Figure
-        One stacked bar per group: every ``paid_by_*`` column and the street subsidy;
-        amounts in [yuan/year] (English) or [10,000 yuan/year] (Chinese).
+        One stacked bar per group, the payers of :data:`propfee.payers.WHO_PAYS`
+        (residents' fees, public income, street subsidy, street services, renovation
+        programme, volunteers' time) above zero and a surplus kept in the pool below it;
+        each bar's net height is the group's total cost. Amounts in [yuan/year]
+        (English) or [10,000 yuan/year] (Chinese).
     """
+    from propfee.payers import WHO_PAYS
+
     lang, fonts = _language(lang)
     totals = budget.totals_by(by)
-    cols = [c for c in totals.columns if c.startswith("paid_by_")]
-    data = totals[cols].assign(_t=totals[cols].sum(axis=1)).nlargest(top, "_t")[cols]
-    data = pd.concat([data, totals.loc[data.index, ["street_subsidy_yuan"]]], axis=1)
+    data = totals.nlargest(top, "total_cost_yuan")
     with _Context(fonts):
         fig = _figure((10, 5), fonts)
         ax = fig.subplots()
         bottom = np.zeros(len(data))
-        for column in data.columns:
-            values = data[column].to_numpy(dtype=float)
-            code = column.removeprefix("paid_by_").removesuffix("_yuan")
-            name = _plain("street_subsidy_yuan" if code == "street_subsidy" else code, lang)
-            ax.bar(np.arange(len(data)), values, bottom=bottom, label=name,
-                   color=_COLOURS.get(code, "#bab0ac"))
-            bottom += values
+        for name, column, sign in WHO_PAYS:
+            values = sign * data[column].to_numpy(dtype=float)
+            if not values.any():
+                continue
+            start = bottom if sign > 0 else np.zeros(len(data))
+            ax.bar(np.arange(len(data)), values, bottom=start, label=_plain(name, lang),
+                   color=_COLOURS.get(name, "#bab0ac"), hatch=None if sign > 0 else "//")
+            if sign > 0:
+                bottom = bottom + values
         ax.set_xticks(range(len(data)), [str(i) for i in data.index], rotation=90)
         ax.set_xlabel(_plain(by, lang))
         ax.yaxis.set_major_formatter(_money_formatter(lang, _span(bottom)))

@@ -1,19 +1,19 @@
-"""Summary tables built from result DataFrames (grouped with pandas, never a Python loop),
-and their HTML for notebooks (:func:`budget_html`, :func:`district_html`)."""
+"""Summary tables built from result DataFrames (grouped with pandas, never a Python loop).
+
+Money columns are summed in whole fen, so every total is exact. The HTML views for
+notebooks live in :mod:`propfee.display`.
+"""
 
 from __future__ import annotations
 
-import html
-import math
-from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.core.groupby import DataFrameGroupBy
 
-from propfee.budget import BudgetResult, DistrictBudget
-from propfee.labels import Language, label
+from propfee.budget import DistrictBudget
+from propfee.display import KEY_FIGURES, budget_html, district_html
 from propfee.money import yuan_to_fen
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "size_class",
     "summarise_baseline",
     "summarise_budget",
+    "who_pays_table",
 ]
 
 SIZE_CLASS_EDGES = (0, 100, 300, np.inf)
@@ -99,19 +100,22 @@ def summarise_budget(budget: DistrictBudget) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Per class: ``compounds``; ``baseline_in_deficit`` and ``fourplusone_in_deficit``
-        (counts of compounds whose pool needs a street subsidy); ``baseline_deficit_yuan``;
-        ``street_subsidy_yuan``; ``deficit_reduction_yuan`` [yuan/year] and
-        ``deficit_reduction_share`` [1].
+        (counts of compounds in deficit: the market baseline's balance, the pool balance
+        below zero; a balance of exactly zero is not a deficit); ``baseline_deficit_yuan``
+        (the market baseline's deficits), ``street_subsidy_yuan``, ``net_public_cost_yuan``,
+        ``deficit_reduction_yuan`` [yuan/year, exact to the fen] and
+        ``deficit_reduction_share`` = deficit reduction / baseline deficit [1], unrounded.
     """
     c = budget.compounds
     df = pd.DataFrame({
         "size_class": size_class(c["households"]),
         "compound_id": c["compound_id"],
-        "baseline_in_deficit": c["baseline_balance_yuan"] < 0,
-        "fourplusone_in_deficit": c["street_subsidy_yuan"] > 0,
-        "baseline_deficit_yuan": (-c["baseline_balance_yuan"]).clip(lower=0),
-        "street_subsidy_yuan": c["street_subsidy_yuan"],
-        "deficit_reduction_yuan": c["deficit_reduction_yuan"],
+        "baseline_in_deficit": c["market_baseline_balance_yuan"] < 0,
+        "fourplusone_in_deficit": c["pool_balance_yuan"] < 0,
+        "baseline_deficit_yuan": _fen(-c["market_baseline_balance_yuan"].clip(upper=0)),
+        "street_subsidy_yuan": _fen(c["street_subsidy_yuan"]),
+        "net_public_cost_yuan": _fen(c["net_public_cost_yuan"]),
+        "deficit_reduction_yuan": _fen(c["deficit_reduction_yuan"]),
     })
 
     out = _by_size_class(
@@ -121,24 +125,27 @@ def summarise_budget(budget: DistrictBudget) -> pd.DataFrame:
         fourplusone_in_deficit=("fourplusone_in_deficit", "sum"),
         baseline_deficit_yuan=("baseline_deficit_yuan", "sum"),
         street_subsidy_yuan=("street_subsidy_yuan", "sum"),
+        net_public_cost_yuan=("net_public_cost_yuan", "sum"),
         deficit_reduction_yuan=("deficit_reduction_yuan", "sum"),
     )
+    for column in ("baseline_deficit_yuan", "street_subsidy_yuan", "net_public_cost_yuan",
+                   "deficit_reduction_yuan"):
+        out[column] = out[column] / 100.0  # sums of whole fen: exact
     with np.errstate(invalid="ignore", divide="ignore"):
         out["deficit_reduction_share"] = (
             out["deficit_reduction_yuan"] / out["baseline_deficit_yuan"]
         )
-    return out.round(2)
+    return out
 
 
-_KEY_FIGURES: Final[tuple[str, ...]] = (
-    "fee_collected_yuan", "public_income_yuan", "total_cost_yuan", "compound_cash_cost_yuan",
-    "pool_balance_yuan", "street_subsidy_yuan", "street_total_yuan", "net_public_cost_yuan",
-    "baseline_balance_yuan", "deficit_reduction_yuan",
-)
+def _fen(values: pd.Series) -> pd.Series:
+    """A money column in whole fen (int64), so that its sums are exact."""
+    return pd.Series(yuan_to_fen(values.to_numpy(dtype=np.float64)), index=values.index)
 
 
 def key_figures(budget: DistrictBudget) -> pd.DataFrame:
-    """The district's key figures: fee, income, cost, pool balance, subsidy, net public cost.
+    """The district's key figures: fee, income, cost, pool balance, subsidy, net public
+    cost, the market baseline's balance and the deficit reduction.
 
     Parameters
     ----------
@@ -148,17 +155,17 @@ def key_figures(budget: DistrictBudget) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``item`` (a column name of ``budget.compounds``) and ``yuan``, the
-        district's total of that column, exact to the fen [yuan/year]; items the budget
-        does not have (``net_public_cost_yuan`` in older results) are left out.
+        Columns ``item`` (a column name of ``budget.compounds``, in the order of
+        :data:`propfee.display.KEY_FIGURES`) and ``yuan``, the district's total of that
+        column, exact to the fen [yuan/year].
     """
     totals = budget.district_totals()
-    rows = [(k, float(totals[k])) for k in _KEY_FIGURES if k in totals.index]
+    rows = [(k, float(totals[k])) for k in KEY_FIGURES]
     return pd.DataFrame(rows, columns=["item", "yuan"])
 
 
-def payer_totals(budget: DistrictBudget) -> pd.DataFrame:
-    """What each payer bears over the district, and the street subsidy. [yuan/year]
+def who_pays_table(budget: DistrictBudget) -> pd.DataFrame:
+    """Who pays the district's total cost, adding up to it exactly. [yuan/year]
 
     Parameters
     ----------
@@ -168,13 +175,35 @@ def payer_totals(budget: DistrictBudget) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``payer`` (code) and ``yuan`` [yuan/year]: one row per ``paid_by_*``
-        column, then ``street_subsidy``.
+        Columns ``payer`` (the names of :data:`propfee.payers.WHO_PAYS`, then ``total``)
+        and ``yuan``: residents' fees, public income, the street subsidy (a transfer into
+        the pool), less the surplus kept in the pool, street services, renovation
+        capital, volunteers' time; the rows above ``total`` sum exactly to it, which is
+        the district's ``total_cost_yuan``. [yuan/year]
+    """
+    who = budget.who_pays()
+    rows = [*who.items(), ("total", budget.district_totals()["total_cost_yuan"])]
+    return pd.DataFrame(rows, columns=["payer", "yuan"])
+
+
+def payer_totals(budget: DistrictBudget) -> pd.DataFrame:
+    """What each payer of the lines bears over the district. [yuan/year]
+
+    Parameters
+    ----------
+    budget
+        Output of :func:`propfee.evaluate_district`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``payer`` (code: ``fund_pool``, ``street_office``,
+        ``renovation_programme``, ``volunteers_in_kind``) and ``yuan``; they sum to the
+        total cost. Who fills the fund pool is :func:`who_pays_table`. [yuan/year]
     """
     totals = budget.district_totals()
     rows = [(c.removeprefix("paid_by_").removesuffix("_yuan"), float(totals[c]))
             for c in totals.index if c.startswith("paid_by_")]
-    rows.append(("street_subsidy", float(totals.get("street_subsidy_yuan", 0.0))))
     return pd.DataFrame(rows, columns=["payer", "yuan"])
 
 
@@ -184,8 +213,8 @@ def channel_contributions(budget: DistrictBudget) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per step: ``no channel`` (the balance with every channel off: a market
-        company alone for each compound, see :mod:`propfee.budget`), each channel,
+        One row per step: ``market baseline`` (the balance with every channel off: a
+        market company alone for each compound, :mod:`propfee.baseline`), each channel,
         ``4+1 pool balance``; column ``yuan`` [yuan/year] (the channel rows add up
         exactly to the change). The credit is the budget's
         :meth:`~propfee.budget.DistrictBudget.channel_credit`, computed now if the
@@ -198,176 +227,9 @@ def channel_contributions(budget: DistrictBudget) -> pd.DataFrame:
     def total(column: str) -> float:
         return int(yuan_to_fen(credit[column].to_numpy()).sum()) / 100.0
 
-    rows = [("no channel", total("channel_base_balance_yuan"))]
+    rows = [("market baseline", total("market_baseline_balance_yuan"))]
     rows += [(s, total(f"contribution_{s}_yuan")) for s in steps]
     rows.append(("4+1 pool balance", budget.district_totals()["pool_balance_yuan"]))
     return pd.DataFrame(rows, columns=["step", "yuan"]).set_index("step")
 
 
-_CHANNEL_STEPS = ("shared_property", "self_governance", "street_fallback", "smart_devices",
-                  "public_income")
-_STYLE = (
-    "<style>"
-    ".propfee-report table{border-collapse:collapse;margin:0.3em 1.5em 0.8em 0;"
-    "font-size:0.9em}"
-    ".propfee-report th,.propfee-report td{padding:2px 8px;border-bottom:1px solid #ddd}"
-    ".propfee-report td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    ".propfee-report td.neg{color:#b00020}"
-    ".propfee-report .block{display:inline-block;vertical-align:top}"
-    ".propfee-report caption{text-align:left;font-weight:bold}"
-    "</style>"
-)
-
-
-def _money(value: float) -> str:
-    return f"{value:,.2f}".replace("-", "\u2212")
-
-
-def _unit(lang: Language, per_year: bool = True) -> str:
-    if lang == "zh":
-        return "元/年" if per_year else "元"
-    return "yuan/year" if per_year else "yuan"
-
-
-def _plain(code: str, lang: Language) -> str:
-    return label(code, lang).removesuffix(" [yuan/year]").removesuffix("（元/年）")
-
-
-def _rows_html(caption: str, rows: Iterable[tuple[str, float | None]], lang: Language) -> str:
-    """A two-column table: name, amount [yuan/year], negative amounts in red."""
-    body = []
-    for name, value in rows:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue
-        cls = "num neg" if value < 0 else "num"
-        body.append(f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
-                    f"<td class='{cls}'>{_money(value)}</td></tr>")
-    head = (f"<tr><th></th><th style='text-align:right'>"
-            f"{'金额' if lang == 'zh' else 'Amount'}（{_unit(lang)}）</th></tr>"
-            if lang == "zh" else
-            f"<tr><th></th><th style='text-align:right'>Amount [{_unit(lang)}]</th></tr>")
-    return (f"<table class='block'><caption>{html.escape(caption)}</caption>{head}"
-            f"{''.join(body)}</table>")
-
-
-def _key_figures(values: dict[str, float | None], lang: Language) -> list[tuple[str, float | None]]:
-    order = ("fee_collected_yuan", "public_income_yuan", "total_cost_yuan",
-             "compound_cash_cost_yuan", "pool_balance_yuan", "street_subsidy_yuan",
-             "street_total_yuan", "net_public_cost_yuan", "baseline_balance_yuan",
-             "deficit_reduction_yuan")
-    return [(_plain(k, lang), values.get(k)) for k in order if values.get(k) is not None]
-
-
-def budget_html(result: BudgetResult, *, lang: Language = "en") -> str:
-    """HTML summary of one compound's 4+1 budget, for a notebook.
-
-    Shows the key figures (fee, public income, cost, pool balance, street subsidy, net
-    public cost where the result has it, baseline balance), the channel credit, who pays,
-    and the lines, labelled and formatted with thousands separators. Reads only public
-    attributes of the result.
-
-    Parameters
-    ----------
-    result
-        Output of :func:`propfee.evaluate`.
-    lang
-        ``"en"`` or ``"zh"``.
-
-    Returns
-    -------
-    str
-        An HTML fragment. Amounts in [yuan/year].
-    """
-    values: dict[str, float | None] = {
-        name: getattr(result, name, None) for name in (
-            "fee_collected_yuan", "public_income_yuan", "total_cost_yuan",
-            "compound_cash_cost_yuan", "pool_balance_yuan", "street_subsidy_yuan",
-            "street_total_yuan", "net_public_cost_yuan", "baseline_balance_yuan",
-            "deficit_reduction_yuan")
-    }
-    title = (f"小区 {result.compound_id} 的四管一补预算（{_unit(lang)}）" if lang == "zh"
-             else f"4+1 budget of compound {result.compound_id} [{_unit(lang)}]")
-    contributions: dict[str, float] = getattr(result, "contributions", None) or {}
-    by_payer: dict[str, float] = getattr(result, "by_payer", None) or {}
-    credit = [(label(k, lang), v) for k, v in contributions.items()]
-    payers = [(_plain(k, lang), v) for k, v in by_payer.items()]
-    lines = [(f"{label(line.line, lang)} · {label(line.payer, lang)}", line.amount_yuan)
-             for line in getattr(result, "lines", ()) if line.amount_yuan]
-    return (
-        f"<div class='propfee-report'>{_STYLE}<p><b>{html.escape(title)}</b></p>"
-        + _rows_html("关键数字" if lang == "zh" else "Key figures",
-                     _key_figures(values, lang), lang)
-        + _rows_html(label("chart_channel_credit", lang), credit, lang)
-        + _rows_html("由谁承担" if lang == "zh" else "Who pays", payers, lang)
-        + "<br>"
-        + _rows_html("项目明细" if lang == "zh" else "Lines", lines, lang)
-        + "</div>"
-    )
-
-
-_DISTRICT_COLUMNS = ("compound_id", "name", "bundle_id", "households", "total_cost_yuan",
-                     "fee_collected_yuan", "public_income_yuan", "pool_balance_yuan",
-                     "street_subsidy_yuan", "net_public_cost_yuan")
-
-
-def district_html(budget: DistrictBudget, *, lang: Language = "en", rows: int = 10) -> str:
-    """HTML summary of a district's 4+1 budget, for a notebook.
-
-    Shows the district's key figures (pool balance, street subsidy, net public cost where
-    the result has the column, baseline balance), how many compounds need a subsidy, the
-    channel credit and who pays, then the first ``rows`` compounds with labelled columns
-    and formatted numbers. Reads only the public ``compounds`` table and
-    :meth:`~propfee.budget.DistrictBudget.district_totals`.
-
-    Parameters
-    ----------
-    budget
-        Output of :func:`propfee.evaluate_district`.
-    lang
-        ``"en"`` or ``"zh"``.
-    rows
-        Compounds shown in the table. [compounds]
-
-    Returns
-    -------
-    str
-        An HTML fragment. Amounts in [yuan/year].
-    """
-    c = budget.compounds
-    totals = budget.district_totals()
-    values: dict[str, float | None] = {str(k): float(v) for k, v in totals.items()}
-    n = len(c)
-    subsidised = int((c["street_subsidy_yuan"] > 0).sum()) if "street_subsidy_yuan" in c else 0
-    households = int(c["households"].sum()) if "households" in c else 0
-    title = (f"四管一补预算：{n:,} 个小区，{households:,} 户；{subsidised:,} 个小区需要街道补贴"
-             f"（金额单位：{_unit(lang)}）" if lang == "zh" else
-             f"4+1 budget: {n:,} compounds, {households:,} households; {subsidised:,} need a "
-             f"street subsidy (amounts in {_unit(lang)})")
-    credit = [(label(s, lang), values.get(f"contribution_{s}_yuan")) for s in _CHANNEL_STEPS]
-    payers = [(_plain(k.removeprefix("paid_by_").removesuffix("_yuan"), lang), v)
-              for k, v in values.items() if k.startswith("paid_by_")]
-    shown = [col for col in _DISTRICT_COLUMNS if col in c.columns]
-    head = c[shown].head(rows)
-    header = "".join(f"<th>{html.escape(label(col, lang))}</th>" for col in shown)
-    body = []
-    for record in head.itertuples(index=False):
-        cells = []
-        for col, value in zip(shown, record, strict=True):
-            if col.endswith("_yuan"):
-                cls = "num neg" if value < 0 else "num"
-                cells.append(f"<td class='{cls}'>{_money(float(value))}</td>")
-            elif isinstance(value, int | np.integer):
-                cells.append(f"<td class='num'>{int(value):,}</td>")
-            else:
-                cells.append(f"<td>{html.escape(str(value))}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    more = (f"<p>… {n - rows:,} {'个小区未显示' if lang == 'zh' else 'more compounds'}</p>"
-            if n > rows else "")
-    return (
-        f"<div class='propfee-report'>{_STYLE}<p><b>{html.escape(title)}</b></p>"
-        + _rows_html("关键数字" if lang == "zh" else "Key figures",
-                     _key_figures(values, lang), lang)
-        + _rows_html(label("chart_channel_credit", lang), credit, lang)
-        + _rows_html("由谁承担" if lang == "zh" else "Who pays", payers, lang)
-        + f"<table><tr>{header}</tr>{''.join(body)}</table>{more}</div>"
-    )

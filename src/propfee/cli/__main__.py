@@ -1,0 +1,5 @@
+"""``python -m propfee.cli``: the same as the ``propfee`` command."""
+
+from propfee.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""``propfee evaluate``: every compound of a file, market baseline and 4+1 budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from propfee.cli._common import (
+    SOURCE_DATE_ISO,
+    AsOfOption,
+    ColumnOption,
+    EncodingOption,
+    LabelsOption,
+    ParamsOption,
+    PlanOption,
+    SheetOption,
+    fmt,
+    inputs,
+    params,
+    plan,
+    read_note,
+    say,
+    table,
+    use_language,
+)
+
+__all__ = ["SAMPLE_ROWS", "evaluate"]
+
+SAMPLE_ROWS = 64
+"""Compounds evaluated first to size the lines table, so an output that cannot hold it
+is refused before the work. [compounds]"""
+
+
+def evaluate(
+    compounds_file: Annotated[Path, typer.Argument(
+        help="Compounds table: .csv, .xlsx or .parquet; English or Chinese headers.",
+        exists=True, dir_okay=False)],
+    params_source: ParamsOption = "taiyuan",
+    as_of: AsOfOption = SOURCE_DATE_ISO,
+    plan_source: PlanOption = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write the budget: .xlsx (one sheet per table), .json, .csv (also writes "
+             "<name>_lines.csv with the lines, at most 5,000,000), or .parquet (also "
+             "<name>_lines.parquet; any size).")] = None,
+    labels: LabelsOption = "en",
+    encoding: EncodingOption = None,
+    column: ColumnOption = None,
+    sheet: SheetOption = None,
+) -> None:
+    """Evaluate every compound of a file: market baseline and 4+1 budget, side by side."""
+    lang = use_language(labels)
+    zh = lang == "zh"
+    from propfee.budget import evaluate_district
+    from propfee.io import budget_paths, check_budget_target, write_budget
+    from propfee.labels import label_table
+    from propfee.progress import phases
+    from propfee.report import channel_contributions, summarise_budget
+
+    sources = inputs(compounds_file, plan_source, params_source)
+    if out is not None:
+        check_budget_target(out, inputs=sources, lang=lang)
+    p = params(params_source, as_of, lang)
+    chosen = plan(plan_source, lang)
+    with phases(["读取" if zh else "reading", "计算" if zh else "evaluating",
+                 "写出" if zh else "writing"]) as advance:
+        frame = table(compounds_file, encoding, column, sheet, lang)
+        if out is not None and out.suffix.lower() in (".xlsx", ".csv", ".json"):
+            sample = evaluate_district(frame.head(SAMPLE_ROWS), chosen, p)  # sizes the lines
+            per = len(sample.lines) / len(sample.compounds)
+            check_budget_target(out, rows={"compounds": len(frame),
+                                           "lines": round(per * len(frame))},
+                                inputs=sources, lang=lang)
+        advance()
+        budget = evaluate_district(frame, chosen, p, progress=advance,
+                                   with_lines=out is not None)
+        advance()
+        if out is not None:
+            write_budget(budget, out, labels=lang, progress=advance)
+        advance()
+    if out is None:
+        say(fmt(label_table(summarise_budget(budget), lang)))
+        say(fmt(label_table(channel_contributions(budget), lang)))
+        return
+    written = (" 和 " if zh else " and ").join(str(f) for f in budget_paths(out))
+    note = read_note(frame, compounds_file, lang)
+    say(f"已写入 {len(budget.compounds):,} 个小区的预算{note}：{written}" if zh else
+        f"wrote the budget of {len(budget.compounds):,} compounds{note} to {written}")

@@ -1,0 +1,93 @@
+"""``propfee reserve``: a reserve study of a district, to the screen or Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from propfee.cli._common import (
+    SOURCE_DATE_ISO,
+    ColumnOption,
+    EncodingOption,
+    LabelsOption,
+    SheetOption,
+    as_of_date,
+    check_out,
+    say,
+    table,
+    use_language,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["reserve"]
+
+
+def reserve(
+    compounds_file: Annotated[Path | None, typer.Argument(
+        help="Compounds table (.csv, .xlsx or .parquet); default: the example street.",
+        exists=True, dir_okay=False)] = None,
+    catalogue: Annotated[str, typer.Option(
+        help="Component catalogue (TOML) or built-in region name.")] = "taiyuan",
+    as_of: Annotated[str, typer.Option(
+        "--as-of", help="Catalogue date, YYYY-MM-DD, from 1949-10-01 to 2100-12-31.")]
+    = SOURCE_DATE_ISO,
+    years: Annotated[int, typer.Option(help="Horizon [years], 1 to 30.", min=1, max=30)] = 30,
+    inflation: Annotated[float, typer.Option(help="Cost inflation [1/year].")] = 0.02,
+    overrides: Annotated[Path | None, typer.Option(
+        help="Per-compound component overrides (CSV, long or wide; any encoding).",
+        exists=True, dir_okay=False)] = None,
+    renovate: Annotated[str, typer.Option(
+        help="Compound ids the renovation programme takes, comma-separated.")] = "",
+    renovate_year: Annotated[int, typer.Option(
+        help="Year of the renovation, 1 = first.", min=1)] = 1,
+    top: Annotated[int, typer.Option(help="Rows of the priority table to print.", min=0)] = 10,
+    out: Annotated[Path | None, typer.Option(
+        help="Write schedule, fund path, funding plans and priorities (.xlsx).")] = None,
+    labels: LabelsOption = "en",
+    encoding: EncodingOption = None,
+    column: ColumnOption = None,
+    sheet: SheetOption = None,
+) -> None:
+    """Reserve study: component work, special maintenance fund, priorities for renovation."""
+    lang = use_language(labels)
+    zh = lang == "zh"
+    import pandas as pd
+
+    from propfee._atomic import atomic_path
+    from propfee.io import read_table
+    from propfee.reserve import RenovationEvent, ReserveSettings, load_catalogue, reserve_study
+    from propfee.reserve.priorities import priority_table
+    from propfee.reserve.report import label_reserve_table, write_reserve
+
+    when = as_of_date(as_of, lang)
+    check_out(out, compounds_file, overrides, catalogue, suffix=".xlsx", lang=lang)
+    frame = table(compounds_file, encoding, column, sheet, lang)
+    chosen = load_catalogue(catalogue, when)
+    events: tuple[RenovationEvent, ...] = ()
+    ids = tuple(i.strip() for i in renovate.split(",") if i.strip())
+    if ids:
+        events = (RenovationEvent(year=renovate_year, compound_ids=ids),)
+    settings = ReserveSettings.model_validate({
+        "horizon_years": years, "cost_inflation_rate": inflation, "renovations": events})
+    extra: pd.DataFrame | None = None
+    if overrides is not None:
+        extra = read_table(overrides, encoding=encoding, lang=lang)
+    study = reserve_study(frame, chosen, settings, overrides=extra)
+    ranking = priority_table(study)
+    district = study.district()[["fund_work_yuan", "topup_yuan", "closing_yuan",
+                                 "programme_work_yuan"]]
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        say(label_reserve_table(district.reset_index(), lang, chosen)
+            .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+        say("")
+        say(label_reserve_table(ranking.head(top), lang, chosen)
+            .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if out is not None:
+        with atomic_path(out) as temp:  # checked above; a stop leaves no file behind
+            write_reserve(study, temp, priorities=ranking, labels=lang, catalogue=chosen)
+        say(f"已写入 {len(study.ids):,} 个小区的维修资金测算：{out}" if zh else
+            f"wrote the reserve study of {len(study.ids):,} compounds to {out}")
