@@ -23,4 +23,5 @@ print(pf.report.channel_contributions(budget).to_string())
 print("\nThe ten zones needing the most street subsidy [yuan/year]")
 zones = budget.totals_by("zone")
 print(zones.nlargest(10, "street_subsidy_yuan")[
-    ["compounds", "households", "baseline_balance_yuan", "street_subsidy_yuan"]].to_string())
+    ["compounds", "households", "market_baseline_balance_yuan", "street_subsidy_yuan"]
+].to_string())

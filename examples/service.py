@@ -15,8 +15,12 @@ equal to evaluating each compound alone), with no timer to wait for.
 
 Bad input answers 422 with the path of every bad field; values are cut to 100
 characters, so an error never echoes a large input back. The body is read as strict
-JSON: ``NaN``, ``Infinity`` and numbers beyond the float range are refused (422). A
-body over ``MAX_BODY_BYTES`` answers 413; it is read to its end first (up to
+JSON: ``NaN``, ``Infinity``, numbers beyond ``MAX_NUMBER`` in size (no field of a
+compound or a plan needs one; a price of 1e300 is a typo) and text holding a lone
+surrogate (``"\ud800"``, which no UTF-8 answer can carry) are refused (422) naming
+their path; amounts that grow too large to round to the fen answer 422 too. Every
+input a JSON parser accepts answers 200, 4xx or 413, never 500. A body over
+``MAX_BODY_BYTES`` answers 413; it is read to its end first (up to
 ``DRAIN_LIMIT_BYTES``), so the client is never cut off mid-request.
 """
 
@@ -40,6 +44,8 @@ MAX_BODY_BYTES = 256 * 1024
 """Largest request body accepted [bytes]; one compound and a plan take a few kB."""
 DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 """A larger declared body is refused at once, without reading it [bytes]."""
+MAX_NUMBER = 1e12
+"""Largest number in size a request may hold; compound fields stop at 1e8. [1]"""
 _CUT = 100
 
 app = FastAPI(title="propfee", description="Budgets of old residential compounds (四管一补).")
@@ -59,9 +65,10 @@ class BudgetRequest(BaseModel):
 class BadRequestError(Exception):
     """A request refused before validation (size, JSON syntax)."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, loc: list[str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.loc = loc
 
 
 def _short(value: Any) -> Any:
@@ -76,8 +83,34 @@ def _short(value: Any) -> Any:
 
 
 def _cut(value: Any) -> str:
-    text = str(value)
+    text = str(value).encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
     return text if len(text) <= _CUT else f"{text[:_CUT]}... ({len(text):,} characters)"
+
+
+def _refused(data: Any) -> tuple[list[str], str] | None:
+    """The path and reason of the first number or text a request may not hold, if any."""
+    stack: list[tuple[list[str], Any]] = [(["body"], data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return path, f"text holding a lone surrogate: {_cut(value)!r}"
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float) and abs(value) > MAX_NUMBER:
+            return path, f"a number larger than {MAX_NUMBER:g} in size: {_cut(value)}"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                try:
+                    key.encode("utf-8")
+                except UnicodeEncodeError:
+                    return path, f"a key holding a lone surrogate: {_cut(key)!r}"
+                stack.append(([*path, key], item))
+        elif isinstance(value, list):
+            stack.extend(([*path, str(i)], item) for i, item in enumerate(value))
+    return None
 
 
 def _finite(text: str) -> float:
@@ -106,9 +139,13 @@ async def _body(request: Request) -> Any:
     if size > MAX_BODY_BYTES:
         raise BadRequestError(413, f"request body over {MAX_BODY_BYTES:,} bytes")
     try:
-        return json.loads(b"".join(chunks), parse_float=_finite, parse_constant=_no_constant)
+        data = json.loads(b"".join(chunks), parse_float=_finite, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and bad UTF-8 are ValueErrors
         raise BadRequestError(422, f"not valid JSON: {_cut(exc)}") from None
+    refused = _refused(data)
+    if refused is not None:
+        raise BadRequestError(422, refused[1], loc=refused[0])
+    return data
 
 
 def _json(result: BaseModel) -> Response:
@@ -119,12 +156,27 @@ def _json(result: BaseModel) -> Response:
 
 @app.exception_handler(BadRequestError)
 async def _bad_request(request: Request, exc: BadRequestError) -> JSONResponse:
-    return JSONResponse(status_code=exc.status, content={"detail": [{"msg": str(exc)}]})
+    detail: dict[str, Any] = {"msg": _cut(exc)}
+    if exc.loc is not None:
+        detail["loc"] = [_cut(part) for part in exc.loc]
+    return JSONResponse(status_code=exc.status, content={"detail": [detail]})
+
+
+@app.exception_handler(OverflowError)
+@app.exception_handler(FloatingPointError)
+@app.exception_handler(ValueError)
+async def _too_large(request: Request, exc: Exception) -> Response:
+    """Amounts a plan makes too large to round to the fen (money refuses them) are bad
+    input; any other ValueError is a bug and stays a 500."""
+    if isinstance(exc, ValueError) and not str(exc).startswith("cannot round"):
+        return JSONResponse(status_code=500, content={"detail": "internal error"})
+    return JSONResponse(status_code=422, content={"detail": [{
+        "msg": f"the amounts are too large to compute to the fen: {_cut(exc)}"}]})
 
 
 @app.exception_handler(InputError)
 async def _input_error(request: Request, exc: InputError) -> JSONResponse:
-    detail = [{"loc": ["body", *p.field.split(".")], "msg": p.message,
+    detail = [{"loc": ["body", *map(_cut, p.field.split("."))], "msg": _cut(p.message),
                "input": _short(p.value), "compound_id": _short(p.row)}
               for p in exc.problems[:50]]
     return JSONResponse(status_code=422, content={"detail": detail})
@@ -133,7 +185,7 @@ async def _input_error(request: Request, exc: InputError) -> JSONResponse:
 @app.exception_handler(ValidationError)
 @app.exception_handler(RequestValidationError)
 async def _validation_error(request: Request, exc: Any) -> JSONResponse:
-    detail = [{"loc": ["body", *map(str, e["loc"])], "msg": e["msg"],
+    detail = [{"loc": ["body", *map(_cut, e["loc"])], "msg": _cut(e["msg"]),
                "input": _short(e.get("input"))} for e in exc.errors()[:50]]
     return JSONResponse(status_code=422, content={"detail": detail})
 
