@@ -49,7 +49,7 @@ def test_fee_figures_by_hand(printed: list[str]) -> None:
 
 
 def test_market_company_total_is_the_sum_of_its_printed_lines(printed: list[str]) -> None:
-    (total,) = _after(printed, r"market company costs ([\d,.]+) yuan a year")
+    (total,) = _after(printed, r"at grade 4, costs ([\d,.]+) yuan a year")
     start = next(i for i, line in enumerate(printed) if line.split() == [
         "code", "category", "amount_yuan"])
     amounts = []
@@ -57,7 +57,10 @@ def test_market_company_total_is_the_sum_of_its_printed_lines(printed: list[str]
         if not line.strip():
             break
         amounts.append(float(line.split()[-1]))
-    assert len(amounts) == 16
+    baseline = pf.market_baseline(pf.Compound(
+        compound_id="src", households=100, floor_area_m2_per_household=100.0,
+        build_year=1990, green_area_m2=1000.0, gates=1, buildings=2, parking_spaces=20))
+    assert len(amounts) == sum(1 for line in baseline.lines if line.amount_yuan)
     assert round(sum(amounts), 2) == total
     balance, rate = _after(printed, r"Balance (-?[\d,.]+) yuan; break-even fee ([\d.]+)")
     # Balance = 42,000 collected - total; break-even = total / (10,000 m2 x 12 x 0.7).
@@ -80,5 +83,10 @@ def test_four_plus_one_figures_are_the_budget(printed: list[str]) -> None:
     credits = {ch: _after(printed, rf"^{ch}\s+(-?[\d.]+)$")[0] for ch in budget.contributions}
     assert credits == budget.contributions
     df = pf.evaluate_district(pf.validate_compounds(compound), contributions=True).compounds
-    change = df["pool_balance_yuan"].iloc[0] - df["channel_base_balance_yuan"].iloc[0]
+    change = df["pool_balance_yuan"].iloc[0] - df["market_baseline_balance_yuan"].iloc[0]
     assert round(sum(credits.values()), 2) == round(change, 2)
+    # Who pays, printed, adds up to the printed total cost.
+    (total,) = _after(printed, r"Who pays the total cost of ([\d,.]+) yuan")
+    who = {name: _after(printed, rf"^{name}\s+(-?[\d.]+)$")[0] for name in budget.who_pays}
+    assert who == budget.who_pays
+    assert round(sum(who.values()) * 100) == round(total * 100)

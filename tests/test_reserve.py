@@ -362,6 +362,34 @@ def test_monte_carlo_is_seeded_and_reduces_to_the_schedule() -> None:
     assert exact.iloc[0].tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]
 
 
+def test_monte_carlo_over_lives_followed_by_hand() -> None:
+    """One component, the roof (10,000, renewed 2016, life 10), and an account of 5,000
+    (no top-ups): the fund runs dry the year the roof is renewed. Each draw's first life
+    is 10 x exp(0.2 Z), Z the generator's first standard normal of the draw; the roof is
+    renewed in year floor(2016 + life) (2024 if that is earlier).
+
+    Seed 11, eight draws: Z = 0.0342, 1.3597, 1.2247, -0.5103, -0.2980, -0.5274, 0.5697,
+    -0.0561; lives 10.069, 13.125, 12.776, 9.030, 9.421, 8.999, 11.207, 9.888; renewal
+    in 2026, 2029, 2028, 2025, 2025, 2024 (2016 + 8.999 = 2024.999), 2027, 2025. Share
+    of draws dry by 2024 1/8, by 2025 4/8, 2026 5/8, 2027 6/8, 2028 7/8 (2029 is past the
+    horizon).
+    """
+    roof_only = Catalogue(as_of=AS_OF, site=SITE, fund=RULES, components=(
+        ComponentSpec(name="roof", basis="roof_m2", life_years=10, unit_cost_yuan=50.0),))
+    ov = pd.DataFrame({"compound_id": ["c1"], "roof.last_renewed_year": [2016],
+                       "fund.opening_balance_yuan": [5000.0]})
+    plain = ReserveSettings(horizon_years=5, cost_inflation_rate=0.0, topup=False)
+    dry = dry_probability(_one(), roof_only, plain, overrides=ov, draws=8, seed=11,
+                          life_spread=0.2)
+    assert dry.loc["c1"].tolist() == [0.125, 0.5, 0.625, 0.75, 0.875]
+    z = np.random.default_rng(11).standard_normal((8, 1, 1)).ravel()
+    assert z.tolist() == pytest.approx([0.0342, 1.3597, 1.2247, -0.5103, -0.2980, -0.5274,
+                                        0.5697, -0.0561], abs=5e-5)
+    year = np.floor(2016 + 10 * np.exp(0.2 * z))
+    assert year.tolist() == [2026, 2029, 2028, 2025, 2025, 2024, 2027, 2025]
+    assert [float(np.mean(year <= y)) for y in range(2024, 2029)] == dry.loc["c1"].tolist()
+
+
 def test_priority_table_ranks_by_shortfall_then_funding_then_cost() -> None:
     df = pd.DataFrame({"compound_id": ["new", "old", "mid"], "households": [10, 10, 10],
                        "floor_area_m2": [1000.0] * 3, "build_year": [2000, 2000, 2000],
@@ -395,6 +423,20 @@ def test_chart_and_workbook(tmp_path: pathlib.Path) -> None:
     s = reserve_study(_one(), _catalogue(), FIVE, overrides=OVERRIDES)
     fig = fund_chart(s, "c1")
     assert len(fig.axes) == 2
+    # The chart draws the hand figures of the five-year case, in thousands of yuan.
+    top, bottom = fig.axes
+    lines = {line.get_label(): line.get_ydata() for line in top.get_lines()}
+    assert list(lines["Closing balance"]) == pytest.approx(
+        [9.1, 9.191, -2.81709, 7.18291, 5.79064], abs=1e-12)
+    assert list(lines["Fully funded balance"]) == pytest.approx(
+        [9.25, 11.55, 2.1175, 3.993, 4.75833], abs=1e-12)
+    bars = top.containers[0]
+    assert [b.get_height() for b in bars] == pytest.approx([-1.0, 0.0, -12.1, 0.0, -1.4641],
+                                                           abs=1e-12)
+    # Percent funded [%]: 9,100 / 9,250 = 98.378%, ..., 5,790.64 / 4,758.33 = 121.695%.
+    assert list(bottom.get_lines()[0].get_ydata()) == pytest.approx(
+        [100 * 9100 / 9250, 100 * 9191 / 11550, -100 * 2817.09 / 2117.5,
+         100 * 7182.91 / 3993, 100 * 5790.64 / 4758.33], rel=1e-12)
     with pytest.raises(InputError, match="nobody"):
         fund_chart(s, "nobody")
     out = write_reserve(s, tmp_path / "r.xlsx", priorities=priority_table(s), labels="zh",
