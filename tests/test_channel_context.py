@@ -533,3 +533,24 @@ def test_item_rows_of_a_piece_are_the_values_of_its_compounds() -> None:
     np.testing.assert_allclose(ctx.details[f"device_capital:{names[0]}"],
                                [7 * 30000.0, 30000.0])
     assert ctx.ledger.supplied("smart_devices", "gate").tolist() == [16 * DAYS_PER_YEAR] * 2
+
+
+@pytest.mark.parametrize("multiplier", [-0.5, float("nan"), float("inf"), np.array([1.0, -1e-9])])
+def test_a_negative_or_non_finite_volunteer_multiplier_is_refused(multiplier: object) -> None:
+    """A multiplier below 0 would make volunteers add work; NaN would blank every line."""
+    table = validate_compounds(STREET.head(2))
+    with pytest.raises(pf.InputError, match="volunteer_multiplier"):
+        budget_arrays(table, resolve_plan(pf.default_plan(), table), pf.default_parameters(),
+                      volunteer_multiplier=multiplier)  # type: ignore[arg-type]
+
+
+def test_a_zero_volunteer_multiplier_is_accepted() -> None:
+    """Zero volunteers is a valid what-if: every task gets 0 volunteer hours (the
+    informal hires of the default plan still supply their work)."""
+    table = validate_compounds(STREET.head(2))
+    out = budget_arrays(table, resolve_plan(pf.default_plan(), table), pf.default_parameters(),
+                        volunteer_multiplier=0.0)
+    hours = {k: v.tolist() for k, v in out.details.items() if k.startswith("volunteer_hours:")}
+    assert len(hours) == 7
+    assert all(v == [0.0, 0.0] for v in hours.values())
+    assert out.ledger.supplied("self_governance", "stairwell_lighting_repair").tolist() == [0, 0]

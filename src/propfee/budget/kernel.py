@@ -35,6 +35,7 @@ from propfee.channels import street as street_fallback
 from propfee.channels.common import CREDIT_CHANNELS, LineSpec
 from propfee.channels.context import ChannelInputs
 from propfee.compound import CompoundTable
+from propfee.errors import InputError, Problem
 from propfee.money import ROUND_BLOCK, yuan_rows_to_fen, yuan_to_fen
 from propfee.params import ParameterSet
 from propfee.params.values import ParamValues
@@ -224,6 +225,18 @@ def group_sums_by(specs: list[LineSpec], matrix: IntArray,
             for g, b in enumerate(by)}
 
 
+def _check_multiplier(volunteer_multiplier: FloatArray | float) -> None:
+    """Refuse a volunteer multiplier that is negative or not finite (it would make
+    volunteers *add* work, or turn every line into NaN)."""
+    m = np.asarray(volunteer_multiplier, dtype=np.float64)
+    bad = ~np.isfinite(m) | (m < 0)
+    if bad.any():
+        value = float(m.ravel()[int(np.argmax(bad.ravel()))])
+        raise InputError([Problem(None, "volunteer_multiplier", value,
+                                  "must be a finite number of at least 0")],
+                         what="volunteer_multiplier")
+
+
 def budget_arrays(
     table: CompoundTable,
     plan: PlanArrays,
@@ -248,7 +261,8 @@ def budget_arrays(
         Which of :data:`propfee.channels.common.CREDIT_CHANNELS` are switched on; the
         compound's running costs and the market always are.
     volunteer_multiplier
-        Multiplies each compound's volunteer supply (what-if analyses). [1]
+        Multiplies each compound's volunteer supply (what-if analyses); finite and
+        at least 0, else :class:`propfee.errors.InputError`. [1]
     masks
         Instead of ``channels``: channel -> per-compound 1.0 (on) or 0.0 (off), so that
         one run evaluates different channel sets on different rows. Rows whose
@@ -263,6 +277,7 @@ def budget_arrays(
     KernelOutput
     """
     n = len(table)
+    _check_multiplier(volunteer_multiplier)
     if masks is None:
         chosen = frozenset(channels)
         masks = {ch: np.full(n, 1.0 if ch in chosen else 0.0) for ch in CREDIT_CHANNELS}
