@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Mutation testing of the modules where money is made and split (not part of CI).
+# Mutation testing of every module that computes money, counts work or splits a cost (not part of CI).
 #
 #   pip install -e ".[test,dev]"
 #   bash scripts/mutation.sh            # every mutant not yet run, then print the score
 #   bash scripts/mutation.sh NAME...    # (re-)run only the named mutants (mutmut's names or
 #                                       # shell-style patterns), then print the score
 #
-# The modules (src/propfee/money.py, baseline.py, budget.py, channels/*.py,
-# bundling/allocation.py, bundling/cost.py, bundling/game.py) and the fast test files that
+# The modules (money, baseline, payers, compare, fees, staffing, budget/, work/,
+# channels/, analysis/, reserve/ and the bundling splits) and the fast test files that
 # run against each mutant are set in [tool.mutmut] of pyproject.toml. Every function of
 # those modules is mutated. Hypothesis runs its "mutation" profile (fixed examples) so
 # that one mutant takes seconds. Results stay in mutants/ (git-ignored): with an empty
