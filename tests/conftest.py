@@ -155,3 +155,15 @@ def record_time_limits(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, float
 
     monkeypatch.setattr(opt, "_solve_partition", solve)
     return limits
+
+
+@pytest.fixture(autouse=True)
+def _pandas_display_options() -> object:
+    """Undo display options a test sets globally (the getting-started page sets a float
+    format, as a notebook user would), so that later tests read plain printed numbers."""
+    keys = ("display.float_format", "display.width", "display.max_columns",
+            "display.unicode.east_asian_width")
+    saved = {k: pd.get_option(k) for k in keys}
+    yield
+    for key, value in saved.items():
+        pd.set_option(key, value)

@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def test_demo_shows_the_source_figure_and_deficit() -> None:
-    result = runner.invoke(app, ["demo"])
+    result = runner.invoke(app, ["demo", "--draws", "8"])
     assert result.exit_code == 0, result.output
     assert "60,000.00" in result.output
     # The source compound's market baseline at grade 4 (formal hiring, 2024 parameters;
@@ -28,12 +28,38 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
     # waste 54.75 t x 120 = 6,570; running costs 200 + 500 + 3,000 + 2,400 + 3,000 + 500
     #   + 2,000 = 11,600; total 278,199.36; 42,000 - 278,199.36:
     assert "-236,199.36" in result.output
-    assert "286" in result.output
-    assert "220" in result.output
-    assert "street_subsidy_yuan" in result.output  # the 4+1 side
-    assert "smart_devices" in result.output  # the channel credit
+    # The conclusion comes first, in one sentence, with its intervals.
+    first = " ".join(result.output.split("\n\n")[0].split())
+    assert first.startswith("Conclusion: on the Sanqiao-like street (286 compounds, 220 under "
+                            "100 households) the 4+1 plan (xinghualing) leaves 224 compounds "
+                            "in deficit (90%: ")
+    assert "street subsidy of 78.7 (90%: " in first
+    assert "would leave 286 in deficit, 7,032.3 10k yuan a year short." in first
+    assert "of 8 draws of the default ranges" in first
+    assert "Street subsidy [10k yuan/year]" in result.output  # the 4+1 side
+    assert "Smart devices" in result.output  # the channel credit
     assert "xinghualing" in result.output
     assert "shared_staffed" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 100
+
+
+def test_demo_in_chinese_fits_100_columns_and_states_its_conclusion_first() -> None:
+    """Chinese characters take two columns of a terminal."""
+    import unicodedata
+
+    result = runner.invoke(app, ["demo", "--labels", "zh", "--draws", "0"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("结论：三桥式街道 286 个小区（其中 220 个不足 100 户）按四管一补")
+    assert "224 个入不敷出，街道每年需补贴 78.7 万元；" in lines[1]
+    assert "区间" not in result.output.split("\n\n")[0]  # no draws, no interval
+    assert "街道兜底补贴（万元/年）" in result.output
+    assert "四管一补资金池余额" in result.output
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+    assert max(columns(line) for line in lines) <= 100
 
 
 def test_plans_lists_the_named_plans() -> None:

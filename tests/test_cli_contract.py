@@ -52,7 +52,7 @@ def _base(command: str, files: dict[str, str], n: int) -> list[str]:
         "evaluate": [good], "bundle": [good, "--time-limit", "1"],
         "project": [good, "--years", "1"], "montecarlo": [good, "--draws", "5", "--years", "1"],
         "reserve": [good, "--years", "1"], "template": [f"{files['dir']}/t{n}.xlsx"],
-        "demo": [], "plans": [], "schema": [],
+        "demo": ["--draws", "2"], "plans": [], "schema": [],
     }[command]
 
 

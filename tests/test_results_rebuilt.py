@@ -62,8 +62,8 @@ def _baseline_of_row(rows: pd.DataFrame, i: int, grade: int,
     row = rows.iloc[i]
     params = params or pf.default_parameters()
     codes = [c[:-len("_yuan")] for c in rows.columns if c.endswith("_yuan") and c not in (
-        "total_annual_cost_yuan", "fee_billed_yuan", "fee_collected_yuan", "balance_yuan",
-        "cost_per_household_month_yuan")]
+        "total_annual_cost_yuan", "lift_levy_yuan", "fee_billed_yuan", "fee_collected_yuan",
+        "balance_yuan", "cost_per_household_month_yuan")]
     one = market_baseline(_compound(_street(len(rows)).iloc[i]), params, grade=grade)
     assert [x.code for x in one.lines] == codes
     return one.model_copy(update={
@@ -71,7 +71,8 @@ def _baseline_of_row(rows: pd.DataFrame, i: int, grade: int,
         "demand": {c.name: float(row[f"demand_{c.name}"]) for c in work_categories(params)},
         "lines": tuple(x.model_copy(update={"amount_yuan": float(row[f"{x.code}_yuan"])})
                        for x in one.lines),
-        **{k: float(row[k]) for k in ("total_annual_cost_yuan", "fee_billed_yuan",
+        **{k: float(row[k]) for k in ("total_annual_cost_yuan", "lift_levy_yuan",
+                                      "fee_billed_yuan",
                                       "fee_collected_yuan", "balance_yuan",
                                       "cost_per_household_month_yuan",
                                       "break_even_rate_yuan_per_m2_month",

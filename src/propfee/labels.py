@@ -83,6 +83,8 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "compounds": ("Compounds", "小区数"),
     "households_class": ("Households", "户数分组"),
     "in_deficit": ("In deficit", "亏损小区数"),
+    "compounds_in_deficit": ("Compounds in deficit", "亏损小区数"),
+    "grade": ("Service grade", "服务等级"),
     "baseline_in_deficit": ("In deficit, market baseline", "市场化基准下亏损小区数"),
     "fourplusone_in_deficit": ("In deficit, 4+1", "四管一补下需补贴小区数"),
     "baseline_deficit_yuan": ("Market baseline deficit [yuan/year]", "市场化基准赤字（元/年）"),

@@ -244,7 +244,8 @@ def fmt(df: pd.DataFrame) -> str:
     """A table as text for the terminal."""
     import pandas as pd
 
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
+    with pd.option_context("display.width", 200, "display.max_columns", 20,
+                           "display.unicode.east_asian_width", True):
         return df.to_string(float_format=lambda v: f"{v:,.2f}")
 
 
