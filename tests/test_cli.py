@@ -292,3 +292,21 @@ def test_the_command_line_starts_without_the_heavy_imports() -> None:
     assert sorted(propfee.__all__) == sorted(set(propfee.__all__))
     for name in propfee.__all__:
         assert getattr(propfee, name) is not None
+
+
+def test_demo_without_the_uncertainty_extra_says_why_there_is_no_interval(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pip install . && propfee demo`` (no scipy) still runs, and says what to install."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object, **kwargs: object) -> object:
+        return None if name == "scipy" else real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    head = result.output.split("\n\n")[0]
+    assert "(90%:" not in head
+    assert "(no intervals: they need the extra propfee[uncertainty])" in head

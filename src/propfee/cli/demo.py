@@ -204,7 +204,10 @@ def demo(
     total = {str(k): float(v) for k, v in summary.to_dict("index")["all"].items()}
     deficit_range: tuple[float, float] | None = None
     subsidy_range: tuple[float, float] | None = None
-    if draws:
+    import importlib.util
+
+    drawable = importlib.util.find_spec("scipy") is not None
+    if draws and drawable:
         from propfee.uncertainty.interval import interval
 
         drawn = interval(street, plan, p, n=draws, seed=0)
@@ -218,7 +221,10 @@ def demo(
                    market_deficit_yuan=float(total["baseline_deficit_yuan"]),
                    market_in_deficit=int(total["baseline_in_deficit"]), lang=lang,
                    deficit_range=deficit_range, subsidy_range_yuan=subsidy_range))
-    if draws:
+    if draws and not drawable:
+        say("（未显示区间：请安装 propfee[uncertainty]）" if zh else
+            "(no intervals: they need the extra propfee[uncertainty])")
+    elif draws:
         say(f"（区间：默认取值范围的 {draws} 次抽样，5% 与 95% 分位数）" if zh else
             f"(intervals: 5% and 95% quantiles of {draws} draws of the default ranges)")
     say("")
