@@ -442,7 +442,7 @@ def test_chart_and_workbook(tmp_path: pathlib.Path) -> None:
     out = write_reserve(s, tmp_path / "r.xlsx", priorities=priority_table(s), labels="zh",
                         catalogue=_catalogue())
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["维修计划", "维修资金", "筹资方案", "优先排序", "部件目录"]
+    assert list(sheets) == ["说明", "维修计划", "维修资金", "筹资方案", "优先排序", "部件目录"]
     assert "年末余额（元）" in sheets["维修资金"].columns
     assert sheets["维修资金"]["年末余额（元）"].tolist() == [9100.00, 9191.00, -2817.09,
                                                           7182.91, 5790.64]

@@ -560,3 +560,54 @@ def test_build_year_before_at_and_after_the_start_of_the_study(build_year: int) 
         assert s.schedule().empty
         # End of 2024: 1,000 + 250; 2025: 1.02 x (2,000 + 500) = 2,550.
         assert s.fund_path()["fully_funded_yuan"].tolist() == [1250.0, 2550.0]
+
+
+def test_notes_sheet_figures_by_hand(tmp_path: pathlib.Path) -> None:
+    """The notes state the hand figures of the five-year case: fund work in 2024 is the
+    lighting, 1,000.00; later fund work roof 12,100.00 + lighting 1,464.10 = 13,564.10
+    over the 4 later years = 3,391.03 a year (the cleaning, 110 and 133.10, is the fund
+    pool's); opening balance 10,000.00 > 1,000.00, so no backlog sentence; the plans
+    1,302.04 / 3.0301 = 429.70, 11,302.04 / 3.0301 = 3,729.92 and
+    (4,758.33 + 1,787.311004) / 5.10100501 = 1,283.21 yuan a year."""
+    pytest.importorskip("openpyxl")
+    from propfee.reserve.report import reserve_notes, write_reserve
+
+    s = reserve_study(_compounds("c1"), CATALOGUE,
+                      FIVE.model_copy(update={"threshold_share": 0.5}), overrides=MAIN)
+    notes = reserve_notes(s, "en")
+    assert notes[1] == "Scope: 1 compound, 2024 to 2028 (5 years)."
+    assert notes[2] == ("Work the fund pays in the first year (2024): 1,000.00 yuan in 1 "
+                        "compound; in the later years 3,391.03 yuan a year on average; the "
+                        "funds' opening balances 10,000.00 yuan.")
+    assert notes[5].startswith("Baseline plan: the yearly top-up that keeps the balance from "
+                               "ever going below zero; all compounds 429.70 yuan/year")
+    assert "backlog, not" not in notes[5]
+    assert "3,729.92 yuan/year" in notes[6]
+    assert "1,283.21 yuan/year" in notes[7]
+    zh = reserve_notes(s, "zh")
+    assert "第一年（2024 年）由维修资金支付的工程：0.1 万元，涉及 1 个小区" in zh[2]
+    out = write_reserve(s, tmp_path / "r.xlsx", priorities=priority_table(s),
+                        catalogue=CATALOGUE, names={"c1": "Apricot Lane"})
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert list(sheets) == ["notes", "schedule", "fund", "funding", "priorities", "catalogue"]
+    assert sheets["notes"].columns[0] == "Reserve study of the special maintenance fund"
+    assert sheets["notes"].iloc[:, 0].tolist() == notes[1:]
+    funding = sheets["funding"]
+    assert funding["Compound"].tolist()[0] == "Apricot Lane"
+    total = funding.iloc[-1]
+    assert total["Compound id"] == "Total"
+    assert total["Baseline plan [yuan/year]"] == pytest.approx(1302.04 / 3.0301)
+    assert total["First deposit [yuan]"] == 20000.0
+
+
+def test_a_first_year_backlog_above_the_opening_balance_is_explained() -> None:
+    """Every component of an old compound with no renewal recorded falls due in year 1,
+    far above its (zero) opening balance: the notes say the top-up is the backlog's."""
+    from propfee.datasets import sanqiao_like_street
+    from propfee.reserve.report import reserve_notes
+
+    s = reserve_study(sanqiao_like_street().head(2))
+    assert float(s.funding()["opening_balance_yuan"].sum()) == 0.0
+    notes = reserve_notes(s, "en")
+    assert "because of the backlog, not because of the yearly wear" in notes[5]
+    assert "这是欠账造成的" in reserve_notes(s, "zh")[5]

@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 __all__ = ["reserve"]
 
 
+def _names(frame: pd.DataFrame) -> dict[str, str] | None:
+    """Compound id -> name, when the table has names."""
+    if "name" not in frame.columns:
+        return None
+    return dict(zip(frame["compound_id"].astype(str), frame["name"].fillna("").astype(str),
+                    strict=True))
+
+
 def reserve(
     compounds_file: Annotated[Path | None, typer.Argument(
         help="Compounds table (.csv, .xlsx or .parquet); default: the example street.",
@@ -88,6 +96,7 @@ def reserve(
             .to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
     if out is not None:
         with atomic_path(out) as temp:  # checked above; a stop leaves no file behind
-            write_reserve(study, temp, priorities=ranking, labels=lang, catalogue=chosen)
+            write_reserve(study, temp, priorities=ranking, labels=lang, catalogue=chosen,
+                          names=_names(frame))
         say(f"已写入 {len(study.ids):,} 个小区的维修资金测算：{out}" if zh else
             f"wrote the reserve study of {len(study.ids):,} compounds to {out}")
