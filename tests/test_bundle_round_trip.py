@@ -27,7 +27,7 @@ def _district(tmp_path: Path) -> tuple[pd.DataFrame, Path]:
     return frame, src
 
 
-@pytest.mark.parametrize("suffix", [".csv"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_the_bundle_file_gives_the_budget_of_the_api_to_the_fen(
         tmp_path: Path, suffix: str) -> None:
     if suffix == ".xlsx":
