@@ -121,6 +121,7 @@ def test_the_workbook_names_contracts_and_explains_the_objective(tmp_path: Path)
         assert ("Least street subsidy" if lang == "en" else "街道补贴最少") in said
         assert "objective" not in said.lower()
         assert ("Warning" if lang == "en" else "警告") in " ".join(summary.iloc[:, 0])
+        assert "Warning: Warning" not in said  # said once, by the item
         # Every member's name is on the members sheet.
         members = next(iter(sheets.values()))
         assert set(members.iloc[:, 2]) == set(_far_zones()["name"])

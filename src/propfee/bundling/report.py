@@ -435,9 +435,13 @@ _OBJECTIVE_WORDS: Final[dict[str, tuple[str, str]]] = {
         "Least street subsidy: the money the street office adds where the fees and public "
         "income of a contract's members do not cover their cash costs (contract, running "
         "costs, work bought at market). Among partitions of equal subsidy, the cheaper "
-        "contracts win.",
+        "contracts win. The members of a contract pool their money here; the budget "
+        "(propfee evaluate --bundles) counts the subsidy compound by compound, which is "
+        "higher where one member's surplus would have covered another's gap.",
         "街道补贴最少：一个协议的成员小区物业费和公共收益不足以支付其现金支出（协议费用、"
-        "日常运行、按市场价购买的服务）时，由街道办补足的金额。补贴相同时取协议费用更低者。"),
+        "日常运行、按市场价购买的服务）时，由街道办补足的金额。补贴相同时取协议费用更低者。"
+        "这里同一协议的成员资金合并计算；预算测算（propfee evaluate --bundles）逐个小区计算补贴，"
+        "一个成员的结余本可弥补另一个成员的缺口时，逐个计算的补贴更高。"),
     "cost": (
         "Least cost: the contracts' price, with the street subsidy counted again as a "
         "penalty.",
@@ -539,7 +543,8 @@ def summary_rows(c: BundleComparison, lang: Language = "en") -> list[tuple[str, 
                      f"{len(c.kept_zones):,} of today's zones kept (the proposed bundles were "
                      "worse there)"))
     warnings = c.warnings(lang)
-    rows += [("警告" if zh else "Warning", w) for w in warnings]
+    rows += [("警告" if zh else "Warning", w.removeprefix("警告：").removeprefix("Warning: "))
+             for w in warnings]
     if not warnings:
         rows.append(("检查" if zh else "Check",
                      f"没有小区比在{today}中多付，总体也不比{today}差" if zh else
