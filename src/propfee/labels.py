@@ -198,6 +198,7 @@ for _code, _en, _zh in (
     ("contract_margin", "Contract margin", "共享物业酬金"),
     ("contract_fixed_fee", "Contract fixed fee", "共享物业固定服务费"),
     ("contract_travel", "Travel between compounds", "跨小区交通协调费"),
+    ("callout_drive", "Call-out crew's drive between compounds", "上门服务在小区之间的行车费"),
     ("other", "Other costs approved by the owners", "经业主同意的其它费用"),
 ):
     LABELS.setdefault(_code, (_en, _zh))
