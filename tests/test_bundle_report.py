@@ -147,3 +147,33 @@ def test_the_command_warns_and_keeps_the_zones(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(by_file[cols], today[cols])
     bad = runner.invoke(app, ["bundle", str(src), "--out", str(tmp_path / "b.json")])
     assert bad.exit_code == 2
+
+
+def test_shapley_of_many_candidates_is_the_split_of_each() -> None:
+    from propfee.bundling.allocation import coalition_costs, shapley_exact
+    from propfee.bundling.report import shapley_of_candidates
+
+    frame = pf.datasets.synthetic_district(12, seed=4)
+    game = BundleGame.from_district(frame)
+    cands = np.array([[3, 0, 7, -1], [5, -1, -1, -1], [2, 9, -1, -1], [11, 1, 4, 6]])
+    got = shapley_of_candidates(game, cands)
+    for row, values in zip(cands, got, strict=True):
+        members = row[row >= 0]
+        want = shapley_exact(coalition_costs(game, members), len(members))
+        np.testing.assert_allclose(values[row >= 0], want, rtol=0, atol=1e-6)
+        assert np.isnan(values[row < 0]).all()
+
+
+def test_keeping_the_zones_charges_nobody_more_and_keeps_what_the_bundles_gain() -> None:
+    frame = pf.datasets.synthetic_district(40, seed=4)
+    c = _compare(frame)
+    assert c.worse_members  # the optimiser's bundles charge some members more
+    kept = _compare(frame, keep=True)
+    assert kept.worse_members == ()
+    assert kept.warnings("en") == []
+    assert kept.objective["bundles"] <= kept.objective["zones"] + 0.005
+    # Not all or nothing: some zones stay, some give way, and the street pays less than
+    # under the zones alone (no more than under the optimiser's own bundles).
+    assert 0 < len(kept.kept_zones) < frame["zone"].nunique()
+    t = kept.totals_fen
+    assert c.totals_fen["bundles"]["subsidy"] <= t["bundles"]["subsidy"] < t["zones"]["subsidy"]

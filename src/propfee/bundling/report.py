@@ -17,10 +17,14 @@ alone, all priced by the same contract cost ``c(S)``
   since every amount is whole fen.
 
 A member whose share is above its zone share, or a total objective above the zones',
-makes a :meth:`BundleComparison.warnings` entry in words. :func:`keep_zones` keeps
-today's zones wherever that is so: the proposed bundles and today's zones are joined
-into groups of compounds linked by a bundle or a zone; a group whose bundles are worse
-than its zones in total, or for any of its members, keeps its zones.
+makes a :meth:`BundleComparison.warnings` entry in words. With ``keep`` (``propfee bundle
+--keep-zones``) today's zones are kept wherever the bundles would be worse: the partition
+is solved again over the candidates whose Shapley value charges no member more than its
+zone share, and today's zones themselves, started from the zones, so its objective is
+never above theirs (:func:`bundles_within_zones`); a chosen bundle whose fair share still
+charges a member more is dropped and the partition solved again. As a last guard,
+:func:`keep_zones` puts back the zones of any group of compounds (linked by a bundle or a
+zone) still worse in total or for a member.
 
 :func:`write_bundle_workbook` writes the comparison: a sheet of members (the bundle
 file :func:`propfee.bundling.files.read_bundles` reads, first, so ``propfee evaluate
@@ -50,9 +54,11 @@ __all__ = [
     "MEMBER_COLUMNS",
     "BundleComparison",
     "FairSplit",
+    "bundles_within_zones",
     "compare_bundles",
     "fair_split",
     "keep_zones",
+    "shapley_of_candidates",
     "write_bundle_workbook",
 ]
 
@@ -269,7 +275,8 @@ def compare_bundles(
     problem
         The optimiser's limits and objective.
     keep
-        Keep today's zones where the bundles are worse (:func:`keep_zones`).
+        Keep today's zones where the bundles are worse (:func:`bundles_within_zones`,
+        then :func:`keep_zones`); the result's bundles are then not the optimiser's.
 
     Returns
     -------
@@ -282,9 +289,12 @@ def compare_bundles(
     splits, subsidy, cost, obj = _arrangement(game, bundles, problem)
     kept: tuple[str, ...] = ()
     if keep:
+        bundles = bundles_within_zones(game, problem, zones, zone_splits)
+        splits = {b: fair_split(game, ms) for b, ms in bundles.items()}
         bundles, kept = keep_zones(bundles, zones, splits, zone_splits,
                                    _objectives(game, bundles, problem),
                                    _objectives(game, zones, problem))
+        kept = tuple(z for z in zones if z in bundles and len(zones[z]) > 1)
         splits, subsidy, cost, obj = _arrangement(game, bundles, problem)
     zone_of = {m: z for z, ms in zones.items() for m in ms}
     zone_share = {m: int(s) for z in zone_splits.values()
@@ -358,6 +368,154 @@ def _in_yuan(frame: pd.DataFrame) -> pd.DataFrame:
         out[column.removesuffix("_fen") + "_yuan"] = fen_to_yuan(out.pop(column).to_numpy(
             dtype=np.int64))
     return out
+
+
+def shapley_of_candidates(game: BundleGame, candidates: IntArray) -> npt.NDArray[np.float64]:
+    """The Shapley value of each member of many candidate bundles at once. [yuan/year]
+
+    Parameters
+    ----------
+    game
+        The bundling game.
+    candidates
+        Padded index matrix ``(K, w)`` (``-1`` for empty slots), at most
+        :data:`~propfee.bundling.allocation.EXACT_LIMIT` members a row.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(K, w)``: the Shapley value of the member in each slot, ``nan`` in empty slots.
+    """
+    from math import factorial
+
+    k, w = candidates.shape
+    out = np.full((k, w), np.nan)
+    size = (candidates >= 0).sum(axis=1)
+    for s in np.unique(size):
+        rows = np.flatnonzero(size == s)
+        members = np.sort(np.where(candidates[rows] >= 0, candidates[rows],
+                                   np.iinfo(np.int64).max), axis=1)[:, :s]
+        masks = np.arange(1 << s)
+        bits = ((masks[:, None] >> np.arange(s)) & 1).astype(bool)
+        sub = np.where(bits[None, :, :], members[:, None, :], -1).reshape(-1, s)
+        cost = game.costs(sub).reshape(len(rows), 1 << s)
+        count = bits.sum(axis=1)
+        weight = np.array([factorial(c) * factorial(s - c - 1) / factorial(s)
+                           for c in range(s)] + [0.0])
+        phi = np.zeros((len(rows), s))
+        for i in range(s):
+            without = masks[~bits[:, i]]
+            phi[:, i] = ((cost[:, without | (1 << i)] - cost[:, without])
+                         * weight[count[without]]).sum(axis=1)
+        # back to the slots of the candidate matrix
+        slot = np.argsort(np.argsort(np.where(candidates[rows] >= 0, candidates[rows],
+                                              np.iinfo(np.int64).max), axis=1), axis=1)
+        filled = candidates[rows] >= 0
+        out[rows] = np.where(filled, np.take_along_axis(
+            np.pad(phi, ((0, 0), (0, w - s))), np.minimum(slot, w - 1), axis=1), np.nan)
+    return out
+
+
+KEEP_ZONES_ROUNDS: Final = 5
+"""Most re-solves :func:`bundles_within_zones` makes after finding a chosen bundle whose
+fair share (the core point nearest the Shapley value) charges a member more than its zone."""
+
+
+def bundles_within_zones(
+    game: BundleGame,
+    problem: BundlingProblem,
+    zones: dict[str, list[str]],
+    zone_splits: dict[str, FairSplit],
+) -> dict[str, list[str]]:
+    """The best bundles that charge no member more than today's zone does.
+
+    The optimiser's candidates (within the limits) whose Shapley value charges no member
+    more than its fair share in its zone, and today's zones themselves, are partitioned
+    by HiGHS; where that is not better than today's zones, the zones stay: the
+    objective is never above the zones'.
+    A chosen bundle whose fair share (the core point nearest the Shapley value) still
+    charges a member more is dropped and the partition solved again, up to
+    :data:`KEEP_ZONES_ROUNDS` times (what is still worse after that,
+    :func:`keep_zones` puts back).
+
+    Parameters
+    ----------
+    game
+        The bundling game.
+    problem
+        Limits, objective and time limit (each solve).
+    zones
+        Today's zone contract ids -> members.
+    zone_splits
+        Their fair splits (:func:`fair_split`).
+
+    Returns
+    -------
+    dict
+        Bundle id -> members: a zone chosen whole keeps its zone id, another bundle is
+        ``B-<first member>``, a compound alone ``alone:<id>``.
+    """
+    from propfee.bundling.optimise import _solve_partition, enumerate_candidates
+
+    n = len(game)
+    zone_share = np.zeros(n)
+    for sp in zone_splits.values():
+        zone_share[game.index(list(sp.compound_ids))] = sp.share_fen / 100.0
+    found = enumerate_candidates(game, problem)
+    small = (found >= 0).sum(axis=1) <= EXACT_LIMIT
+    found = found[small]
+    phi = shapley_of_candidates(game, found)
+    limit = np.where(found >= 0, zone_share[np.maximum(found, 0)], np.inf)
+    # a fen below the zone share: the fair share is the Shapley value to the fen
+    found = found[(np.nan_to_num(phi, nan=-np.inf) <= limit - 0.01).all(axis=1)]
+    zone_rows = list(zones.values())
+    width = max(found.shape[1], max(len(z) for z in zone_rows))
+    zone_mat = np.full((len(zone_rows), width), -1, dtype=np.int64)
+    for k, ms in enumerate(zone_rows):
+        zone_mat[k, :len(ms)] = game.index(ms)
+    cands = np.vstack([zone_mat, np.pad(found, ((0, 0), (0, width - found.shape[1])),
+                                        constant_values=-1)])
+    obj, _, _ = objective_values(game, cands, problem)
+    allowed = np.ones(len(cands), dtype=bool)
+    start = np.zeros(len(cands), dtype=bool)
+    start[:len(zone_rows)] = True
+    zone_of_set = {frozenset(ms): z for z, ms in zones.items()}
+    chosen = start
+    for _ in range(KEEP_ZONES_ROUNDS):
+        usable = np.flatnonzero(allowed)
+        # No start handed to HiGHS: on large models (HiGHS 1.16) the solution it returned
+        # after a start was the start itself, whatever better incumbent it reported.
+        x, _, _ = _solve_partition(obj[usable], cands[usable], n, problem.time_limit_s,
+                                   problem.mip_gap)
+        picked = np.zeros(len(cands), dtype=bool)
+        picked[usable[x > 0.5]] = True
+        covered = np.zeros(n, dtype=np.int64)
+        np.add.at(covered, cands[picked][cands[picked] >= 0], 1)
+        if (covered == 1).all() and obj[picked].sum() <= obj[start].sum() + 0.005:
+            chosen = picked
+        else:
+            chosen = start
+        bad = [j for j in np.flatnonzero(chosen & ~start) if _charges_more(
+            game, cands[j], zone_share)]
+        if not bad:
+            break
+        allowed[bad] = False
+    out: dict[str, list[str]] = {}
+    for j in np.flatnonzero(chosen):
+        ms = sorted(str(m) for m in game.ids[cands[j][cands[j] >= 0]])
+        name = zone_of_set.get(frozenset(ms)) or (
+            f"B-{ms[0]}" if len(ms) > 1 else f"alone:{ms[0]}")
+        out[name] = ms
+    return out
+
+
+def _charges_more(game: BundleGame, row: IntArray, zone_share: npt.NDArray[np.float64]
+                  ) -> bool:
+    """Whether a bundle's fair split charges a member more than its zone share."""
+    pos = row[row >= 0]
+    split = fair_split(game, [str(i) for i in game.ids[pos]])
+    own = zone_share[game.index(list(split.compound_ids))]
+    return bool((split.share_fen > np.round(own * 100).astype(np.int64)).any())
 
 
 def keep_zones(

@@ -50,7 +50,8 @@ def bundle(
              "for `propfee evaluate --bundles`.")] = None,
     keep_zones: Annotated[bool, typer.Option(
         "--keep-zones", help="Keep today's zones wherever the proposed bundles are worse, "
-        "in total or for any member.")] = False,
+        "in total or for any member: choose again among bundles that charge no member more "
+        "than its zone, and the zones.")] = False,
     labels: LabelsOption = "en",
     encoding: EncodingOption = None,
     column: ColumnOption = None,
