@@ -85,6 +85,17 @@ def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool,
     print(f"objective {result.objective:,.0f}, bound {result.bound:,.0f} ({result.bound_kind}), "
           f"gap {result.gap:.3%}, {result.candidates:,} candidate bundles, {seconds:.1f} s "
           f"({result.method})")
+    if (df["zone"].astype(str) != "").any():
+        from propfee.bundling.report import compare_bundles
+        from propfee.compound import validate_compounds
+
+        t1 = time.perf_counter()
+        c = compare_bundles(game, validate_compounds(df), result, problem)
+        t = {k: v["subsidy"] / 100 for k, v in c.totals_fen.items()}
+        print(f"street subsidy: alone {t['alone']:,.2f}, today's zones {t['zones']:,.2f}, "
+              f"optimised bundles {t['bundles']:,.2f} yuan/year; {len(c.worse_members)} "
+              f"compounds pay more than in their zone; fair shares and the zones' in "
+              f"{time.perf_counter() - t1:.1f} s")
     if maxp:
         # A planner using max-p must pick the minimum region size; report a range of
         # thresholds, including the median size of propfee's own bundles (max-p's best case).

@@ -143,8 +143,10 @@ def test_bundle_writes_the_assignment(tmp_path: Path) -> None:
     result = runner.invoke(app, ["bundle", str(src), "--out", str(out), "--time-limit", "5"])
     assert result.exit_code == 0, result.output
     assert "gap" in result.output
+    assert "Street subsidy: proposed bundles" in result.output
     table = pd.read_csv(out)
-    assert sorted(table["compound_id"]) == sorted(pd.read_csv(src)["compound_id"])
+    assert sorted(table["Compound id"]) == sorted(pd.read_csv(src)["compound_id"])
+    assert "Fair share [yuan/year]" in table.columns
 
 
 def test_bundle_bad_objective_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import html
 import pytest
 
 import propfee as pf
-from propfee.labels import label
+from propfee.labels import contract_name, label
 from propfee.report import budget_html, district_html
 
 STREET = pf.datasets.sanqiao_like_street().head(12)
@@ -38,6 +38,10 @@ def test_district_html_shows_totals_with_units(lang: str) -> None:
     assert "SQ006" not in text
     assert "7" in text
     assert "street_subsidy_yuan" not in text  # no snake_case headers
+    # Contracts by name, not by the plan's code.
+    zone = str(c["zone"].iloc[0])
+    assert html.escape(contract_name(f"zone:{zone}", lang)) in text  # type: ignore[arg-type]
+    assert "zone:" not in text
     # Who pays, adding up to the total cost, with the subsidy shown as a transfer.
     total = sum(round(v * 100) for v in c["total_cost_yuan"]) / 100
     assert _money(total) in text
@@ -72,3 +76,13 @@ def test_names_are_escaped() -> None:
     text = district_html(pf.evaluate_district(frame).compounds)
     assert "<script>x" not in text
     assert "A &amp; B" in text
+
+
+@pytest.mark.parametrize(("code", "lang", "name"), [
+    ("zone:Z001", "en", "Zone Z001"), ("zone:Z001", "zh", "片区 Z001"),
+    ("street:Sanqiao", "en", "Street Sanqiao"), ("street:三桥", "zh", "街道 三桥"),
+    ("alone:SQ007", "en", "Yard 7 (alone)"), ("alone:SQ008", "zh", "SQ008（单独）"),
+    ("B-SQ001", "en", "B-SQ001"), ("zone:", "en", "zone:"), ("北区:1", "zh", "北区:1"),
+])
+def test_contract_names(code: str, lang: str, name: str) -> None:
+    assert contract_name(code, lang, {"SQ007": "Yard 7", "SQ008": ""}) == name  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import pandas as pd
 
-from propfee.labels import Language, label
+from propfee.labels import Language, contract_name, label
 from propfee.money import yuan_to_fen
 from propfee.payers import who_pays
 
@@ -213,6 +213,8 @@ def district_html(budget: pd.DataFrame | _HasCompounds, *, lang: Language = "en"
     shown = [col for col in _DISTRICT_COLUMNS if col in c.columns]
     head = c[shown].head(rows)
     header = "".join(f"<th>{html.escape(label(col, lang))}</th>" for col in shown)
+    names = (dict(zip(head["compound_id"].astype(str), head["name"].astype(str), strict=True))
+             if {"compound_id", "name"} <= set(head.columns) else None)
     body = []
     for record in head.itertuples(index=False):
         cells = []
@@ -220,6 +222,8 @@ def district_html(budget: pd.DataFrame | _HasCompounds, *, lang: Language = "en"
             if col.endswith("_yuan"):
                 cls = "num neg" if value < 0 else "num"
                 cells.append(f"<td class='{cls}'>{_money(float(value))}</td>")
+            elif col == "bundle_id":
+                cells.append(f"<td>{html.escape(contract_name(str(value), lang, names))}</td>")
             elif isinstance(value, int | np.integer):
                 cells.append(f"<td class='num'>{int(value):,}</td>")
             else:

@@ -13,6 +13,7 @@ A code without an entry gets a label built from its parts: ``job_pipe_dredging``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, Literal
 
 import numpy as np
@@ -22,8 +23,8 @@ from propfee.compound import COMPOUND_COLUMNS
 from propfee.costs import COST_CATEGORIES
 from propfee.work.categories import FIXED_CATEGORIES, ROLES
 
-__all__ = ["LABELS", "MESSAGES", "WORDS", "Language", "is_cjk_text", "label", "label_table",
-           "message"]
+__all__ = ["LABELS", "MESSAGES", "WORDS", "Language", "contract_name", "is_cjk_text", "label",
+           "label_table", "message"]
 
 Language = Literal["en", "zh"]
 
@@ -199,6 +200,7 @@ for _code, _en, _zh in (
     ("contract_margin", "Contract margin", "共享物业酬金"),
     ("contract_fixed_fee", "Contract fixed fee", "共享物业固定服务费"),
     ("contract_travel", "Travel between compounds", "跨小区交通协调费"),
+    ("callout_drive", "Call-out crew's drive between compounds", "上门服务在小区之间的行车费"),
     ("other", "Other costs approved by the owners", "经业主同意的其它费用"),
 ):
     LABELS.setdefault(_code, (_en, _zh))
@@ -387,6 +389,56 @@ def label(code: str, lang: Language = "en") -> str:
     """
     found = _generated(code, lang)
     return code if found is None else found
+
+
+_CONTRACT_KINDS: Final[dict[str, tuple[str, str]]] = {
+    "zone": ("Zone {}", "片区 {}"),
+    "street": ("Street {}", "街道 {}"),
+    "alone": ("{} (alone)", "{}（单独）"),
+}
+"""How the codes of a contract the plan makes (``zone:<zone>``, ``street:<street>``,
+``alone:<compound id>``) read."""
+
+
+def contract_name(bundle_id: str, lang: Language = "en",
+                  names: Mapping[str, str] | None = None) -> str:
+    """The name a planner reads for a shared-property contract, from its code.
+
+    The plan names the contracts it makes by a code (``zone:Z001``, ``street:Sanqiao``,
+    ``alone:SQ007``, see :class:`propfee.plan.PlanArrays`); this is the one place a
+    code becomes a name. A bundle id given by the planner or the optimiser (``B-SQ001``)
+    is its own name.
+
+    Parameters
+    ----------
+    bundle_id
+        The contract's code (the ``bundle_id`` column of a budget).
+    lang
+        ``"en"`` or ``"zh"``.
+    names
+        Compound id -> compound name, for a compound alone; ``None`` or a missing or
+        empty name: the id.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> contract_name("zone:Z001"), contract_name("zone:Z001", "zh")
+    ('Zone Z001', '片区 Z001')
+    >>> contract_name("alone:SQ007", names={"SQ007": "机床厂宿舍"})
+    '机床厂宿舍 (alone)'
+    >>> contract_name("B-SQ001")
+    'B-SQ001'
+    """
+    kind, sep, rest = str(bundle_id).partition(":")
+    pattern = _CONTRACT_KINDS.get(kind) if sep and rest else None
+    if pattern is None:
+        return str(bundle_id)
+    if kind == "alone" and names is not None:
+        rest = names.get(rest) or rest
+    return pattern[0 if lang == "en" else 1].format(rest)
 
 
 def is_cjk_text(text: str) -> bool:

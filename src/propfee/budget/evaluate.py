@@ -14,11 +14,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import ValidationError
 
 from propfee.budget.columns import piece_columns
 from propfee.budget.results import (
@@ -29,6 +31,7 @@ from propfee.budget.results import (
     result_fields,
 )
 from propfee.channels.common import LineSpec
+from propfee.channels.shared_property import Bundle, SharedProperty
 from propfee.compound import (
     Compound,
     CompoundTable,
@@ -37,7 +40,7 @@ from propfee.compound import (
     _table_of,
     validate_compounds,
 )
-from propfee.errors import InputError
+from propfee.errors import InputError, Problem
 from propfee.money import FEN_PER_YUAN
 from propfee.params import ParameterSet, default_parameters
 from propfee.plan import Plan, PlanArrays, default_plan, resolve_plan, work_problems
@@ -52,6 +55,7 @@ __all__ = [
     "evaluate",
     "evaluate_district",
     "evaluate_many",
+    "with_bundles",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -175,6 +179,7 @@ def evaluate_district(
     params: ParameterSet | None = None,
     *,
     overrides: pd.DataFrame | None = None,
+    bundles: Sequence[Bundle] | str | Path | None = None,
     contributions: Contributions = False,
     with_lines: bool = True,
     progress: Callable[[float], None] | None = None,
@@ -191,6 +196,11 @@ def evaluate_district(
         Parameter set; defaults to :func:`propfee.params.default_parameters`.
     overrides
         Per-compound plan overrides (see :func:`propfee.plan.resolve_plan`).
+    bundles
+        The shared-property contracts to evaluate under, instead of the plan's own
+        grouping (today's zones, by default): explicit bundles, or a bundle file
+        (``.csv`` or ``.xlsx``, as ``propfee bundle --out`` writes it; see
+        :func:`propfee.bundling.read_bundles`). Compounds in no bundle are alone.
     contributions
         Channel credit as columns of :attr:`DistrictBudget.compounds`: ``True`` or
         ``"shapley"`` (the Shapley value over the five channels: the kernel runs on 32
@@ -210,16 +220,58 @@ def evaluate_district(
     Raises
     ------
     propfee.errors.InputError
-        For bad compounds, a plan naming unknown compounds or work, or bad overrides;
-        nothing is computed.
+        For bad compounds, a plan naming unknown compounds or work, bad overrides, or
+        a bundle file naming a compound that is not in the table or one twice (with
+        the file, the row as the spreadsheet shows it and the value); nothing is
+        computed.
     """
     plan = plan or default_plan()
     params = params or default_parameters()
     check_plan(plan, params)
     table = compounds if isinstance(compounds, CompoundTable) else validate_compounds(compounds)
+    if bundles is not None:
+        plan = with_bundles(plan, bundles, table.ids)
     resolved = resolve_plan(plan, table, overrides)
     mode = credit_mode(contributions)
     return _district_budget(table, params, resolved, mode, with_lines, progress=progress)
+
+
+def with_bundles(plan: Plan, bundles: Sequence[Bundle] | str | Path,
+                 compound_ids: Sequence[str] | npt.ArrayLike) -> Plan:
+    """The plan with ``bundles`` as its shared-property contracts (``bundle_by="explicit"``).
+
+    Parameters
+    ----------
+    plan
+        The 4+1 plan; its contract terms are kept, its grouping replaced.
+    bundles
+        Explicit bundles, or the path of a bundle file (read against ``compound_ids``).
+    compound_ids
+        Every compound id of the table the bundles are for.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    propfee.errors.InputError
+        For a bundle file naming an unknown compound or one twice (file, row, value),
+        or explicit bundles sharing a member or an id.
+    """
+    if isinstance(bundles, str | Path):
+        from propfee.bundling.files import read_bundles  # the bundling package imports this
+
+        bundles = read_bundles(bundles, compound_ids)
+    sp = plan.shared_property
+    try:
+        shared = SharedProperty.model_validate(
+            {**{k: getattr(sp, k) for k in type(sp).model_fields},
+             "bundle_by": "explicit", "bundles": tuple(bundles)})
+    except ValidationError as exc:
+        raise InputError([Problem(None, "bundles", None, e["msg"]) for e in exc.errors()],
+                         what="bundles") from None
+    return plan.model_copy(update={"shared_property": shared})
 
 
 def credit_mode(contributions: Contributions) -> str | None:

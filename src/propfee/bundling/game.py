@@ -91,6 +91,10 @@ class BundleGame:
         Contract terms (without bundles: the game prices any set).
     params
         Parameter set (wages, labour terms, market pricing).
+    visits_per_year
+        Call-out visits of those jobs, for the crew's drive between the members of a
+        bundle (:func:`propfee.channels.contract.callout_travel_yuan`); ``None``: no
+        drive. [visits/year]
     """
 
     ids: npt.NDArray[np.str_]
@@ -106,6 +110,7 @@ class BundleGame:
     income_yuan: FloatArray
     shared: SharedProperty
     params: ParameterSet
+    visits_per_year: FloatArray | None = None
 
     @classmethod
     def from_district(
@@ -139,7 +144,7 @@ class BundleGame:
         n = len(table)
         zero = np.zeros(n)
         v = params.jobs
-        jobs, callouts, market = zero.copy(), zero.copy(), zero.copy()
+        jobs, callouts, market, visits = zero.copy(), zero.copy(), zero.copy(), zero.copy()
         for job in plan.shared_property.items:
             uses = out.ledger.supplied("shared_property", job.name)
             terms = v[job.name]
@@ -147,6 +152,7 @@ class BundleGame:
             callouts += out.details[f"job_callout:{job.name}"]
             market += (uses * terms.market_price_yuan_per_use
                        + uses / terms.uses_per_visit * terms.callout_yuan_per_visit)
+            visits += uses / terms.uses_per_visit
         other = sum((v_ for s_, v_ in out.lines.items()
                      if s_.payer == "fund_pool" and s_.channel != "shared_property"),
                     start=zero)
@@ -168,6 +174,7 @@ class BundleGame:
             income_yuan=fees + out.public_income_yuan,
             shared=alone.shared_property,
             params=params,
+            visits_per_year=visits,
         )
 
     def __len__(self) -> int:
@@ -197,7 +204,7 @@ class BundleGame:
             bundle, member, k, standing_hours=self.standing_hours, households=self.households,
             x_m=self.x_m, y_m=self.y_m, jobs_yuan=self.jobs_yuan, callout_yuan=self.callout_yuan,
             fixed_fee_yuan=self.shared.fixed_fee_yuan_per_bundle_year, shared=self.shared,
-            params=self.params,
+            params=self.params, visits_per_year=self.visits_per_year,
         )
 
     def costs(self, candidates: npt.ArrayLike) -> FloatArray:

@@ -21,12 +21,17 @@ Per bundle ``S`` (all money in [yuan/year])::
     jobs(S)    = sum_{i in S} jobs_i             (per-use jobs at the contract's discount)
     trips(S)   = ceil(|S| / members_per_trip)    (trips a round of visits to every member takes)
     callout(S) = sum_{i in S} callout_i * trips(S) / |S|
-    c(S)       = staff + margin + fixed + travel + jobs + callout
+    rounds(S)  = sum_{i in S} visits_i / |S|      (rounds of call-out visits a year)
+    drive(S)   = rounds(S) * tour_m(S) / 1,000 * travel_yuan_per_km
+    c(S)       = staff + margin + fixed + travel + jobs + callout + drive
 
 A call-out trip serves at most ``members_per_trip`` members (a dated parameter), so a
 bundle of ``n`` pays ``ceil(n / members_per_trip)`` trips a round, split among them: a
 member of a bundle of 3 pays a third of its call-outs, of a bundle of 4 a half.
-``spread_m`` is the diagonal of the members' bounding box [m]. Whole posts and whole
+``spread_m`` is the diagonal of the members' bounding box [m]; ``tour_m`` the shortest
+closed tour through the members (:func:`closed_tour_m`), which a round of visits drives
+between them (the drive from the company to the first member is in the call-out fee), so
+a compact bundle costs less than a scattered one. Whole posts and whole
 crews make the game neither concave nor convex, so its core can be empty; shared
 call-outs make it subadditive where posts do not get in the way.
 """
@@ -48,7 +53,8 @@ from propfee.staffing import ROLES, annual_staff_cost_yuan, hours_per_post, roun
 if TYPE_CHECKING:
     from propfee.channels.shared_property import SharedProperty
 
-__all__ = ["ContractCosts", "contract_costs", "spread_m", "trip_share"]
+__all__ = ["EXACT_TOUR_MEMBERS", "ContractCosts", "callout_travel_yuan", "closed_tour_m",
+           "contract_costs", "spread_m", "trip_share"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -66,6 +72,9 @@ class ContractCosts:
         Role -> pooled headcount after rounding to posts. [FTE]
     margin_yuan, fixed_yuan, travel_yuan, jobs_yuan, callout_yuan
         The other components. [yuan/year]
+    drive_yuan
+        The crew's driving between the members on its rounds of call-out visits
+        (:func:`callout_travel_yuan`). [yuan/year]
     crews
         Crews the bundle needs. [crews]
     members
@@ -90,6 +99,7 @@ class ContractCosts:
     households: FloatArray
     spread_m: FloatArray
     total_yuan: FloatArray
+    drive_yuan: FloatArray
 
     @property
     def staff_yuan(self) -> FloatArray:
@@ -157,6 +167,146 @@ def spread_m(bundle: IntArray, x_m: FloatArray, y_m: FloatArray, n_bundles: int)
     return diag
 
 
+EXACT_TOUR_MEMBERS = 7
+"""Largest bundle whose closed tour is found exactly, over every order of its members
+(720 orders at 7); beyond, the best nearest-neighbour tour from every member. [compounds]"""
+
+
+def closed_tour_m(bundle: npt.ArrayLike, x_m: npt.ArrayLike, y_m: npt.ArrayLike,
+                  n_bundles: int) -> FloatArray:
+    """The shortest closed tour through each bundle's members (straight lines).
+
+    Exact up to :data:`EXACT_TOUR_MEMBERS` located members (every order, vectorised over
+    the bundles of a size); beyond, the shortest of the nearest-neighbour tours started
+    from each member (an upper bound). A tour does not depend on the members' order.
+    Members without a location are left out.
+
+    Parameters
+    ----------
+    bundle
+        Bundle number of each (bundle, member) pair.
+    x_m, y_m
+        Member coordinates of each pair. [m]
+    n_bundles
+        Number of bundles.
+
+    Returns
+    -------
+    numpy.ndarray
+        Tour of each bundle: 0 for fewer than two located members, twice the distance
+        for two. [m]
+
+    Examples
+    --------
+    Three members on a 300-400-500 triangle; a square of side 100 (its diagonals are no
+    shorter way round):
+
+    >>> closed_tour_m([0, 0, 0, 1, 1, 1, 1, 2], [0, 300, 300, 0, 100, 0, 100, 5.0],
+    ...               [0, 0, 400, 0, 100, 100, 0, 5.0], 3).tolist()
+    [1200.0, 400.0, 0.0]
+    """
+    b = np.asarray(bundle, dtype=np.int64)
+    x = np.asarray(x_m, dtype=np.float64)
+    y = np.asarray(y_m, dtype=np.float64)
+    located = np.isfinite(x) & np.isfinite(y)
+    b, x, y = b[located], x[located], y[located]
+    order = np.argsort(b, kind="stable")
+    b, x, y = b[order], x[order], y[order]
+    size = np.bincount(b, minlength=n_bundles)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    tour = np.zeros(n_bundles)
+    for s in np.unique(size[size >= 2]):
+        which = np.flatnonzero(size == s)
+        rows = start[which][:, None] + np.arange(s)[None, :]
+        pts = np.stack([x[rows], y[rows]], axis=-1)  # (bundles, s, 2)
+        d = np.hypot(*np.moveaxis(pts[:, :, None, :] - pts[:, None, :, :], -1, 0))
+        tour[which] = _exact_tours(d) if s <= EXACT_TOUR_MEMBERS else _nearest_tours(d)
+    return tour
+
+
+def _exact_tours(d: FloatArray) -> FloatArray:
+    """Shortest closed tour of each distance matrix ``d[k]`` (every order from member 0)."""
+    from itertools import permutations
+
+    s = d.shape[1]
+    orders = np.array([(0, *p) for p in permutations(range(1, s))], dtype=np.int64)
+    nxt = np.roll(orders, -1, axis=1)
+    best = np.full(d.shape[0], np.inf)
+    for chunk in range(0, len(orders), 120):
+        o, n = orders[chunk:chunk + 120], nxt[chunk:chunk + 120]
+        length = d[:, o, n].sum(axis=2)  # (bundles, orders)
+        best = np.minimum(best, length.min(axis=1))
+    return best
+
+
+def _nearest_tours(d: FloatArray) -> FloatArray:
+    """The shortest nearest-neighbour tour from every member of each matrix ``d[k]``."""
+    k, s, _ = d.shape
+    starts = np.repeat(np.arange(k), s), np.tile(np.arange(s), k)
+    dist = d[starts[0]]  # (k*s, s, s): one copy a start
+    here = starts[1].copy()
+    seen = np.zeros((k * s, s), dtype=bool)
+    seen[np.arange(k * s), here] = True
+    length = np.zeros(k * s)
+    rows = np.arange(k * s)
+    for _ in range(s - 1):
+        step = np.where(seen, np.inf, dist[rows, here])
+        nxt = np.argmin(step, axis=1)
+        length += step[rows, nxt]
+        seen[rows, nxt] = True
+        here = nxt
+    length += dist[rows, here, starts[1]]
+    best: FloatArray = length.reshape(k, s).min(axis=1)
+    return best
+
+
+def callout_travel_yuan(bundle: npt.ArrayLike, member: npt.ArrayLike, n_bundles: int, *,
+                        visits_per_year: FloatArray, x_m: FloatArray, y_m: FloatArray,
+                        yuan_per_km: FloatArray | float) -> FloatArray:
+    """The crew's driving between a bundle's members on its rounds of call-out visits.
+
+    ``rounds(S) * tour_m(S) / 1,000 * yuan_per_km``, with ``rounds(S)`` the members'
+    mean call-out visits a year (a round visits every member once) and ``tour_m`` the
+    shortest closed tour through them (:func:`closed_tour_m`). Nothing for a compound
+    alone: its drive from the company is in the call-out fee.
+
+    Parameters
+    ----------
+    bundle, member
+        Long-format membership (see :func:`contract_costs`).
+    n_bundles
+        Number of bundles.
+    visits_per_year
+        Each compound's call-out visits. [visits/year]
+    x_m, y_m
+        Each compound's location. [m]
+    yuan_per_km
+        Driving cost, one per bundle or a scalar. [yuan/km]
+
+    Returns
+    -------
+    numpy.ndarray
+        Per bundle. [yuan/year]
+
+    Examples
+    --------
+    Members on a 300-400-500 triangle with 10, 20 and 30 visits a year: 20 rounds of a
+    1.2 km tour at 6 yuan/km, 144 yuan a year.
+
+    >>> callout_travel_yuan([0, 0, 0], [0, 1, 2], 1, visits_per_year=np.array(
+    ...     [10.0, 20.0, 30.0]), x_m=np.array([0.0, 300, 300]),
+    ...     y_m=np.array([0.0, 0, 400]), yuan_per_km=6.0).round(6).tolist()
+    [144.0]
+    """
+    b = np.asarray(bundle, dtype=np.int64)
+    m = np.asarray(member, dtype=np.int64)
+    members = np.maximum(np.bincount(b, minlength=n_bundles), 1)
+    rounds = np.bincount(b, weights=visits_per_year[m], minlength=n_bundles) / members
+    tour = closed_tour_m(b, x_m[m], y_m[m], n_bundles)
+    drive: FloatArray = rounds * tour / 1000.0 * np.asarray(yuan_per_km, dtype=np.float64)
+    return drive
+
+
 def _by_bundle(values: ParamValues, bundle: IntArray, member: IntArray,
                n_bundles: int) -> ParamValues:
     """Parameter values per bundle: where a value varies by compound, the value of the
@@ -183,6 +333,7 @@ def contract_costs(
     params: ParameterSet | ParamValues,
     jobs_yuan: FloatArray | None = None,
     callout_yuan: FloatArray | None = None,
+    visits_per_year: FloatArray | None = None,
 ) -> ContractCosts:
     """Price many bundles at once (vectorised; no loop over bundles or compounds).
 
@@ -212,6 +363,9 @@ def contract_costs(
     callout_yuan
         Each compound's call-outs at the contract's discount, before sharing (default
         none). [yuan/year]
+    visits_per_year
+        Each compound's call-out visits, for the drive between members (default none:
+        no drive). [visits/year]
 
     Returns
     -------
@@ -257,6 +411,11 @@ def contract_costs(
     callout: FloatArray = np.bincount(
         b, weights=(zero if callout_yuan is None else callout_yuan)[m], minlength=n_bundles
     ) * trip_share(members, v["contracts.members_per_trip"])
-    total = np.asarray(staff_total + margin + fixed + travel + jobs + callout, dtype=np.float64)
+    drive = (np.zeros(n_bundles) if visits_per_year is None else callout_travel_yuan(
+        b, m, n_bundles, visits_per_year=visits_per_year, x_m=x_m, y_m=y_m,
+        yuan_per_km=v["contracts.travel_yuan_per_km"]))
+    total = np.asarray(staff_total + margin + fixed + travel + jobs + callout + drive,
+                       dtype=np.float64)
     return ContractCosts(staff, heads, margin, fixed, travel, jobs, callout,
-                         crews.astype(np.float64), members, hh.astype(np.float64), spread, total)
+                         crews.astype(np.float64), members, hh.astype(np.float64), spread, total,
+                         drive)

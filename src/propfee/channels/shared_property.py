@@ -14,6 +14,12 @@ Per compound and job the contract covers (all money [yuan/year])::
     call_out  = visits * callout_yuan_per_visit * (1 - discount_rate)
                 * ceil(n / members_per_trip) / n         (n members of the bundle)
 
+and per bundle the crew's drive between its members on its rounds of visits
+(:func:`propfee.channels.contract.callout_travel_yuan`: the members' mean visits a year,
+times the shortest closed tour through them, times ``contracts.travel_yuan_per_km``),
+split among the members in whole fen by their visits (largest remainder); nothing for a
+compound alone or members without a location.
+
 Standing posts supply what is left of the ``standing_work`` hour categories, pooled over
 the bundle and priced by :func:`propfee.channels.contract.contract_costs`; each role's
 staff cost is split among the members in proportion to their **gross** demand of that
@@ -36,7 +42,7 @@ import numpy.typing as npt
 from pydantic import Field, field_validator
 
 from propfee.channels.common import Item, LineSpec, PlanModel, Price, Rate, Section
-from propfee.channels.contract import contract_costs, trip_share
+from propfee.channels.contract import callout_travel_yuan, contract_costs, trip_share
 from propfee.money import GroupLayout, fen_to_yuan, yuan_to_fen
 from propfee.work.categories import HOUR_CATEGORIES, ROLE_OF
 
@@ -169,15 +175,38 @@ def apply(ctx: ChannelInputs, settings: SharedProperty) -> None:
         return
     rows = ctx.where_on("shared_property")
     share = trip_share(_members(ctx), ctx.values["contracts.members_per_trip"])
+    visits = np.zeros(len(ctx))
     for job in settings.items:
-        _supply_job(ctx, job.name, rows, share)
+        visits = visits + _supply_job(ctx, job.name, rows, share)
+    _drive(ctx, visits, rows)
     if settings.standing_work:
         _standing(ctx, settings, rows)
 
 
+def _drive(ctx: ChannelInputs, visits: FloatArray, rows: npt.NDArray[np.bool_]) -> None:
+    """The crew's drive between the members of each bundle, split by visits in fen."""
+    t = ctx.table
+    n = len(ctx)
+    code = ctx.bundle_code
+    first = np.zeros(ctx.n_bundles, dtype=np.int64)
+    backwards = np.arange(n - 1, -1, -1)
+    first[code[backwards]] = backwards  # the last write is each bundle's first member
+    per_km = np.broadcast_to(ctx.values["contracts.travel_yuan_per_km"], (n,))[first]
+    drive = callout_travel_yuan(code, np.arange(n), ctx.n_bundles,
+                                visits_per_year=visits * rows, x_m=t.array("x_m"),
+                                y_m=t.array("y_m"), yuan_per_km=per_km)
+    if not drive.any():
+        return
+    layout = GroupLayout(code, t.text("compound_id"), ctx.n_bundles)
+    part = layout.allocate(yuan_to_fen(drive)[None, :], (visits * rows)[None, :])[0]
+    ctx.add(LineSpec("callout_drive", "shared_property", "other", "fund_pool", "per_use",
+                     "*"), fen_to_yuan(part), where=rows & (part > 0))
+
+
 def _supply_job(ctx: ChannelInputs, name: str, rows: npt.NDArray[np.bool_],
-                share: FloatArray) -> None:
-    """One job at the contract's discount, its call-outs shared by the bundle's trips."""
+                share: FloatArray) -> FloatArray:
+    """One job at the contract's discount, its call-outs shared by the bundle's trips;
+    returns its call-out visits. [visits/year]"""
     j = f"jobs.{name}."
     got = ctx.ledger.supply_rest("shared_property", name, where=rows)
     keep = 1.0 - ctx.items.value("shared_property", name, "discount_rate")
@@ -189,6 +218,8 @@ def _supply_job(ctx: ChannelInputs, name: str, rows: npt.NDArray[np.bool_],
             unit, where=rows)
     ctx.add(LineSpec(f"job_{name}_callout", "shared_property", "upkeep", "fund_pool",
                      "per_use", name), callout * share, where=rows)
+    visits: FloatArray = got / ctx.values[j + "uses_per_visit"]
+    return visits
 
 
 def _standing(ctx: ChannelInputs, settings: SharedProperty,

@@ -22,7 +22,6 @@ from propfee.cli._common import (
     say,
     table,
     use_language,
-    write,
 )
 
 __all__ = ["bundle"]
@@ -45,7 +44,14 @@ def bundle(
         help="Time for the search [s], > 0: the exact method's start and solve, or the "
         "heuristic's windows (and as long again for its bound); at most 86,400.", min=0.0,
         max=86_400.0)] = 30.0,
-    out: Annotated[Path | None, typer.Option(help="Write the assignment (.csv).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Write the bundles: .xlsx (members with their fair shares and savings, "
+             "bundles, a summary in words) or .csv (the members); either is a bundle file "
+             "for `propfee evaluate --bundles`.")] = None,
+    keep_zones: Annotated[bool, typer.Option(
+        "--keep-zones", help="Keep today's zones wherever the proposed bundles are worse, "
+        "in total or for any member: choose again among bundles that charge no member more "
+        "than its zone, and the zones.")] = False,
     labels: LabelsOption = "en",
     encoding: EncodingOption = None,
     column: ColumnOption = None,
@@ -55,32 +61,39 @@ def bundle(
     lang = use_language(labels)
     zh = lang == "zh"
     from propfee.bundling import BundleGame, BundlingProblem, optimise_bundles
+    from propfee.bundling.report import compare_bundles, summary_rows, write_bundle_workbook
+    from propfee.compound import validate_compounds
     from propfee.progress import phases
 
     if objective not in ("subsidy", "cost", "viable"):
         raise typer.BadParameter(f"{objective[:40]!r} is not subsidy, cost or viable",
                                  param_hint="--objective")
-    check_out(out, compounds_file, plan_source, params_source, lang=lang)
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter(
+            f"{out}：请写 .xlsx 或 .csv 文件" if zh else f"{out}: write a .xlsx or .csv file",
+            param_hint="--out")
+    check_out(out, compounds_file, plan_source, params_source, suffix=(
+        out.suffix.lower() if out is not None else ".csv"), lang=lang)
     p = params(params_source, as_of, lang)
     chosen = plan(plan_source, lang)
     problem = BundlingProblem.model_validate({
         "max_distance_m": max_distance, "max_members": max_members, "objective": objective,
         "time_limit_s": time_limit,
     })
-    frame = table(compounds_file, encoding, column, sheet, lang)
+    compounds = validate_compounds(table(compounds_file, encoding, column, sheet, lang))
     with phases(["构建候选组合" if zh else "building candidate bundles",
-                 "优化组合" if zh else "optimising bundles"]) as advance:
-        game = BundleGame.from_district(frame, chosen, p)
+                 "优化组合" if zh else "optimising bundles",
+                 "公平分摊，与现片区比较" if zh else "fair shares, against today's zones"
+                 ]) as advance:
+        game = BundleGame.from_district(compounds, chosen, p)
         advance()
         result = optimise_bundles(game, problem, progress=advance)
         advance()
-    multi = result.bundles[result.bundles["members"] > 1]
-    alone = int((result.assignment["members"] == 1).sum())
-    say(f"{len(frame):,} 个小区 -> {len(multi):,} 个组合，{alone:,} 个单独；目标值 "
-        f"{result.objective:,.2f}，下界 {result.bound:,.2f}，差距 {result.gap:.2%}"
-        f"（{result.method}，{result.seconds:.1f} 秒）" if zh else
-        f"{len(frame):,} compounds -> {len(multi):,} bundles, {alone:,} alone; objective "
-        f"{result.objective:,.2f}, bound {result.bound:,.2f}, gap {result.gap:.2%} "
-        f"({result.method}, {result.seconds:.1f} s)")
+        comparison = compare_bundles(game, compounds, result, problem, keep=keep_zones)
+        advance()
+    for item, text in summary_rows(comparison, lang):
+        say(f"{item}：{text}" if zh else f"{item}: {text}")
     if out is not None:
-        write(result.assignment, out, lang)
+        write_bundle_workbook(out, comparison, labels=lang)
+        say(f"已写入 {len(comparison.members):,} 个小区的组合：{out}" if zh
+            else f"wrote the bundles of {len(comparison.members):,} compounds to {out}")

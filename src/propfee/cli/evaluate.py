@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,6 +26,9 @@ from propfee.cli._common import (
     use_language,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["SAMPLE_ROWS", "evaluate"]
 
 SAMPLE_ROWS = 64
@@ -44,6 +47,10 @@ def evaluate(
         help="Write the budget: .xlsx (one sheet per table), .json, .csv (also writes "
              "<name>_lines.csv with the lines, at most 5,000,000), or .parquet (also "
              "<name>_lines.parquet; any size).")] = None,
+    bundles: Annotated[Path | None, typer.Option(
+        help="Bundle file (.csv or .xlsx, as `propfee bundle --out` writes it): its bundles "
+             "are the shared-property contracts, instead of the plan's zones; compounds in "
+             "no bundle are alone.", exists=True, dir_okay=False)] = None,
     labels: LabelsOption = "en",
     encoding: EncodingOption = None,
     column: ColumnOption = None,
@@ -53,12 +60,14 @@ def evaluate(
     lang = use_language(labels)
     zh = lang == "zh"
     from propfee.budget import evaluate_district
+    from propfee.budget.evaluate import with_bundles
+    from propfee.compound import CompoundTable, validate_compounds
     from propfee.io import budget_paths, check_budget_target, write_budget
     from propfee.labels import label_table
     from propfee.progress import phases
     from propfee.report import channel_contributions, summarise_budget
 
-    sources = inputs(compounds_file, plan_source, params_source)
+    sources = inputs(compounds_file, plan_source, params_source, bundles)
     if out is not None:
         check_budget_target(out, inputs=sources, lang=lang)
     p = params(params_source, as_of, lang)
@@ -66,6 +75,11 @@ def evaluate(
     with phases(["读取" if zh else "reading", "计算" if zh else "evaluating",
                  "写出" if zh else "writing"]) as advance:
         frame = table(compounds_file, encoding, column, sheet, lang)
+        compounds: pd.DataFrame | CompoundTable = frame
+        contracts = chosen
+        if bundles is not None:  # checked before any work; the sample keeps the plan's own
+            compounds = validate_compounds(frame)
+            contracts = with_bundles(chosen, bundles, compounds.ids)
         if out is not None and out.suffix.lower() in (".xlsx", ".csv", ".json"):
             sample = evaluate_district(frame.head(SAMPLE_ROWS), chosen, p)  # sizes the lines
             per = len(sample.lines) / len(sample.compounds)
@@ -73,7 +87,7 @@ def evaluate(
                                            "lines": round(per * len(frame))},
                                 inputs=sources, lang=lang)
         advance()
-        budget = evaluate_district(frame, chosen, p, progress=advance,
+        budget = evaluate_district(compounds, contracts, p, progress=advance,
                                    with_lines=out is not None)
         advance()
         if out is not None:

@@ -373,9 +373,15 @@ class ContractParams(_Frozen):
     members_per_trip
         Compounds one call-out trip of a shared company can serve: a bundle of ``n``
         pays ``ceil(n / members_per_trip)`` trips per round of visits. [compounds/trip]
+    travel_yuan_per_km
+        Driving cost of a shared company's crew between the members of a bundle
+        (vehicle, fuel, the crew's time on the road): a round of call-out visits drives
+        the shortest closed tour through the members (:func:`propfee.channels.contract.
+        callout_travel_yuan`). Illustrative. [yuan/km]
     """
 
     members_per_trip: Annotated[float, Field(ge=1.0, le=1000.0, allow_inf_nan=False)]
+    travel_yuan_per_km: Annotated[float, Field(ge=0.0, le=1000.0, allow_inf_nan=False)] = 0.0
 
 
 class PricingParams(_Frozen):

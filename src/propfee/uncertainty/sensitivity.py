@@ -292,6 +292,7 @@ _NAMES: dict[str, tuple[str, str]] = {
     "lifts.electricity_yuan_per_lift_year": ("lift electricity per lift", "每部电梯电费"),
     "contracts.members_per_trip": ("the compounds one call-out trip serves",
                                    "每趟上门服务的小区数"),
+    "contracts.travel_yuan_per_km": ("the crew's driving cost per km", "上门车辆每公里费用"),
     "pricing.profit_rate": ("the market company's profit rate", "物业企业利润率"),
     "pricing.commission_rate": ("the commission rate", "酬金比例"),
     "costs.upkeep_yuan_per_m2_year": ("the upkeep rate", "共用部位日常维护费"),
