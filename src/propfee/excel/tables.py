@@ -1,4 +1,4 @@
-"""Excel workbooks a planner can hand on: the budget report and the compound template.
+"""The report's tables, one sheet each, and the compound template.
 
 The report (:func:`write_budget_workbook`) has one sheet per table, named in the chosen
 language (汇总, 渠道贡献, 小区明细, 项目明细, 按街道, 按片区), with:
