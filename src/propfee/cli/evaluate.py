@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -45,6 +45,14 @@ def evaluate(
              "<name>_lines.csv with the lines, at most 5,000,000), or .parquet (also "
              "<name>_lines.parquet; any size).")] = None,
     labels: LabelsOption = "en",
+    money: Annotated[str, typer.Option(
+        "--money", help="Money on the .xlsx report's summary: wan (万元) or yuan (元).",
+        case_sensitive=False)] = "wan",
+    range_draws: Annotated[int, typer.Option(
+        "--range", min=0, max=4096,
+        help="Draws for the headline's 90% range on the .xlsx summary (0: none, the "
+             "quick default; 64 takes a few seconds more; needs the uncertainty extra).")]
+    = 0,
     encoding: EncodingOption = None,
     column: ColumnOption = None,
     sheet: SheetOption = None,
@@ -58,6 +66,10 @@ def evaluate(
     from propfee.progress import phases
     from propfee.report import channel_contributions, summarise_budget
 
+    if money.lower() not in ("wan", "yuan"):
+        raise typer.BadParameter("wan or yuan" if not zh else "wan（万元）或 yuan（元）",
+                                 param_hint="--money")
+    unit: Literal["wan", "yuan"] = "wan" if money.lower() == "wan" else "yuan"
     sources = inputs(compounds_file, plan_source, params_source)
     if out is not None:
         check_budget_target(out, inputs=sources, lang=lang)
@@ -76,8 +88,14 @@ def evaluate(
         budget = evaluate_district(frame, chosen, p, progress=advance,
                                    with_lines=out is not None)
         advance()
+        headline = None
+        if out is not None and range_draws and out.suffix.lower() == ".xlsx":
+            from propfee.uncertainty import interval
+
+            headline = interval(frame, chosen, p, n=range_draws)
         if out is not None:
-            write_budget(budget, out, labels=lang, progress=advance)
+            write_budget(budget, out, labels=lang, progress=advance, unit=unit,
+                         interval=headline)
         advance()
     if out is None:
         say(fmt(label_table(summarise_budget(budget), lang)))
