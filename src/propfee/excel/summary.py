@@ -192,8 +192,10 @@ def write_summary_sheet(
     _cell(sheet, "C7", (f"适用于未单独填写标准的小区；{own} 个小区按自己的标准或收缴率计算。"
                         if zh else f"applies where a compound has no rate of its own; "
                         f"{own} compounds use their own rate or collection rate."))
+    sheet["C7"].alignment = Alignment(indent=1)
     _cell(sheet, "C9", "100% 即按测算的停车、广告等收益" if zh else
-          "100% is the estimated parking, advertising and other income")
+          "100% is the estimated parking, advertising and other income").alignment = \
+        Alignment(indent=1)
 
     # Key figures.
     head = KEY_FIRST_ROW - 1
@@ -213,7 +215,8 @@ def write_summary_sheet(
             _cell(sheet, f"B{row}", f"={whatif.total_cell(key)}/{scale}" if scale != 1
                   else f"={whatif.total_cell(key)}", fmt=fmt, formula=True,
                   bold=key in ("street_subsidy", "net_public_cost"))
-        _cell(sheet, f"C{row}", note if zh else _NOTES_EN[key])
+        _cell(sheet, f"C{row}", note if zh else _NOTES_EN[key]).alignment = Alignment(
+            indent=1)
     last = KEY_FIRST_ROW + len(KEY_ROWS) - 1
 
     # By zone, in natural order, live through the what-if sheet.
