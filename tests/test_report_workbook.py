@@ -229,3 +229,18 @@ def test_the_headline_range_is_stated_when_asked_for(tmp_path: Path, budget) -> 
     assert "8 次抽样" in text
     plain = write_budget_workbook(small, tmp_path / "p.xlsx", labels="zh", printed=DAY)
     assert load_workbook(plain)["汇总"]["A3"].value is None
+
+
+def test_the_residents_notice_adds_up_to_the_fen(tmp_path: Path, budget) -> None:
+    path = write_budget_workbook(budget, tmp_path / "预算.xlsx", labels="zh", printed=DAY)
+    sheet = load_workbook(path)["公示表"]
+    n = len(budget.compounds)
+    head = {sheet.cell(row=4, column=j).value: j for j in range(1, sheet.max_column + 1)}
+    for name in ("街道补贴（元/年）", "资金池余额（元/年）", "实收物业费（元/年）"):
+        j = head[name]
+        rows = [_fen(sheet.cell(row=r, column=j).value) for r in range(5, 5 + n)]
+        assert sum(rows) == _fen(sheet.cell(row=5 + n, column=j).value)
+    subsidy = head["街道补贴（元/年）"]
+    assert _fen(sheet.cell(row=5 + n, column=subsidy).value) == _fen(
+        budget.district_totals()["street_subsidy_yuan"])
+    assert sheet.cell(row=5 + n, column=1).value == "合计"

@@ -114,6 +114,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "sheet_breakdown": ("Breakdown", "分组与渠道"),
     "sheet_whatif": ("What-if by compound", "逐小区试算"),
     "sheet_compound_budgets": ("Compound budgets", "测算表"),
+    "sheet_notice": ("Notice to residents", "公示表"),
     "sheet_contributions": ("Channel credit", "渠道贡献"),
     "sheet_compounds": ("Compounds", "小区明细"),
     "sheet_lines": ("Lines", "项目明细"),

@@ -9,7 +9,8 @@ One module per part of the workbook:
 - :mod:`propfee.excel.whatif`: the what-if sheet, one row of Excel formulas per compound,
   recalculated from the fee rate, collection rate and public income typed on the summary;
 - :mod:`propfee.excel.summary`: the summary a street leader signs;
-- :mod:`propfee.excel.sheet_compound`: one printable budget per compound.
+- :mod:`propfee.excel.sheet_compound`: one printable budget per compound;
+- :mod:`propfee.excel.notice`: the residents' notice (公示表).
 
 Both writers need the ``excel`` extra.
 """

@@ -424,7 +424,11 @@ def write_budget_workbook(
                             interval=interval)
         write_compound_sheet(book.create_sheet(label("sheet_compound_budgets", lang)),
                              budget, lang=lang, printed=day)
+        from propfee.excel.notice import write_notice_sheet
         from propfee.excel.units import page_setup
+
+        write_notice_sheet(book.create_sheet(label("sheet_notice", lang)), budget, lang=lang,
+                           printed=day)
 
         page_setup(whatif_sheet, title=label("sheet_whatif", lang), lang=lang, printed=day,
                    header_row=1)
