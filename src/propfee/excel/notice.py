@@ -72,8 +72,9 @@ def write_notice_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.border = Border(bottom=thin)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[cell.column_letter].width = 16
+        cell.alignment = Alignment(wrap_text=True, vertical="center",
+                                   horizontal="left" if j <= 2 else "right")
+        sheet.column_dimensions[cell.column_letter].width = 20
     sheet.column_dimensions["B"].width = 24
     sheet.row_dimensions[4].height = 36
     rate = table.array("fee_rate_yuan_per_m2_month")
