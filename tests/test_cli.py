@@ -179,6 +179,25 @@ def test_excel_in_chinese_excel_out(tmp_path: Path) -> None:
     assert "街道兜底补贴（元/年）" in pd.read_excel(out, sheet_name="小区明细").columns
 
 
+def test_evaluate_report_money_unit_and_headline_range(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from propfee.datasets import sanqiao_like_street
+
+    src = tmp_path / "c.csv"
+    sanqiao_like_street().head(6).to_csv(src, index=False)
+    out = tmp_path / "r.xlsx"
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(out), "--labels", "zh",
+                                 "--money", "yuan", "--range", "8"])
+    assert result.exit_code == 0, result.output
+    summary = load_workbook(out)["汇总"]
+    assert summary["B12"].value == "金额（元/年）"
+    assert "90% 区间" in summary["A3"].value
+    result = runner.invoke(app, ["evaluate", str(src), "--out", str(out), "--money", "usd"])
+    assert result.exit_code == 2
+    assert "--money" in result.output
+
+
 def test_schema_and_template(tmp_path: Path) -> None:
     import json
 

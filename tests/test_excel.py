@@ -46,7 +46,8 @@ def test_number_format_per_unit(column: str, fmt: str | None) -> None:
 def test_chinese_report_sheets_widths_formats_totals(tmp_path: Path, budget) -> None:
     path = write_budget(budget, tmp_path / "预算.xlsx", labels="zh")
     book = load_workbook(path)
-    assert book.sheetnames == ["汇总", "渠道贡献", "小区明细", "项目明细", "按街道", "按片区"]
+    assert book.sheetnames == ["汇总", "逐小区试算", "测算表", "公示表", "分组与渠道",
+                               "渠道贡献", "小区明细", "项目明细", "按街道", "按片区"]
 
     sheet = book["小区明细"]
     heads = _headers(sheet)
@@ -88,7 +89,8 @@ def test_chinese_report_sheets_widths_formats_totals(tmp_path: Path, budget) -> 
         ws = book[name]
         assert ws.page_setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-        assert ws.print_title_rows is not None
+        # The compound budgets are blocks, each with its own header.
+        assert ws.print_title_rows is not None or name == "测算表"
     assert book["渠道贡献"].page_setup.fitToWidth == 1
     assert book["渠道贡献"].print_title_rows == "$1:$1"
     # A wide table is fitted to as many pages wide as keep 220 width units a page, with
@@ -108,7 +110,7 @@ def test_chinese_report_sheets_widths_formats_totals(tmp_path: Path, budget) -> 
 
 def test_summary_sheet_totals_and_native_charts(tmp_path: Path, budget) -> None:
     path = write_budget(budget, tmp_path / "预算.xlsx", labels="zh")
-    sheet = load_workbook(path)["汇总"]
+    sheet = load_workbook(path)["分组与渠道"]  # the leader's 汇总: test_report_workbook
     rows = {str(r[0].value): r for r in sheet.iter_rows() if r[0].value is not None}
     assert "合计" in rows
     assert "all" not in rows
@@ -161,8 +163,9 @@ def test_payer_totals_adds_the_paid_by_columns(budget) -> None:
 
 def test_english_and_unlabelled_reports(tmp_path: Path, budget) -> None:
     book = load_workbook(write_budget(budget, tmp_path / "b.xlsx", labels="en"))
-    assert book.sheetnames == ["Summary", "Channel credit", "Compounds", "Lines", "By street",
-                               "By zone"]
+    assert book.sheetnames == ["Summary", "What-if by compound", "Compound budgets",
+                               "Notice to residents", "Breakdown", "Channel credit",
+                               "Compounds", "Lines", "By street", "By zone"]
     compounds = book["Compounds"]
     assert compounds.cell(row=len(budget.compounds) + 2, column=1).value == "Total"
     flags = {c.value for c in compounds[_headers(compounds)["Pool not negative"]][1:]}

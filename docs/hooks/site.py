@@ -181,6 +181,12 @@ def _charts() -> dict[str, bytes]:
 def on_files(files: Files, config: Any) -> Files:
     for path, content in _charts().items():
         files.append(File.generated(config, path, content=content))
+    # Screenshots (img/) serve every language: the Chinese build keeps only its own pages.
+    docs = Path(config["docs_dir"])
+    for image in sorted((docs / "img").glob("*.png")):
+        path = image.relative_to(docs).as_posix()
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=image.read_bytes()))
     return files
 
 

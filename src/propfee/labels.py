@@ -113,6 +113,11 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "income": ("Income", "收入"),
     # Workbook sheets (at most 31 characters, no []:*?/\\).
     "sheet_summary": ("Summary", "汇总"),
+    "Taiyuan, Shanxi": ("Taiyuan, Shanxi", "山西省太原市"),
+    "sheet_breakdown": ("Breakdown", "分组与渠道"),
+    "sheet_whatif": ("What-if by compound", "逐小区试算"),
+    "sheet_compound_budgets": ("Compound budgets", "测算表"),
+    "sheet_notice": ("Notice to residents", "公示表"),
     "sheet_contributions": ("Channel credit", "渠道贡献"),
     "sheet_compounds": ("Compounds", "小区明细"),
     "sheet_lines": ("Lines", "项目明细"),
@@ -232,6 +237,8 @@ _WORK_ZH: Final = {"cleaning": "保洁", "greening": "绿化", "management": "�
 _WORK_EN: Final = {"cleaning": "cleaning", "greening": "greening",
                    "management": "management", "gate": "gate keeping", "patrol": "patrol",
                    "garbage": "garbage removal", "lift": "lift care"}
+for _w in ("garbage", "lift"):  # work that only the street or a licensed unit does
+    LABELS.setdefault(_w, (_WORK_EN[_w].capitalize(), _WORK_ZH[_w]))
 for _w in FIXED_CATEGORIES:
     LABELS.setdefault(f"informal_{_w}", (f"Informal hire: {_WORK_EN[_w]}",
                                          f"劳务协议：{_WORK_ZH[_w]}"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -52,6 +52,14 @@ def evaluate(
              "are the shared-property contracts, instead of the plan's zones; compounds in "
              "no bundle are alone.", exists=True, dir_okay=False)] = None,
     labels: LabelsOption = "en",
+    money: Annotated[str, typer.Option(
+        "--money", help="Money on the .xlsx report's summary: wan (万元) or yuan (元).",
+        case_sensitive=False)] = "wan",
+    range_draws: Annotated[int, typer.Option(
+        "--range", min=0, max=4096,
+        help="Draws for the headline's 90% range on the .xlsx summary (0: none, the "
+             "quick default; 64 takes a few seconds more; needs the uncertainty extra).")]
+    = 0,
     encoding: EncodingOption = None,
     column: ColumnOption = None,
     sheet: SheetOption = None,
@@ -67,6 +75,10 @@ def evaluate(
     from propfee.progress import phases
     from propfee.report import channel_contributions, summarise_budget
 
+    if money.lower() not in ("wan", "yuan"):
+        raise typer.BadParameter("wan or yuan" if not zh else "wan（万元）或 yuan（元）",
+                                 param_hint="--money")
+    unit: Literal["wan", "yuan"] = "wan" if money.lower() == "wan" else "yuan"
     sources = inputs(compounds_file, plan_source, params_source, bundles)
     if out is not None:
         check_budget_target(out, inputs=sources, lang=lang)
@@ -90,8 +102,14 @@ def evaluate(
         budget = evaluate_district(compounds, contracts, p, progress=advance,
                                    with_lines=out is not None)
         advance()
+        headline = None
+        if out is not None and range_draws and out.suffix.lower() == ".xlsx":
+            from propfee.uncertainty import interval
+
+            headline = interval(compounds, contracts, p, n=range_draws)
         if out is not None:
-            write_budget(budget, out, labels=lang, progress=advance)
+            write_budget(budget, out, labels=lang, progress=advance, unit=unit,
+                         interval=headline)
         advance()
     if out is None:
         say(fmt(label_table(summarise_budget(budget), lang)))

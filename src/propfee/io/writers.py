@@ -35,6 +35,8 @@ from propfee.labels import Language, label, label_table
 
 if TYPE_CHECKING:
     from propfee.budget import DistrictBudget
+    from propfee.excel.units import MoneyUnit
+    from propfee.uncertainty.interval import Interval
 
 __all__ = [
     "BUDGET_SUFFIXES",
@@ -255,7 +257,8 @@ def check_budget_target(
 
 def write_budget(
     budget: DistrictBudget, path: str | Path, *, labels: Language | None = "en",
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float], None] | None = None, unit: MoneyUnit = "wan",
+    interval: Interval | None = None,
 ) -> Path:
     """Write a district budget to CSV, Excel, JSON or Parquet, labelled in English or Chinese.
 
@@ -281,6 +284,11 @@ def write_budget(
         column names (for other programs).
     progress
         Called with the share of the lines written (CSV and Parquet). [1]
+    unit
+        Money on the Excel report's summary: ``"wan"`` (万元) or ``"yuan"`` (元).
+    interval
+        The headline as intervals (:func:`propfee.interval`), stated on the Excel
+        report's summary.
 
     Returns
     -------
@@ -320,7 +328,7 @@ def write_budget(
     from propfee.excel import write_budget_workbook
 
     with atomic_path(target) as temp:
-        write_budget_workbook(budget, temp, labels=labels)
+        write_budget_workbook(budget, temp, labels=labels, unit=unit, interval=interval)
     return target
 
 

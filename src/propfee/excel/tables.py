@@ -1,4 +1,4 @@
-"""Excel workbooks a planner can hand on: the budget report and the compound template.
+"""The report's tables, one sheet each, and the compound template.
 
 The report (:func:`write_budget_workbook`) has one sheet per table, named in the chosen
 language (汇总, 渠道贡献, 小区明细, 项目明细, 按街道, 按片区), with:
@@ -25,11 +25,12 @@ functions need the ``excel`` extra.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -37,9 +38,13 @@ import pandas as pd
 from propfee._optional import require
 from propfee.budget import DistrictBudget
 from propfee.compound import COMPOUND_COLUMNS, ColumnSpec
+from propfee.excel.units import MoneyUnit
 from propfee.io.writers import inert, neutralise_formulas
 from propfee.labels import Language, label, label_table
 from propfee.report import key_figures, payer_totals, who_pays_table
+
+if TYPE_CHECKING:
+    from propfee.uncertainty.interval import Interval
 
 __all__ = [
     "SHEETS",
@@ -356,9 +361,18 @@ def _bar_chart(sheet: Any, *, title: str, axis: str, data_col: int, cat_col: int
 
 
 def write_budget_workbook(
-    budget: DistrictBudget, path: str | Path, *, labels: Language | None = "en"
+    budget: DistrictBudget, path: str | Path, *, labels: Language | None = "en",
+    unit: MoneyUnit = "wan", interval: Interval | None = None,
+    printed: dt.date | None = None,
 ) -> Path:
     """Write a district budget as an Excel report.
+
+    A labelled report (``labels`` ``"en"`` or ``"zh"``) opens with the summary a street
+    leader signs (:mod:`propfee.excel.summary`: the conclusion, the what-if inputs, the
+    key figures in 万元 or 元, by zone), the what-if sheet its figures are formulas of
+    (:mod:`propfee.excel.whatif`) and one printable budget per compound
+    (:mod:`propfee.excel.sheet_compound`), then the tables. An unlabelled report has the
+    tables only, and no formula.
 
     Parameters
     ----------
@@ -369,6 +383,12 @@ def write_budget_workbook(
     labels
         ``"en"`` or ``"zh"`` for labelled sheets, headers and codes; ``None`` for
         propfee's names (for other programs).
+    unit
+        Money on the summary in 万元 (``"wan"``) or 元 (``"yuan"``).
+    interval
+        The headline as intervals (:func:`propfee.interval`), stated on the summary.
+    printed
+        The date in the printed pages' footer (default: today).
 
     Returns
     -------
@@ -381,12 +401,45 @@ def write_budget_workbook(
     target = Path(path)
     lang: Language = labels or "en"
     tables = _raw_tables(budget)
+    if labels:  # a contract by the name a reader knows, never its internal code
+        from propfee.excel.units import contract_name
+
+        compounds = tables["compounds"]
+        tables["compounds"] = compounds.assign(bundle_id=[
+            contract_name(str(b), labels) for b in compounds["bundle_id"]])
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     total = label("total_row", lang) if labels else "all"
+    if labels and budget._inputs is not None:
+        from propfee.excel.sheet_compound import write_compound_sheet
+        from propfee.excel.summary import INPUT_ROWS, write_summary_sheet
+        from propfee.excel.whatif import write_whatif_sheet
+
+        day = printed or dt.date.today()
+        leader = book.create_sheet(label("sheet_summary", lang))
+        whatif_sheet = book.create_sheet(label("sheet_whatif", lang))
+        refs = {key: f"'{leader.title}'!$B${row}" for key, row in INPUT_ROWS.items()}
+        whatif = write_whatif_sheet(whatif_sheet, budget, lang=lang, inputs=refs)
+        write_summary_sheet(leader, budget, whatif, lang=lang, unit=unit, printed=day,
+                            interval=interval)
+        write_compound_sheet(book.create_sheet(label("sheet_compound_budgets", lang)),
+                             budget, lang=lang, printed=day)
+        from propfee.excel.notice import write_notice_sheet
+        from propfee.excel.units import page_setup
+
+        write_notice_sheet(book.create_sheet(label("sheet_notice", lang)), budget, lang=lang,
+                           printed=day)
+
+        page_setup(whatif_sheet, title=label("sheet_whatif", lang), lang=lang, printed=day,
+                   header_row=1)
+        book.calculation.fullCalcOnLoad = True
     for name in SHEETS:
         raw = tables[name]
-        sheet = book.create_sheet(label(f"sheet_{name}", labels) if labels else name)
+        sheet_name = name
+        if labels:
+            sheet_name = label("sheet_breakdown" if name == "summary" and
+                               budget._inputs is not None else f"sheet_{name}", labels)
+        sheet = book.create_sheet(sheet_name)
         if name == "summary":
             _summary_sheet(sheet, budget, raw, labels, lang)
             continue
