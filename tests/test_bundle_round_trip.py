@@ -100,3 +100,31 @@ def _run_main(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> int:
     with pytest.raises(SystemExit) as info:
         main()
     return int(info.value.code or 0)
+
+
+def test_the_headline_range_runs_under_chosen_bundles(tmp_path: Path) -> None:
+    """``--range`` draws the plan with the file's bundles: each bundle names compounds of
+    the whole table, so the range's checks resolve the plan on the whole table (on one row
+    the other members would be unknown). With every range collapsed to its value the
+    interval's point is the budget's count in deficit under those bundles."""
+    pytest.importorskip("scipy")
+    from propfee.plan import default_plan
+    from propfee.uncertainty import interval
+
+    frame, src = _district(tmp_path)
+    chosen = tmp_path / "bundles.csv"
+    assert runner.invoke(app, ["bundle", str(src), "--out", str(chosen),
+                               "--time-limit", "5"]).exit_code == 0
+    out = tmp_path / "budget.xlsx"
+    done = runner.invoke(app, ["evaluate", str(src), "--bundles", str(chosen), "--out",
+                               str(out), "--range", "4", "--labels", "zh"])
+    assert done.exit_code == 0, done.output
+    bundles = pf.bundling.read_bundles(chosen, frame["compound_id"])
+    budget = pf.evaluate_district(frame, bundles=bundles)
+    plan = default_plan().model_copy(update={"shared_property": default_plan()
+                                             .shared_property.model_copy(update={
+                                                 "bundle_by": "explicit",
+                                                 "bundles": tuple(bundles)})})
+    drawn = interval(frame, plan, n=4, seed=0)
+    point = drawn.figure("compounds_in_deficit").iloc[0]["point"]
+    assert point == int((budget.compounds["pool_balance_yuan"] < 0).sum())

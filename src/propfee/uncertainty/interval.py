@@ -204,7 +204,7 @@ def check_inputs(table: CompoundTable, plan: Plan, params: ParameterSet,
                     break
                 problems.append(f"{name}: a draw of {end:g} is refused: {text}")
     if plan_names:
-        one = table.take(slice(0, 1)) if len(table) else table
+        one = table  # the whole table: a plan's explicit bundles name its compounds
         for pick in (0, 1):
             values = {}
             for name in plan_names:
