@@ -33,7 +33,7 @@ def test_demo_shows_the_source_figure_and_deficit() -> None:
     assert first.startswith("Conclusion: on the Sanqiao-like street (286 compounds, 220 under "
                             "100 households) the 4+1 plan (xinghualing) leaves 224 compounds "
                             "in deficit (90%: ")
-    assert "street subsidy of 78.7 (90%: " in first
+    assert "street subsidy of 79.3 (90%: " in first
     assert "would leave 286 in deficit, 7,032.3 10k yuan a year short." in first
     assert "of 8 draws of the default ranges" in first
     assert "Street subsidy [10k yuan/year]" in result.output  # the 4+1 side
@@ -51,7 +51,7 @@ def test_demo_in_chinese_fits_100_columns_and_states_its_conclusion_first() -> N
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("结论：三桥式街道 286 个小区（其中 220 个不足 100 户）按四管一补")
-    assert "224 个入不敷出，街道每年需补贴 78.7 万元；" in lines[1]
+    assert "224 个入不敷出，街道每年需补贴 79.3 万元；" in lines[1]
     assert "区间" not in result.output.split("\n\n")[0]  # no draws, no interval
     assert "街道兜底补贴（万元/年）" in result.output
     assert "四管一补资金池余额" in result.output
