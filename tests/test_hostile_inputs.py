@@ -353,15 +353,17 @@ def test_a_killed_write_leaves_the_previous_report(tmp_path: Path) -> None:
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "writing"
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".report.") for p in tmp_path.iterdir()):
-        assert time.monotonic() < deadline, "no temporary file seen"
-        assert process.poll() is None, "the write ended before it could be killed"
-        time.sleep(0.01)
-    time.sleep(0.2)  # midway through the workbook
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    process.stdout.close()
+    deadline = time.monotonic() + 300  # the workbook is built before its file is opened
+    try:
+        while not any(p.name.startswith(".report.") for p in tmp_path.iterdir()):
+            assert time.monotonic() < deadline, "no temporary file seen"
+            assert process.poll() is None, "the write ended before it could be killed"
+            time.sleep(0.01)
+        time.sleep(0.2)  # midway through the workbook
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
     assert process.returncode == -signal.SIGKILL
     assert target.read_bytes() == b"the previous report"
 
