@@ -10,17 +10,20 @@ their own. There is no second code path.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import BaseModel
 
 from propfee.budget.columns import piece_columns
+from propfee.budget.kernel import KernelOutput
 from propfee.budget.results import (
     BudgetLine,
     BudgetResult,
@@ -55,6 +58,7 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+Model = TypeVar("Model", bound=BaseModel)
 
 Contributions = bool | Literal["shapley", "waterfall"]
 
@@ -339,10 +343,40 @@ def _line_heads(specs: tuple[LineSpec, ...]) -> list[dict[str, str]]:
              "kind": s.kind, "work": s.work} for s in specs]
 
 
+_set_attr: Final = object.__setattr__
+_LINE_FIELDS: Final = frozenset(BudgetLine.model_fields)
+_WORK_FIELDS: Final = frozenset(WorkRow.model_fields)
+
+
+def _trusted(cls: type[Model], values: dict[str, Any], fields: frozenset[str]) -> Model:
+    """A model of ``values`` that the kernel made (every field, of its type): what
+    ``cls.model_construct(**values)`` gives, without its walk over the fields."""
+    m = cls.__new__(cls)
+    _set_attr(m, "__dict__", values)
+    _set_attr(m, "__pydantic_fields_set__", set(fields))
+    _set_attr(m, "__pydantic_extra__", None)
+    _set_attr(m, "__pydantic_private__", None)
+    return m
+
+
 def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
              mode: str | None) -> list[BudgetResult]:
     """The :class:`BudgetResult` of every compound of a table, from one kernel run."""
     cols, specs, matrix, out = piece_columns(table, params, resolved, mode)
+    # Every result holds a hundred-odd small models: the garbage collector would walk
+    # the finished ones again and again while the rest are built (none is a cycle).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(table, params, resolved, cols, specs, matrix, out)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
+           cols: dict[str, npt.NDArray[Any]], specs: list[LineSpec], matrix: IntArray,
+           out: KernelOutput) -> list[BudgetResult]:
     ids = table.text("compound_id")
     labels = resolved.bundle_ids[resolved.bundle_code]
     heads = _line_heads(tuple(specs))
@@ -353,20 +387,22 @@ def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
     suppliers = ("street_fallback", "smart_devices", "self_governance", "shared_property",
                  "market")
     ledger = out.ledger
-    demand = {c.name: ledger.demand(c.name).tolist() for c in cats}
-    supplied = {(s, c.name): ledger.supplied(s, c.name).tolist() for s in suppliers
-                for c in cats}
+    demand = [ledger.demand(c.name).tolist() for c in cats]
+    supplied = [list(zip(*(ledger.supplied(s, c.name).tolist() for s in suppliers),
+                         strict=True)) for c in cats]
     # A line that exists only where a condition holds is a compound's own line only where
     # it holds for that compound (as a run on the compound alone would make it).
     holds = [out.line_rows.get(spec) for spec in specs]
+    conditional = any(where is not None for where in holds)
     results = []
     for i, (row_amounts, row) in enumerate(zip(amounts, rows, strict=True)):
-        lines = [BudgetLine.model_construct(None, **head, amount_yuan=amount)
+        lines = [_trusted(BudgetLine, {**head, "amount_yuan": amount}, _LINE_FIELDS)
                  for head, amount, where in zip(heads, row_amounts, holds, strict=True)
-                 if where is None or where[i]]
-        work = [WorkRow.model_construct(
-            category=c.name, unit=c.unit, demand=demand[c.name][i],
-            supplied={s: supplied[(s, c.name)][i] for s in suppliers}) for c in cats]
+                 if not conditional or where is None or where[i]]
+        work = [_trusted(WorkRow, {"category": c.name, "unit": c.unit, "demand": d[i],
+                                   "supplied": dict(zip(suppliers, s[i], strict=True))},
+                         _WORK_FIELDS)
+                for c, d, s in zip(cats, demand, supplied, strict=True)]
         values = dict(zip(columns, row, strict=True))
         results.append(BudgetResult.model_validate(
             result_fields(values, str(ids[i]), str(labels[i]), lines, work)))
