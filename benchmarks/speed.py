@@ -1,10 +1,13 @@
-"""Speed where users feel it, side by side in one run: the single call, the baseline, the
-district call as the README writes it and the lean one, the command line's start, the
-service example under a bounded local load, and Monte Carlo.
+"""Speed where users feel it, side by side in one run: the single call, evaluate_many,
+the baseline, the district call as the README writes it and the lean one, a district's
+lines, the command line's start, the service example under a bounded local load, and
+Monte Carlo.
 
-Prints absolute figures (they move with the machine's load; ratios less). Not a timed test.
+Prints absolute figures (they move with the machine's load, printed first and last;
+ratios less). Not a timed test.
 
-Run: python benchmarks/speed.py [--sizes 10000,100000,1000000] [--requests 400] [--draws 10000]
+Run: python benchmarks/speed.py [--sizes 10000,100000,1000000] [--lines 100000,1000000]
+     [--many 1000,10000] [--requests 400] [--draws 10000]
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import shutil
 import socket
@@ -89,6 +93,60 @@ def district_row(size: int, repeat: int = 3, **kwargs: object) -> str:
     mb = max(m for _, m in runs)
     return (f"{seconds:.2f} s ({size / seconds:,.0f} compounds/s; {low:.2f} to {high:.2f} s "
             f"over {repeat} processes), peak {mb:,.0f} MB")
+
+
+def many_row(size: int, repeat: int = 5) -> str:
+    """``pf.evaluate_many`` of ``size`` compounds (no channel credit), in a fresh process
+    (its results would otherwise stay in this one's memory, and every process started
+    after it would report it as its own peak): the median of ``repeat`` warm calls, a
+    compound. [ms]"""
+    code = (
+        "import statistics, time\n"
+        "import propfee as pf\n"
+        "c = pf.Compound(compound_id='c1', households=100, floor_area_m2_per_household=100.0,"
+        " build_year=1990, green_area_m2=1000.0)\n"
+        f"many = [c.model_copy(update={{'compound_id': f'c{{i}}', 'households': 40 + i % 200}})"
+        f" for i in range({size})]\n"
+        "pf.evaluate_many(many[:100], contributions=False)\n"
+        "times = []\n"
+        f"for _ in range({repeat}):\n"
+        "    t0 = time.perf_counter()\n"
+        "    pf.evaluate_many(many, contributions=False)\n"
+        "    times.append(time.perf_counter() - t0)\n"
+        "print(statistics.median(times), min(times), max(times))\n"
+    )
+    med, low, high = (float(x) for x in subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.split())
+    return (f"median {med * 1e3 / size:.3f} ms a compound ({med:.2f} s; "
+            f"{low * 1e3 / size:.3f} to {high * 1e3 / size:.3f} ms over {repeat} calls)")
+
+
+def lines_row(size: int, repeat: int = 3) -> str:
+    """``district.lines`` of a district evaluated with its lines, in a fresh process each
+    time: the median time of ``repeat`` processes to build the long table (the kernel run
+    again included), and the largest peak memory of a process (the district's own
+    included)."""
+    code = (
+        "import resource, time\n"
+        "import propfee as pf\n"
+        f"df = pf.datasets.synthetic_district({size}, seed=1)\n"
+        "budget = pf.evaluate_district(df)\n"
+        "del df\n"
+        "t0 = time.perf_counter()\n"
+        "lines = budget.lines\n"
+        "s = time.perf_counter() - t0\n"
+        "print(s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, len(lines))\n"
+    )
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                             text=True).stdout.split()
+        runs.append((float(out[0]), float(out[1]), int(out[2])))
+    seconds = statistics.median(s for s, _, _ in runs)
+    low, high = min(s for s, _, _ in runs), max(s for s, _, _ in runs)
+    return (f"{seconds:.2f} s for {runs[0][2]:,} rows ({low:.2f} to {high:.2f} s over "
+            f"{repeat} processes), peak {max(m for _, m, _ in runs):,.0f} MB")
 
 
 def service_row(requests: int, clients: int = 20, credit: bool = False) -> str:
@@ -176,10 +234,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000,1000000",
                         help="district sizes, comma-separated")
+    parser.add_argument("--lines", default="100000,1000000",
+                        help="district sizes whose lines table is built, comma-separated")
+    parser.add_argument("--many", default="1000,10000",
+                        help="evaluate_many sizes, comma-separated")
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--draws", type=int, default=10_000)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     compound = pf.Compound(compound_id="c1", households=100,
                            floor_area_m2_per_household=100.0, build_year=1990,
@@ -195,6 +258,9 @@ def main() -> None:
     med, p99 = warm_ms(lambda: pf.evaluate_many(twenty, contributions=False), repeat=100)
     rows.append(("pf.evaluate_many(20 compounds, contributions=False), warm",
                  f"median {med:.2f} ms ({med / 20:.2f} ms a compound), p99 {p99:.2f} ms"))
+    for size in (int(s) for s in args.many.split(",") if s):
+        rows.append((f"pf.evaluate_many({size:,} compounds, contributions=False), warm",
+                     many_row(size)))
     med, p99 = warm_ms(lambda: pf.market_baseline(compound))
     rows.append(("pf.market_baseline(compound), warm", f"median {med:.2f} ms, p99 {p99:.2f} ms"))
     for size in sizes:
@@ -204,6 +270,9 @@ def main() -> None:
                  district_row(sizes[-1], with_lines=False)))
     rows.append((f"with the channel credit (contributions=True), {sizes[0]:,} compounds",
                  district_row(sizes[0], contributions=True)))
+    for size in (int(s) for s in args.lines.split(",") if s):
+        rows.append((f"district.lines (the long table), {size:,} compounds",
+                     lines_row(size)))
     rows.append(("service example, one worker, 20 clients: POST /budget",
                  service_row(args.requests)))
     rows.append(("the same with the channel credit (\"contributions\": true)",
@@ -223,7 +292,8 @@ def main() -> None:
     width = max(len(name) for name, _ in rows)
     for name, figure in rows:
         print(f"{name:<{width}}  {figure}")
-    print(f"(this process's peak memory: {peak_mb():,.0f} MB)")
+    print(f"(this process's peak memory: {peak_mb():,.0f} MB; load average now "
+          "{:.2f} {:.2f} {:.2f})".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

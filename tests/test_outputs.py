@@ -355,3 +355,20 @@ def test_the_as_of_date_is_bounded(tmp_path: Path) -> None:
             assert result.exit_code == 2, (command, date, result.output)
             assert "out of range: give a date from 1949-10-01 to 2100-12-31" in " ".join(
                 result.output.split())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_tables_without_the_credit_do_not_compute_it(tmp_path: Path, suffix: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # A .csv or .parquet budget holds the compounds and their lines: the channel credit
+    # (32 kernel runs) is not shown there, so it is not computed.
+    pytest.importorskip("pyarrow")
+    budget = pf.evaluate_district(pf.datasets.synthetic_district(30, seed=2))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("channel credit computed")
+
+    monkeypatch.setattr(pf.DistrictBudget, "channel_credit", refuse)
+    write_budget(budget, tmp_path / f"b{suffix}")
+    with pytest.raises(AssertionError, match="channel credit"):
+        write_budget(budget, tmp_path / "b.json")

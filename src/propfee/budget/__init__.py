@@ -16,7 +16,7 @@ from propfee.budget.evaluate import (
     evaluate_many,
 )
 from propfee.budget.kernel import KernelOutput, budget_arrays, group_sums, group_sums_by
-from propfee.budget.results import BudgetLine, BudgetResult, DistrictBudget, WorkRow
+from propfee.budget.results import BudgetLine, BudgetResult, DistrictBudget, LineMatrix, WorkRow
 from propfee.channels.common import CREDIT_CHANNELS
 from propfee.payers import who_pays
 
@@ -28,6 +28,7 @@ __all__ = [
     "Contributions",
     "DistrictBudget",
     "KernelOutput",
+    "LineMatrix",
     "WorkRow",
     "budget_arrays",
     "evaluate",

@@ -10,19 +10,21 @@ their own. There is no second code path.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from propfee.budget.columns import piece_columns
+from propfee.budget.kernel import KernelOutput
 from propfee.budget.results import (
     BudgetLine,
     BudgetResult,
@@ -59,6 +61,7 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+Model = TypeVar("Model", bound=BaseModel)
 
 Contributions = bool | Literal["shapley", "waterfall"]
 
@@ -391,10 +394,54 @@ def _line_heads(specs: tuple[LineSpec, ...]) -> list[dict[str, str]]:
              "kind": s.kind, "work": s.work} for s in specs]
 
 
+_LINE_FIELDS: Final = frozenset(BudgetLine.model_fields)
+_WORK_FIELDS: Final = frozenset(WorkRow.model_fields)
+# The slots pydantic keeps beside a model's __dict__, set as model_construct sets them.
+_SET_FIELDS_SET: Final = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA: Final = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE: Final = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _trusted(cls: type[Model], heads: list[dict[str, Any]], last: str, values: list[Any],
+             fields: frozenset[str]) -> list[Model]:
+    """Models of the kernel's figures (every field, of its type): ``head | {last: value}``
+    for each pair, what ``cls.model_construct`` gives without its walk over the fields
+    (about a microsecond a model). The models share one set of the fields set (pydantic
+    copies it before changing it, in ``model_copy``; the models are frozen)."""
+    out: list[Model] = []
+    every = set(fields)
+    new = object.__new__
+    append = out.append
+    for head, value in zip(heads, values, strict=True):
+        m = new(cls)
+        d = m.__dict__
+        d.update(head)
+        d[last] = value
+        _SET_FIELDS_SET(m, every)
+        _SET_EXTRA(m, None)
+        _SET_PRIVATE(m, None)
+        append(m)
+    return out
+
+
 def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
              mode: str | None) -> list[BudgetResult]:
     """The :class:`BudgetResult` of every compound of a table, from one kernel run."""
     cols, specs, matrix, out = piece_columns(table, params, resolved, mode)
+    # Every result holds a hundred-odd small models: the garbage collector would walk
+    # the finished ones again and again while the rest are built (none is a cycle).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(table, params, resolved, cols, specs, matrix, out)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
+           cols: dict[str, npt.NDArray[Any]], specs: list[LineSpec], matrix: IntArray,
+           out: KernelOutput) -> list[BudgetResult]:
     ids = table.text("compound_id")
     labels = resolved.bundle_ids[resolved.bundle_code]
     heads = _line_heads(tuple(specs))
@@ -405,20 +452,27 @@ def _results(table: CompoundTable, params: ParameterSet, resolved: PlanArrays,
     suppliers = ("street_fallback", "smart_devices", "self_governance", "shared_property",
                  "market")
     ledger = out.ledger
-    demand = {c.name: ledger.demand(c.name).tolist() for c in cats}
-    supplied = {(s, c.name): ledger.supplied(s, c.name).tolist() for s in suppliers
-                for c in cats}
+    demand = [ledger.demand(c.name).tolist() for c in cats]
+    supplied = [list(zip(*(ledger.supplied(s, c.name).tolist() for s in suppliers),
+                         strict=True)) for c in cats]
     # A line that exists only where a condition holds is a compound's own line only where
     # it holds for that compound (as a run on the compound alone would make it).
-    holds = [out.line_rows.get(spec) for spec in specs]
+    holds = {j: where.tolist() for j, spec in enumerate(specs)
+             if (where := out.line_rows.get(spec)) is not None}
+    work_heads = [[{"category": c.name, "unit": c.unit, "demand": d[i]} for c, d in
+                   zip(cats, demand, strict=True)] for i in range(len(table))]
     results = []
     for i, (row_amounts, row) in enumerate(zip(amounts, rows, strict=True)):
-        lines = [BudgetLine.model_construct(None, **head, amount_yuan=amount)
-                 for head, amount, where in zip(heads, row_amounts, holds, strict=True)
-                 if where is None or where[i]]
-        work = [WorkRow.model_construct(
-            category=c.name, unit=c.unit, demand=demand[c.name][i],
-            supplied={s: supplied[(s, c.name)][i] for s in suppliers}) for c in cats]
+        absent = {j for j, where in holds.items() if not where[i]}
+        if absent:
+            own = [j for j in range(len(heads)) if j not in absent]
+            lines = _trusted(BudgetLine, [heads[j] for j in own], "amount_yuan",
+                             [row_amounts[j] for j in own], _LINE_FIELDS)
+        else:
+            lines = _trusted(BudgetLine, heads, "amount_yuan", row_amounts, _LINE_FIELDS)
+        work = _trusted(WorkRow, work_heads[i], "supplied",
+                        [dict(zip(suppliers, s[i], strict=True)) for s in supplied],
+                        _WORK_FIELDS)
         values = dict(zip(columns, row, strict=True))
         results.append(BudgetResult.model_validate(
             result_fields(values, str(ids[i]), str(labels[i]), lines, work)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -34,8 +35,8 @@ __all__ = [
     "BudgetLine",
     "BudgetResult",
     "DistrictBudget",
+    "LineMatrix",
     "WorkRow",
-    "lines_frame",
     "result_fields",
 ]
 
@@ -178,32 +179,40 @@ class DistrictBudget:
             yield rows, budget_arrays(part, plan, params)
 
     @functools.cached_property
-    def _line_fen(self) -> dict[LineSpec, IntArray]:
-        """Every line of every compound, in fen, in the kernel's order: a line a piece
-        makes that an earlier piece did not (a gate kept by devices in no compound of the
-        first piece) stands right after the line before it in that piece, so the order
-        never depends on how the table was cut."""
+    def line_matrix(self) -> LineMatrix:
+        """Every line of every compound as one ``(compounds, lines)`` matrix of fen, with
+        the lines' specs: the compact form of :attr:`lines` (8 bytes a line of a
+        compound, no text). Built on first use by running the kernel again.
+
+        The lines are in the kernel's order: a line a piece makes that an earlier piece
+        did not (a gate kept by devices in no compound of the first piece) stands right
+        after the line before it in that piece, so the order never depends on how the
+        table was cut."""
         n = len(self.compounds)
         out: dict[LineSpec, IntArray] = {}
         order: list[LineSpec] = []
         for rows, run in self._runs():
             previous: LineSpec | None = None
-            for spec, v in run.fen_lines().items():
+            specs, fen = run.fen_matrix()
+            for spec, v in zip(specs, fen, strict=True):
                 if spec not in out:
                     out[spec] = np.zeros(n, dtype=np.int64)
                     order.insert(0 if previous is None else order.index(previous) + 1, spec)
                 out[spec][rows] = v
                 previous = spec
-        return {spec: out[spec] for spec in order}
+        matrix = np.empty((n, len(order)), dtype=np.int64)
+        for j, spec in enumerate(order):  # one line at a time: never two copies in memory
+            matrix[:, j] = out.pop(spec)
+        return LineMatrix(self.compounds["compound_id"].to_numpy(), tuple(order), matrix)
 
     @functools.cached_property
     def lines(self) -> pd.DataFrame:
         """The long table of money lines: one row per compound and line, with
         ``compound_id``, ``line``, ``channel``, ``category``, ``payer``, ``kind``,
         ``work`` (categorical) and ``amount_yuan`` [yuan/year], grouped by compound in
-        input order. Built on first use by running the kernel again on the inputs the
-        budget keeps."""
-        return lines_frame(self.compounds["compound_id"].to_numpy(), self._line_fen)
+        input order. Built on first use from :attr:`line_matrix`; for a large district,
+        :meth:`LineMatrix.to_parquet` writes it in pieces instead."""
+        return self.line_matrix.to_frame()
 
     @functools.cached_property
     def work(self) -> pd.DataFrame:
@@ -273,31 +282,108 @@ class DistrictBudget:
         return district_html(self.compounds)
 
 
-def lines_frame(ids: npt.NDArray[Any], line_fen: dict[LineSpec, IntArray]) -> pd.DataFrame:
-    """The long table of lines, grouped by compound, its text columns categorical."""
-    specs = list(line_fen)
-    n, k = len(ids), len(specs)
-    which = np.tile(np.arange(k, dtype=np.int32), n)  # compound by compound
+_SPEC_FIELDS: Final = ("line", "channel", "category", "payer", "kind", "work")
 
-    def column(values: list[str]) -> Any:
-        cats, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
-        return pd.Categorical.from_codes(inverse[which],  # type: ignore[call-overload]
-                                         categories=list(cats))
 
-    codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
-    id_dtype = pd.CategoricalDtype(pd.Index(uniques, dtype=object))
-    amounts = (np.stack([line_fen[s] for s in specs], axis=1).ravel() if k
-               else np.zeros(0, dtype=np.int64))
-    return pd.DataFrame({
-        "compound_id": pd.Categorical.from_codes(np.repeat(codes, k), dtype=id_dtype),
-        "line": column([s.code for s in specs]),
-        "channel": column([s.channel for s in specs]),
-        "category": column([s.category for s in specs]),
-        "payer": column([s.payer for s in specs]),
-        "kind": column([s.kind for s in specs]),
-        "work": column([s.work for s in specs]),
-        "amount_yuan": fen_to_yuan(amounts),
-    })
+def _code_dtype(size: int) -> type[np.signedinteger[Any]]:
+    """The integer type pandas keeps the codes of ``size`` categories in."""
+    return (np.int8 if size < 127 else np.int16 if size < 32_767
+            else np.int32 if size < 2_147_483_647 else np.int64)
+
+
+@dataclass(frozen=True)
+class LineMatrix:
+    """Every money line of every compound of a district, compact.
+
+    Attributes
+    ----------
+    compound_id
+        The compounds, in the order of the rows. ``(compounds,)``
+    specs
+        The lines, in the order of the columns.
+    fen
+        Annual amounts, ``(compounds, lines)``, C order (a compound's lines side by side).
+        [fen/year]
+    """
+
+    compound_id: npt.NDArray[Any]
+    specs: tuple[LineSpec, ...]
+    fen: IntArray
+
+    def spec_frame(self) -> pd.DataFrame:
+        """One row per column of :attr:`fen`: ``line``, ``channel``, ``category``,
+        ``payer``, ``kind`` and ``work``."""
+        return pd.DataFrame([(s.code, s.channel, s.category, s.payer, s.kind, s.work)
+                             for s in self.specs], columns=list(_SPEC_FIELDS))
+
+    def to_frame(self, rows: slice = slice(None)) -> pd.DataFrame:
+        """The long table of lines (:attr:`DistrictBudget.lines`) of the compounds at
+        ``rows``, grouped by compound; its text columns categorical, made from codes
+        (no Python work per row)."""
+        ids = self.compound_id[rows]
+        fen = self.fen[rows]
+        n, k = fen.shape
+        codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
+        id_dtype = pd.CategoricalDtype(pd.Index(uniques, dtype=object))
+        frame: dict[str, Any] = {"compound_id": pd.Categorical.from_codes(
+            np.repeat(codes.astype(_code_dtype(len(uniques))), k), dtype=id_dtype,
+            validate=False)}
+        for name, values in zip(_SPEC_FIELDS, self._spec_codes(), strict=True):
+            cats, inverse = values
+            frame[name] = pd.Categorical.from_codes(
+                np.tile(inverse, n), dtype=pd.CategoricalDtype(cats), validate=False)
+        frame["amount_yuan"] = fen_to_yuan(fen.reshape(-1))
+        return pd.DataFrame(frame, copy=False)
+
+    def _spec_codes(self) -> list[tuple[list[str], npt.NDArray[np.signedinteger[Any]]]]:
+        """For each text field of the specs: its sorted values and each line's code."""
+        out = []
+        for name in _SPEC_FIELDS:
+            values = [s.code if name == "line" else getattr(s, name) for s in self.specs]
+            cats, inverse = np.unique(np.asarray(values, dtype=object), return_inverse=True)
+            out.append(([str(c) for c in cats],
+                        inverse.reshape(-1).astype(_code_dtype(len(cats)))))
+        return out
+
+    def to_parquet(self, path: str | Path, compounds_per_piece: int = 65_536) -> None:
+        """Write the long table of lines to a Parquet file, a row group for each
+        ``compounds_per_piece`` compounds, without building it whole (needs pyarrow:
+        ``pip install 'propfee[parquet]'``). Reads back as :attr:`DistrictBudget.lines`
+        (``pandas.read_parquet``), the compound ids as dictionary-encoded text.
+
+        Parameters
+        ----------
+        path
+            The file to write.
+        compounds_per_piece
+            Compounds a row group. [1]
+        """
+        from propfee._optional import require
+
+        pa = require("pyarrow", feature="writing Parquet", extra="parquet")
+        pq = require("pyarrow.parquet", feature="writing Parquet", extra="parquet")
+        n, k = self.fen.shape
+        spec_cols = [(name, pa.array(cats, pa.string()), inverse.astype(np.int32))
+                     for name, (cats, inverse) in zip(_SPEC_FIELDS, self._spec_codes(),
+                                                      strict=True)]
+        text = pa.dictionary(pa.int32(), pa.string())
+        schema = pa.schema([("compound_id", text),
+                            *((name, text) for name in _SPEC_FIELDS),
+                            ("amount_yuan", pa.float64())])
+        step = max(int(compounds_per_piece), 1)
+        with pq.ParquetWriter(str(path), schema) as writer:
+            for start in range(0, max(n, 1), step):
+                part = slice(start, min(start + step, n))
+                codes, uniques = pd.factorize(np.asarray(self.compound_id[part],
+                                                         dtype=object))
+                m = len(codes)
+                columns = [pa.DictionaryArray.from_arrays(
+                    np.repeat(codes.astype(np.int32), k),
+                    pa.array([str(u) for u in uniques], pa.string()))]
+                columns += [pa.DictionaryArray.from_arrays(np.tile(inverse, m), cats)
+                            for _, cats, inverse in spec_cols]
+                columns.append(pa.array(fen_to_yuan(self.fen[part].reshape(-1))))
+                writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 
 
 class BudgetResult(BaseModel):

@@ -60,6 +60,9 @@ MAX_CSV_LINES: Final = 5_000_000
 minute to write); a larger one goes to Parquet. [rows]"""
 
 BUDGET_SUFFIXES: Final = (".csv", ".xlsx", ".json", ".parquet")
+BUDGET_TABLES: Final = ("summary", "contributions", "compounds", "lines", "by_street",
+                        "by_zone")
+"""The tables of a budget file, in the order a ``.json`` file holds them."""
 """The formats :func:`write_budget` writes."""
 
 FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -150,21 +153,26 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _tables(budget: DistrictBudget, lang: Language | None) -> dict[str, pd.DataFrame]:
+def _tables(budget: DistrictBudget, lang: Language | None,
+            names: tuple[str, ...] = BUDGET_TABLES) -> dict[str, pd.DataFrame]:
+    """The tables ``names`` of a budget, labelled; only those are made (the channel
+    credit of ``"contributions"`` runs the kernel 32 times over)."""
     from propfee.report import channel_contributions, summarise_budget
 
-    raw = {
-        "summary": summarise_budget(budget).reset_index(),
-        "contributions": channel_contributions(budget).reset_index(),
-        "compounds": budget.compounds,
-        "lines": budget.lines,
-        "by_street": budget.totals_by("street").reset_index(),
-        "by_zone": budget.totals_by("zone").reset_index(),
+    make: dict[str, Callable[[], pd.DataFrame]] = {
+        "summary": lambda: summarise_budget(budget).reset_index(),
+        "contributions": lambda: channel_contributions(budget).reset_index(),
+        "compounds": lambda: budget.compounds,
+        "lines": lambda: budget.lines,
+        "by_street": lambda: budget.totals_by("street").reset_index(),
+        "by_zone": lambda: budget.totals_by("zone").reset_index(),
     }
+    raw = {name: make[name]() for name in names}
     if lang is None:
         return raw
-    raw["contributions"] = raw["contributions"].assign(
-        step=raw["contributions"]["step"].map(lambda s: label(str(s), lang)))
+    if "contributions" in raw:
+        raw["contributions"] = raw["contributions"].assign(
+            step=raw["contributions"]["step"].map(lambda s: label(str(s), lang)))
     return {name: label_table(table, lang) for name, table in raw.items()}
 
 
@@ -305,7 +313,11 @@ def write_budget(
     check_budget_target(target, rows={"compounds": len(budget.compounds)})
     if suffix == ".parquet":
         require("pyarrow", feature="writing Parquet files", extra="parquet")
-    raw = _tables(budget, labels)
+    # .csv and .parquet hold the compounds and their lines only: the summary, the
+    # channel credit and the totals are not made for them (the workbook makes its own
+    # tables; of these two only the longest can pass a sheet's limit).
+    raw = _tables(budget, labels, BUDGET_TABLES if suffix == ".json"
+                  else ("compounds", "lines"))
     check_budget_target(target, rows={k: len(v) for k, v in raw.items()})
     if suffix == ".json":
         with atomic_path(target) as temp:

@@ -42,8 +42,11 @@ def to_micro(amount: npt.ArrayLike) -> IntArray:
     >>> to_micro([1.5, 2e-7, -3.0]).tolist()
     [1500000, 0, 0]
     """
-    a = np.clip(np.asarray(amount, dtype=np.float64), 0.0, _MAX_UNITS)
-    return np.atleast_1d(np.floor(a * MICRO + 0.5).astype(np.int64))
+    # Two ufuncs rather than np.clip, whose Python wrapper costs more than the work on
+    # the few compounds of a single call (the same numbers, NaN included).
+    a = np.minimum(np.maximum(np.asarray(amount, dtype=np.float64), 0.0), _MAX_UNITS)
+    micro = np.floor(a * MICRO + 0.5).astype(np.int64)
+    return micro if micro.ndim else micro.reshape(1)
 
 
 class WorkLedger:
@@ -114,8 +117,9 @@ class WorkLedger:
             ``min(offered, remaining)`` per compound, in the category's unit.
         """
         left = self._remaining[category]
-        offer = np.broadcast_to(to_micro(offered), left.shape)
-        got = np.minimum(offer, left)
+        got = np.minimum(to_micro(offered), left)
+        if got.shape != left.shape:
+            raise ValueError(f"offer of shape {np.shape(offered)} for {left.shape} compounds")
         if where is not None:
             got = np.where(where, got, 0)
         return self._record(supplier, category, got)
