@@ -8,8 +8,10 @@ a compound is: :mod:`propfee.io.readers` maps and validates.
 - Text files (``.csv``, ``.txt``, ``.tsv``) are decoded by
   :func:`propfee._encoding.decode` and split on the separator their header uses.
 - Workbooks (``.xlsx``, ``.xlsm``) are read through openpyxl's streaming reader: the
-  sheet asked for, else the active sheet if it is visible, else the first visible one;
-  formula cells take the value Excel stored, else the value of a simple formula
+  sheet asked for, else the active sheet if it is visible (but the template's 小区 /
+  compounds sheet when the active one is its 示例, 现状 or 填写说明 sheet, so a workbook
+  saved there never has its example read), else the first visible one; formula cells
+  take the value Excel stored, else the value of a simple formula
   (:mod:`propfee.io._formula`), else a problem naming the cell; merged ranges are kept
   for the reader to fill or refuse. An encrypted workbook, an ``.xls`` file or a web
   page under an ``.xlsx`` name is named as what it is.
@@ -316,8 +318,22 @@ def _open(data: bytes, what: str, lang: Language, *, data_only: bool) -> Any:
         raise _fail(what, "bad_workbook", lang, reason=_first_line(exc)) from None
 
 
+_TEMPLATE_DATA_SHEETS: Final = frozenset({"小区", "compounds"})
+"""The template's compound sheet, in either language (compared folded)."""
+_TEMPLATE_SIDE_SHEETS: Final = frozenset({"现状", "currentstate", "示例", "example", "填写说明",
+                                          "instructions"})
+"""The template's other sheets: never read as the compound table unless asked for."""
+
+
+def _fold(name: str) -> str:
+    """A sheet name compared loosely: no spaces, lower case."""
+    return "".join(name.split()).casefold()
+
+
 def _choose_sheet(book: Any, sheet: str | int | None, what: str, lang: Language) -> Any:
-    """The sheet asked for; else the active sheet if visible; else the first visible one."""
+    """The sheet asked for; else the active sheet if visible (but the template's
+    compound sheet when the active one is its example, current-state or instructions
+    sheet); else the first visible one."""
     sheets = list(book.worksheets)
     names = [str(s.title) for s in sheets]
     if isinstance(sheet, int) and not isinstance(sheet, bool):
@@ -338,6 +354,10 @@ def _choose_sheet(book: Any, sheet: str | int | None, what: str, lang: Language)
     except (IndexError, AttributeError):
         active = None
     if active is not None and active in visible:
+        if _fold(str(active.title)) in _TEMPLATE_SIDE_SHEETS:
+            data = [s for s in visible if _fold(str(s.title)) in _TEMPLATE_DATA_SHEETS]
+            if data:  # a template saved on its example or current-state sheet
+                return data[0]
         return active
     if visible:
         return visible[0]

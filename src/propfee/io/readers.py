@@ -665,7 +665,7 @@ def read_sheet(path: str | Path, *, sheet: str | int | None = None,
     -------
     tuple
         The table (one column per header, cells as read) and the spreadsheet row of each
-        data row.
+        data row; for a workbook ``attrs["letters"]`` holds each column's letter.
 
     Raises
     ------
@@ -679,4 +679,6 @@ def read_sheet(path: str | Path, *, sheet: str | int | None = None,
         raise InputError(raw.problems, what=what, lang=lang)
     frame = pd.DataFrame({str(c.header) if c.header is not None else f"Unnamed: {c.position}":
                           c.cells.reset_index(drop=True) for c in raw.columns})
+    if raw.letters:
+        frame.attrs["letters"] = [column_letter(c.position) for c in raw.columns]
     return frame, np.asarray(raw.lines, dtype=np.int64)

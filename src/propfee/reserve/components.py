@@ -445,7 +445,8 @@ def long_overrides(overrides: pd.DataFrame | None) -> pd.DataFrame:
         Either long (columns ``compound_id``, ``component``, ``field``, ``value``) or wide
         (``compound_id`` and columns ``"<component>.<field>"``, empty cells meaning no
         override). The fund's fields use the component name ``fund``. A value given twice
-        for the same compound, component and field is an error.
+        for the same compound, component and field is an error. A table already long
+        (these columns and ``row``, as this function returns) is returned as it is.
 
     Returns
     -------
@@ -462,6 +463,8 @@ def long_overrides(overrides: pd.DataFrame | None) -> pd.DataFrame:
     if overrides is None or len(overrides) == 0:
         return pd.DataFrame({c: pd.Series([], dtype=float if c in ("value", "row") else str)
                              for c in columns})
+    if list(overrides.columns) == columns:
+        return overrides.reset_index(drop=True)
     if "compound_id" not in overrides.columns:
         raise InputError([Problem(None, "compound_id", None, "missing column")],
                          what="component overrides")
