@@ -218,7 +218,7 @@ def test_template_validation_widths_and_instructions(tmp_path: Path, lang: str) 
     assert year.error
     assert ("1900" in year.error)
 
-    notes = book.worksheets[1]
+    notes = book["填写说明" if lang == "zh" else "Instructions"]
     assert notes.title == ("填写说明" if lang == "zh" else "Instructions")
     assert notes["A1"].value == ("填写说明" if lang == "zh" else "How to fill in this workbook")
     text = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)

@@ -339,7 +339,7 @@ def test_template_headers_come_from_the_declaration(tmp_path: Path) -> None:
     sheets = pd.read_excel(path, sheet_name=None)
     assert list(sheets["小区"].columns) == [c.label_zh for c in COMPOUND_COLUMNS]
     notes = sheets["填写说明"].to_numpy().astype(str)
-    assert "整数，大于 0，不大于 1,000,000" in notes  # households, from the declaration
+    assert "整数，大于 0，不超过 100 万" in notes  # households, from the declaration
     csv_path = write_template(tmp_path / "t.csv")
     assert read_compounds_headers(csv_path) == [c.name for c in COMPOUND_COLUMNS]
 

@@ -319,7 +319,7 @@ def test_messages_and_confirmations_in_chinese(tmp_path: Path) -> None:
     assert f"已写入 1 个小区的预算：{tmp_path / 'r.xlsx'}" in result.output
     result = runner.invoke(app, ["template", str(tmp_path / "t.xlsx")], env=env)
     assert f"已写入模板：{tmp_path / 't.xlsx'}" in result.output
-    assert load_workbook(tmp_path / "t.xlsx").sheetnames == ["小区", "填写说明"]
+    assert load_workbook(tmp_path / "t.xlsx").sheetnames == ["小区", "现状", "填写说明", "示例"]
 
 
 def test_reserve_overrides_in_gbk_and_a_plan_with_a_byte_order_mark(tmp_path: Path) -> None:

@@ -100,14 +100,47 @@ class ColumnSpec:
     aliases: tuple[str, ...] = ()
 
     @staticmethod
-    def bound_text(value: float) -> str:
-        """A bound as people write it: ``2100``, ``1,000,000``, ``0.5``, ``-1e+08``."""
-        if value == int(value) and 1e4 <= abs(value) < 1e7:
-            return f"{int(value):,}"
-        return f"{value:g}"
+    def bound_text(value: float, lang: str = "en") -> str:
+        """A bound as people write it, never in scientific notation.
+
+        In English a whole number from 10,000 up takes thousands separators (a year
+        stays ``2100``); in Chinese a round number from 1 万 up is counted in 万 or 亿
+        (``1000 万``, ``1 亿``), as a planner says it.
+
+        Parameters
+        ----------
+        value
+            The bound, in the column's unit.
+        lang
+            ``"en"`` or ``"zh"``.
+
+        Returns
+        -------
+        str
+            The bound as text.
+
+        Examples
+        --------
+        >>> ColumnSpec.bound_text(1e7), ColumnSpec.bound_text(1e7, "zh")
+        ('10,000,000', '1000 万')
+        >>> ColumnSpec.bound_text(2100), ColumnSpec.bound_text(-1e8, "zh")
+        ('2100', '-1 亿')
+        >>> ColumnSpec.bound_text(0.5), ColumnSpec.bound_text(1e-5)
+        ('0.5', '0.00001')
+        """
+        if not np.isfinite(value):
+            return str(value)
+        whole = value == int(value)
+        if lang == "zh" and whole:
+            for size, word in ((1e8, "亿"), (1e4, "万")):
+                if abs(value) >= size and value % size == 0:
+                    return f"{int(value // size):d} {word}"
+        if whole:
+            return f"{int(value):,}" if abs(value) >= 1e4 else f"{int(value):d}"
+        return np.format_float_positional(value, trim="-")
 
     def bounds_text(self) -> str:
-        """The bounds in words, e.g. ``"> 0 and <= 1e+06"`` (empty when unbounded)."""
+        """The bounds in words, e.g. ``"> 0 and <= 1,000,000"`` (empty when unbounded)."""
         if self.kind == "str":
             return "" if self.upper is None else f"at most {self.bound_text(self.upper)} characters"
         parts = []
@@ -123,26 +156,40 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
     _C("compound_id", "str", "-", "Unique compound identifier (spaces around it are removed).",
        "Compound id", "小区编号", required=True, upper=100,
        aliases=("id", "compound id", "小区编号", "编号", "小区代码")),
-    _C("name", "str", "-", "Compound name (小区名称).", "Compound", "小区名称", default="",
+    _C("name", "str", "-",
+       "Compound name (小区名称), shown in reports next to the id; may be empty.",
+       "Compound", "小区名称", default="",
        upper=200, aliases=("compound", "compound name", "小区名称", "名称", "小区")),
-    _C("households", "int", "households", "Number of households (户数).", "Households", "户数",
+    _C("households", "int", "households",
+       "Households (户数), counted as flats; per-household amounts and staffing follow it.",
+       "Households", "户数",
        required=True, lower=0, lower_open=True, upper=1_000_000,
        aliases=("household", "户数", "住户数")),
-    _C("floor_area_m2", "float", "m2", "Total residential floor area (建筑面积).",
+    _C("floor_area_m2", "float", "m2",
+       "Total residential floor area (建筑面积), the base of the fee per m2; or give the "
+       "area per household.",
        "Floor area [m2]", "建筑面积（平方米）", lower=0, lower_open=True, upper=1e7,
        aliases=("floor area", "floor_area", "建筑面积", "总建筑面积")),
     _C("floor_area_m2_per_household", "float", "m2/household",
        "Average floor area per household; alternative to floor_area_m2.",
        "Floor area per household [m2]", "户均面积（平方米）", lower=0, lower_open=True,
        upper=1e4, aliases=("floor area per household", "户均面积", "户均建筑面积")),
-    _C("build_year", "int", "year", "Year the compound was built (建成年份).", "Build year",
+    _C("build_year", "int", "year",
+       "Year the compound was built (建成年份); it sets its components' ages and the "
+       "fund's estimated start.", "Build year",
        "建成年份", required=True, lower=1900, upper=2100,
        aliases=("build year", "year built", "建成年份", "建成年代", "建成时间")),
-    _C("buildings", "int", "buildings", "Number of residential buildings.", "Buildings",
+    _C("buildings", "int", "buildings",
+       "Residential buildings (楼栋数); roofs, facades and pipes are estimated per "
+       "building.", "Buildings",
        "楼栋数", default=1, lower=1, upper=10_000, aliases=("楼栋数", "楼栋")),
-    _C("stairwell_units", "int", "units", "Number of stairwell units (单元).",
+    _C("stairwell_units", "int", "units",
+       "Stairwell units (单元): entrances with their own staircase; stairwell cleaning "
+       "and doors are counted per unit.",
        "Stairwell units", "单元数", default=1, lower=1, upper=100_000, aliases=("单元数",)),
-    _C("storeys", "int", "storeys", "Storeys of a typical residential building (层数).",
+    _C("storeys", "int", "storeys",
+       "Storeys of a typical residential building (层数); stairwells and risers are "
+       "measured by it.",
        "Storeys", "层数", default=6, lower=1, upper=100, aliases=("层数", "楼层数")),
     _C("lifts", "int", "lifts", "Passenger lifts (电梯), 0 in most old multi-storey housing.",
        "Lifts", "电梯数", default=0, lower=0, upper=10_000, aliases=("电梯数", "电梯")),
@@ -156,19 +203,25 @@ COMPOUND_COLUMNS: tuple[ColumnSpec, ...] = (
        lower=0, upper=10_000, aliases=("水箱数", "二次供水水箱数", "water tanks")),
     _C("gates", "int", "gates", "Number of gates (出入口) that need a gate regime.", "Gates",
        "出入口数", default=1, lower=0, upper=1_000, aliases=("出入口数", "大门数", "门岗数")),
-    _C("green_area_m2", "float", "m2", "Green area (绿化面积).", "Green area [m2]",
+    _C("green_area_m2", "float", "m2",
+       "Planted area to tend (绿化面积); gardening work follows it; 0 if none.",
+       "Green area [m2]",
        "绿化面积（平方米）", default=0.0, lower=0, upper=1e7,
        aliases=("green area", "green_area", "绿化面积")),
-    _C("parking_spaces", "int", "spaces", "Parking spaces on common land.", "Parking spaces",
+    _C("parking_spaces", "int", "spaces",
+       "Parking spaces on the compound's common land (not private garages).",
+       "Parking spaces",
        "停车位数", default=0, lower=0, upper=1_000_000,
        aliases=("parking", "停车位", "车位数", "停车位数")),
     _C("party_members", "int", "persons",
        "Registered party members living in the compound (在册党员); empty: "
        "households x the parameter set's share.", "Party members", "在册党员数", lower=0,
        upper=1_000_000, aliases=("党员数", "在册党员数", "在册党员")),
-    _C("x_m", "float", "m", "Easting in a local metric grid.", "x [m]", "横坐标x（米）",
+    _C("x_m", "float", "m",
+       "Easting in a local metric grid, to bundle neighbouring compounds; or give lon/lat.",
+       "x [m]", "横坐标x（米）",
        lower=-1e8, upper=1e8, aliases=("x",)),
-    _C("y_m", "float", "m", "Northing in a local metric grid.", "y [m]", "纵坐标y（米）",
+    _C("y_m", "float", "m", "Northing in a local metric grid, with x_m.", "y [m]", "纵坐标y（米）",
        lower=-1e8, upper=1e8, aliases=("y",)),
     _C("lon", "float", "degree", "Longitude, in the datum of coord_system.", "Longitude",
        "经度", lower=-180, upper=180, aliases=("经度", "longitude")),

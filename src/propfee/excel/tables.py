@@ -541,55 +541,114 @@ def _total_from(sheet: Any, row_frame: pd.DataFrame, *, row: int, first_label: s
 
 
 def _rule_text(spec: ColumnSpec, lang: Language) -> str:
-    """The field's rule in words, e.g. "integer > 0" / "整数，大于 0"."""
+    """The field's rule in plain words, from its declaration.
+
+    Numbers as people write them, never in scientific notation: "整数，大于 0，不超过 100 万"
+    / "whole number, more than 0, at most 1,000,000"; a text's limit is its length:
+    "文本，最多 100 个字" / "text, at most 100 characters".
+    """
     zh = lang == "zh"
-    kind = {"str": ("text", "文本"), "int": ("integer", "整数"),
+    kind = {"str": ("text", "文本"), "int": ("whole number", "整数"),
             "float": ("number", "数值")}[spec.kind][1 if zh else 0]
     parts = [kind]
+    if spec.kind == "str":
+        if spec.upper is not None:
+            limit = spec.bound_text(spec.upper)
+            parts.append(f"最多 {limit} 个字" if zh else f"at most {limit} characters")
+        if spec.name == "compound_id":
+            parts.append("不可重复" if zh else "each id once")
+        return ("，" if zh else ", ").join(parts)
     if spec.lower is not None:
-        op = (">" if spec.lower_open else ">=") if not zh else (
-            "大于" if spec.lower_open else "不小于")
-        parts.append(f"{op} {spec.bound_text(spec.lower)}")
+        low = spec.bound_text(spec.lower, lang)
+        parts.append((f"大于 {low}" if spec.lower_open else f"不小于 {low}") if zh else
+                     (f"more than {low}" if spec.lower_open else f"at least {low}"))
     if spec.upper is not None:
-        parts.append(f"{'不大于' if zh else '<='} {spec.bound_text(spec.upper)}")
+        high = spec.bound_text(spec.upper, lang)
+        parts.append(f"不超过 {high}" if zh else f"at most {high}")
     return ("，" if zh else ", ").join(parts)
 
 
 _ZH_UNITS: Final[dict[str, str]] = {
     "households": "户", "m2": "平方米", "m2/household": "平方米/户", "year": "年",
     "buildings": "栋", "units": "个", "storeys": "层", "lifts": "部", "gates": "个",
-    "spaces": "个", "persons": "人", "m": "米", "degree": "度",
-    "yuan/(m2 month)": "元/（平方米·月）", "1": "比例（0-1）",
+    "tanks": "个", "spaces": "个", "persons": "人", "m": "米", "degree": "度",
+    "yuan/(m2 month)": "元/（平方米·月）", "1": "比例（0 到 1）", "yuan": "元",
+    "yuan/year": "元/年",
 }
+"""Every unit of a template column, in Chinese."""
+
+_EN_UNITS: Final[dict[str, str]] = {"1": "share (0 to 1)"}
+"""Units shown otherwise than propfee writes them, in English."""
 
 _ZH_HELP: Final[dict[str, str]] = {
-    "compound_id": "小区唯一编号，不可重复。",
-    "name": "小区名称。",
-    "households": "户数。",
-    "floor_area_m2": "住宅总建筑面积；也可只填户均面积。",
-    "floor_area_m2_per_household": "户均建筑面积；与总建筑面积二选一。",
-    "build_year": "建成年份。",
-    "buildings": "住宅楼栋数。",
-    "stairwell_units": "单元（楼道）数。",
-    "storeys": "典型住宅楼层数。",
-    "lifts": "客梯数，多数老旧多层住宅为 0。",
-    "gates": "需要值守方式的出入口数。",
-    "green_area_m2": "绿化面积。",
-    "parking_spaces": "公共用地上的停车位数。",
-    "party_members": "在册党员数；空白时按户数乘参数中的比例估算。",
-    "x_m": "本地平面坐标（东向，米），用于打包相邻小区。",
-    "y_m": "本地平面坐标（北向，米）。",
-    "lon": "经度（WGS84）。",
-    "lat": "纬度（WGS84）。",
-    "street": "所属街道。",
+    "compound_id": "小区唯一编号（如 A01），同一表中不可重复；“现状”表按此编号对应。",
+    "name": "小区名称，报告中显示在编号旁，可留空。",
+    "households": "小区住宅总户数（按房屋套数计），按户计算的费用和人员配置以此为准。",
+    "floor_area_m2": "住宅总建筑面积，物业费按此计收；也可只填户均面积。",
+    "floor_area_m2_per_household": "户均建筑面积；与总建筑面积二选一，总面积 = 户均面积 × 户数。",
+    "build_year": "小区建成（竣工）年份，决定各部位已使用的年限和维修资金的估算起点。",
+    "buildings": "住宅楼栋数，屋面、外墙、管线等工程量按楼栋估算。",
+    "stairwell_units": "单元（楼道）数，即有独立楼梯的入口数，楼道保洁、单元门按此计算。",
+    "storeys": "典型住宅楼的层数，用于估算楼道和立管的长度。",
+    "lifts": "客梯部数，多数老旧多层住宅为 0。",
+    "lift_households": "住在有电梯单元的户数；留空时：有电梯则为全部户数，无电梯则为 0。",
+    "water_tanks": "屋顶或地下的二次供水水箱个数（需定期清洗消毒）；市政直供时填 0。",
+    "gates": "需要值守（门卫或门禁）的出入口个数。",
+    "green_area_m2": "需要养护的绿化面积，绿化养护工作量按此计算；没有填 0。",
+    "parking_spaces": "小区公共用地上的停车位个数（不含私有车库）。",
+    "party_members": "在册党员人数；留空时按户数乘参数中的比例估算。",
+    "x_m": "本地平面坐标（东向，米），用于把相邻小区打包；也可改填经纬度。",
+    "y_m": "本地平面坐标（北向，米），与横坐标一起使用。",
+    "lon": "经度，坐标系见“坐标系”列（留空为 WGS84，即 GPS）。",
+    "lat": "纬度，坐标系见“坐标系”列。",
+    "coord_system": "经纬度的坐标系：wgs84（GPS）、gcj02（高德、腾讯地图）或 bd09（百度地图）；"
+                    "留空为 wgs84。",
+    "street": "所属街道办事处，用于按街道汇总。",
     "zone": "所属片区，默认按片区打包签订共享物业协议。",
-    "fee_rate_yuan_per_m2_month": "本小区物业费标准；空白时用参数中的标准。",
-    "collection_rate": "本小区预计收缴率（0 到 1，如 0.8）；空白时用参数中的收缴率。",
+    "fee_rate_yuan_per_m2_month": "本小区现行物业费标准（每平方米建筑面积每月，如 0.5）；"
+                                  "留空时用参数中的标准。",
+    "collection_rate": "本小区预计物业费收缴率（0 到 1，如 0.8 即八成）；留空时用参数中的收缴率。",
 }
+"""What each compound column means, in Chinese (English: the column's description)."""
+
+EXAMPLE_COMPOUND: Final[dict[str, dict[str, float | int | str]]] = {
+    "en": {"compound_id": "A01", "name": "Xingfuli", "households": 240,
+           "floor_area_m2": 16800.0, "build_year": 1992, "buildings": 6,
+           "stairwell_units": 18, "storeys": 6, "lifts": 0, "water_tanks": 2, "gates": 2,
+           "green_area_m2": 1500.0, "parking_spaces": 60, "lon": 112.55, "lat": 37.87,
+           "coord_system": "gcj02", "street": "Qiaodong", "zone": "Zone 1",
+           "fee_rate_yuan_per_m2_month": 0.5, "collection_rate": 0.85},
+    "zh": {"compound_id": "A01", "name": "幸福里小区", "households": 240,
+           "floor_area_m2": 16800.0, "build_year": 1992, "buildings": 6,
+           "stairwell_units": 18, "storeys": 6, "lifts": 0, "water_tanks": 2, "gates": 2,
+           "green_area_m2": 1500.0, "parking_spaces": 60, "lon": 112.55, "lat": 37.87,
+           "coord_system": "gcj02", "street": "桥东街道", "zone": "一片区",
+           "fee_rate_yuan_per_m2_month": 0.5, "collection_rate": 0.85},
+}
+"""The example compound of the template's 示例 (example) sheet, by language: a 1992
+six-storey compound of 240 households without lifts."""
+
+
+def _headers_of(specs: Sequence[ColumnSpec], zh: bool) -> list[str]:
+    return [(label(s.name, "zh") if s.name in _ZH_HELP else s.label_zh) if zh else s.name
+            for s in specs]
 
 
 def write_template_workbook(path: str | Path, *, labels: Language = "en") -> Path:
-    """Write an empty compound sheet with validation, and an instructions sheet.
+    """Write the compound template: the compound and current-state sheets, the
+    instructions and an example.
+
+    Sheets (Chinese / English names):
+
+    - 小区 / compounds: one row per compound, the columns of
+      :data:`~propfee.compound.COMPOUND_COLUMNS`, headers only;
+    - 现状 / current state: optional, one row per compound, the columns of
+      :data:`~propfee.reserve.current_state.CURRENT_STATE_COLUMNS` (fund balance,
+      renewal years, current income, staff and contract), headers only;
+    - 填写说明 / Instructions: how to fill in, and every column of both sheets with its
+      unit, whether required, default, rule and meaning;
+    - 示例 / example: a filled example compound and its current state, in grey italics,
+      on a sheet that is never read as data.
 
     Parameters
     ----------
@@ -605,16 +664,17 @@ def write_template_workbook(path: str | Path, *, labels: Language = "en") -> Pat
 
     Notes
     -----
-    Every column carries an Excel data validation derived from its
+    Every column of the data sheets carries an Excel data validation derived from its
     :class:`~propfee.compound.ColumnSpec`: whole numbers or decimals within the field's
-    bounds, and ``compound_id`` unique within the column. The headers are what
-    :func:`propfee.io.read_compounds` reads back.
+    bounds, and ``compound_id`` unique within the column; its prompt says what the
+    column means and its error message the rule in plain words. The headers are what
+    :func:`propfee.io.read_compounds` and
+    :func:`propfee.reserve.current_state.read_current_state` read back.
     """
     require("openpyxl", feature="writing Excel files", extra="excel")
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from propfee.reserve.current_state import CURRENT_STATE_COLUMNS, CURRENT_STATE_SHEETS
 
     zh = labels == "zh"
     target = Path(path)
@@ -622,16 +682,49 @@ def write_template_workbook(path: str | Path, *, labels: Language = "en") -> Pat
     sheet = book.active
     assert sheet is not None
     sheet.title = label("sheet_template", labels) if zh else "compounds"
-    headers = [label(c.name, "zh") if zh else c.name for c in COMPOUND_COLUMNS]
+    headers = _headers_of(COMPOUND_COLUMNS, zh)
+    helps = [_ZH_HELP[s.name] if zh else s.description for s in COMPOUND_COLUMNS]
+    _data_sheet(sheet, COMPOUND_COLUMNS, headers, helps, zh)
+    state = book.create_sheet(CURRENT_STATE_SHEETS[0 if zh else 1])
+    state_specs = [c.spec for c in CURRENT_STATE_COLUMNS]
+    state_headers = _headers_of(state_specs, zh)
+    state_helps = [c.help_zh if zh else c.spec.description for c in CURRENT_STATE_COLUMNS]
+    _data_sheet(state, state_specs, state_headers, state_helps, zh,
+                formats={c.spec.name: _state_format(c.spec) for c in CURRENT_STATE_COLUMNS})
+    _instructions(book.create_sheet(label("sheet_instructions", labels)), labels,
+                  sheets=(str(sheet.title), str(state.title)))
+    _example(book.create_sheet("示例" if zh else "example"), labels, headers, state_headers)
+    book.active = 0
+    book.save(target)
+    return target
+
+
+def _state_format(spec: ColumnSpec) -> str | None:
+    """The number format of a current-state column: years and persons plain, yuan with
+    separators and fen, text as text."""
+    if spec.kind == "str":
+        return None
+    return "#,##0.00" if spec.unit.startswith("yuan") else "0"
+
+
+def _data_sheet(sheet: Any, specs: Sequence[ColumnSpec], headers: Sequence[str],
+                helps: Sequence[str], zh: bool,
+                formats: dict[str, str | None] | None = None) -> None:
+    """Headers, data validation and cell formats of a template data sheet."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     fill = PatternFill("solid", fgColor=_HEADER_FILL)
     last = _TEMPLATE_ROWS + 1
-    for j, (spec, header) in enumerate(zip(COMPOUND_COLUMNS, headers, strict=True), start=1):
+    for j, (spec, header, help_text) in enumerate(zip(specs, headers, helps, strict=True),
+                                                  start=1):
         cell = sheet.cell(row=1, column=j, value=header)
         cell.font = Font(bold=True, color="C00000" if spec.required else "000000")
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         letter = get_column_letter(j)
-        sheet.column_dimensions[letter].width = max(display_width(header), 10) + 3
+        sheet.column_dimensions[letter].width = min(max(display_width(header), 10) + 3, 30)
         rule = _validation(spec, letter, zh)
         if rule is not None:
             validation = DataValidation(allow_blank=not spec.required, showErrorMessage=True,
@@ -640,22 +733,67 @@ def write_template_workbook(path: str | Path, *, labels: Language = "en") -> Pat
             validation.error = (f"{header}：{_rule_text(spec, 'zh')}" if zh
                                 else f"{header}: {_rule_text(spec, 'en')}")[:255]
             validation.promptTitle = header[:32]
-            validation.prompt = (_ZH_HELP.get(spec.name, "") if zh else spec.description)[:255]
+            validation.prompt = help_text[:255]
             validation.add(f"{letter}2:{letter}{last}")
             sheet.add_data_validation(validation)
-        fmt = number_format(spec.name)
+        fmt = formats[spec.name] if formats is not None else number_format(spec.name)
+        if fmt is None and spec.kind == "str":
+            fmt = "@"
         if fmt is not None:
             for row in range(2, 202):
                 sheet.cell(row=row, column=j).number_format = fmt
-        elif spec.kind == "str":
-            for row in range(2, 202):
-                sheet.cell(row=row, column=j).number_format = "@"
-    sheet.freeze_panes = "C2"
-    sheet.row_dimensions[1].height = 32 if zh else 18
+    sheet.freeze_panes = "C2" if specs[1].name == "name" else "B2"
+    longest = max(display_width(h) for h in headers)
+    sheet.row_dimensions[1].height = (48 if longest > 27 else 32) if zh else 18
     _print_setup(sheet, 1)
-    _instructions(book.create_sheet(label("sheet_instructions", labels)), headers, labels)
-    book.save(target)
-    return target
+
+
+def _example(sheet: Any, lang: Language, headers: Sequence[str],
+             state_headers: Sequence[str]) -> None:
+    """The example sheet: the example compound and its current state, grey italics."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from propfee.reserve.current_state import CURRENT_STATE_COLUMNS, EXAMPLE_STATE
+
+    zh = lang == "zh"
+    sheet.sheet_properties.tabColor = "A6A6A6"
+    sheet.cell(row=1, column=1, value=(
+        "示例（仅供参考：本表不参与测算，请在“小区”和“现状”表中填写）" if zh else
+        "Example (for reference only: this sheet is never computed; fill in the "
+        "'compounds' and 'current state' sheets)")).font = Font(bold=True, size=13)
+    grey = Font(italic=True, color="808080")
+    fill = PatternFill("solid", fgColor=_TOTAL_FILL)
+    compound = EXAMPLE_COMPOUND[lang]
+    blocks = (("小区" if zh else "compounds", headers, [s.name for s in COMPOUND_COLUMNS],
+               compound),
+              ("现状" if zh else "current state", state_headers,
+               [c.spec.name for c in CURRENT_STATE_COLUMNS], EXAMPLE_STATE[lang]))
+    row = 3
+    for title, heads, names, values in blocks:
+        sheet.cell(row=row, column=1, value=(f"“{title}”表的一行：" if zh else
+                                             f"A row of the '{title}' sheet:")).font = Font(
+            bold=True)
+        for j, (head, name) in enumerate(zip(heads, names, strict=True), start=1):
+            top = sheet.cell(row=row + 1, column=j, value=head)
+            top.font = Font(italic=True, bold=True, color="808080")
+            top.fill = fill
+            top.alignment = Alignment(wrap_text=True, vertical="center")
+            cell = sheet.cell(row=row + 2, column=j, value=inert(values.get(name)))
+            cell.font = grey
+            letter = get_column_letter(j)
+            sheet.column_dimensions[letter].width = max(
+                sheet.column_dimensions[letter].width or 0,
+                min(max(display_width(head), 10) + 3, 30))
+        sheet.row_dimensions[row + 1].height = 48 if zh else 18
+        row += 5
+    sheet.cell(row=row - 1, column=1, value=(
+        "示例中的小区 1992 年建成，屋面 2016 年做过防水，外墙和楼道 2019 年改造过，消防器材 "
+        "2021 年更新；其余部位留空，按建成年份计算。" if zh else
+        "The example compound was built in 1992; its roof was waterproofed in 2016, its "
+        "walls and stairwells renovated in 2019, its fire equipment renewed in 2021; the "
+        "other groups are left empty and count from the build year.")).font = grey
+    _print_setup(sheet, 4)
 
 
 def _validation(spec: ColumnSpec, letter: str, zh: bool) -> dict[str, Any] | None:
@@ -688,47 +826,86 @@ def _validation(spec: ColumnSpec, letter: str, zh: bool) -> dict[str, Any] | Non
     return {"type": kind, "operator": "between", "formula1": "-1E+15", "formula2": "1E+15"}
 
 
-def _instructions(sheet: Any, headers: Sequence[str], lang: Language) -> None:
+def _unit(unit: str, zh: bool) -> str:
+    """A unit as the instructions show it ("" for ids and text)."""
+    if unit == "-":
+        return ""
+    return _ZH_UNITS[unit] if zh else _EN_UNITS.get(unit, unit)
+
+
+def _default_text(spec: ColumnSpec, lang: Language) -> str:
+    if spec.default is None or spec.default == "":
+        return ""
+    if isinstance(spec.default, float) and spec.default == int(spec.default):
+        return spec.bound_text(spec.default, lang)
+    return str(spec.default)
+
+
+def _instructions(sheet: Any, lang: Language, *, sheets: tuple[str, str]) -> None:
     from openpyxl.styles import Alignment, Font
 
+    from propfee.reserve.current_state import CURRENT_STATE_COLUMNS
+
     zh = lang == "zh"
+    data, state = sheets
     lines = ([
         "填写说明",
-        "1. 在“小区”表中每个小区填一行，第 1 行为表头，请勿修改表头。",
+        f"1. 在“{data}”表中每个小区填一行，第 1 行为表头，请勿修改表头。",
         "2. 红色表头为必填项；其余可留空，留空时使用下表中的默认值或参数文件中的数值。",
         "3. 输入超出范围或类型不符时，Excel 会拒绝该单元格并提示规则。",
-        "4. 填好后运行：propfee evaluate 小区.xlsx --out 预算.xlsx --labels zh",
+        f"4. “{state}”表（选填）记录各小区目前的维修资金余额、各部位最近改造年份和现有收入、"
+        "人员、合同，每个小区一行，按小区编号对应。",
+        "5. “示例”表是一个填好的小区，仅供参考，不参与测算。",
+        "6. 填好后运行：propfee evaluate 小区.xlsx --out 预算.xlsx --labels zh；"
+        "维修资金测算：propfee reserve 小区.xlsx --labels zh（自动读取“现状”表）",
     ] if zh else [
         "How to fill in this workbook",
-        "1. One row per compound on the 'compounds' sheet; row 1 holds the headers: keep them.",
+        f"1. One row per compound on the '{data}' sheet; row 1 holds the headers: keep them.",
         "2. Headers in red are required; leave others empty to use the default below or the "
         "parameter file's value.",
         "3. Excel refuses a cell outside a column's rule and shows the rule.",
-        "4. Then run: propfee evaluate compounds.xlsx --out budget.xlsx",
+        f"4. The '{state}' sheet (optional) records what is known today: the fund's "
+        "balance, the year each group of components was last renewed, and current income, "
+        "staff and contract; one row per compound, matched by compound_id.",
+        "5. The 'example' sheet shows a filled compound, for reference only: it is never "
+        "computed.",
+        "6. Then run: propfee evaluate compounds.xlsx --out budget.xlsx; for the "
+        "maintenance fund: propfee reserve compounds.xlsx (reads the current state sheet).",
     ])
     for i, text in enumerate(lines, start=1):
         sheet.cell(row=i, column=1, value=text).font = Font(bold=i == 1, size=13 if i == 1
                                                            else 11)
     heads = (["表头", "单位", "必填", "默认值", "规则", "说明"] if zh else
              ["Header", "Unit", "Required", "Default", "Rule", "Description"])
-    rows = []
-    for spec, header in zip(COMPOUND_COLUMNS, headers, strict=True):
-        rows.append([
-            header, (_ZH_UNITS.get(spec.unit, spec.unit) if zh else spec.unit)
-            if spec.unit != "-" else "",
-            label("yes" if spec.required else "no", lang),
-            "" if spec.default is None else str(spec.default),
-            _rule_text(spec, lang),
-            _ZH_HELP.get(spec.name, "") if zh else spec.description,
-        ])
-    table = pd.DataFrame(rows, columns=heads)
+    state_specs = [c.spec for c in CURRENT_STATE_COLUMNS]
+    blocks = (
+        (f"“{data}”表" if zh else f"The '{data}' sheet", COMPOUND_COLUMNS,
+         [_ZH_HELP[s.name] if zh else s.description for s in COMPOUND_COLUMNS]),
+        (f"“{state}”表（选填，每个小区一行）" if zh else
+         f"The '{state}' sheet (optional, one row per compound)", state_specs,
+         [c.help_zh if zh else c.spec.description for c in CURRENT_STATE_COLUMNS]),
+    )
     first = len(lines) + 2
-    _write_table(sheet, table, table, first_row=first, total=None, freeze=False)
-    sheet.column_dimensions["F"].width = 60
-    for row in sheet.iter_rows(min_row=first + 1, max_col=6):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        needed = -(-display_width(str(row[5].value or "")) // 62)
-        sheet.row_dimensions[row[0].row].height = 15 * max(needed, 1) + 2
-    sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width, 26)
-    _print_setup(sheet, first)
+    top = first
+    for title, specs, helps in blocks:
+        sheet.cell(row=first, column=1, value=title).font = Font(bold=True, size=12)
+        rows = [[header, _unit(spec.unit, zh),
+                 label("yes" if spec.required else "no", lang), _default_text(spec, lang),
+                 _rule_text(spec, lang), help_text]
+                for spec, header, help_text in zip(specs, _headers_of(specs, zh), helps,
+                                                   strict=True)]
+        table = pd.DataFrame(rows, columns=heads)
+        last = _write_table(sheet, table, table, first_row=first + 1, total=None,
+                            freeze=False)
+        for row in sheet.iter_rows(min_row=first + 2, max_row=last, max_col=6):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            needed = max(-(-display_width(str(row[5].value or "")) // 62),
+                         -(-display_width(str(row[0].value or "")) // 26),
+                         -(-display_width(str(row[4].value or "")) // 30))
+            sheet.row_dimensions[row[0].row].height = 15 * max(needed, 1) + 2
+        first = last + 2
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["E"].width = 32
+    sheet.column_dimensions["F"].width = 64
+    _print_setup(sheet, top + 1)
