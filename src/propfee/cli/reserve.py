@@ -23,6 +23,8 @@ from propfee.cli._common import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from propfee.reserve.current_state import CurrentState
+
 __all__ = ["reserve"]
 
 
@@ -32,6 +34,18 @@ def _names(frame: pd.DataFrame) -> dict[str, str] | None:
         return None
     return dict(zip(frame["compound_id"].astype(str), frame["name"].fillna("").astype(str),
                     strict=True))
+
+
+def _state_note(state: CurrentState, compounds: int, zh: bool) -> str:
+    """What the 现状 (current state) sheet gave the study, in a line."""
+    sheet = state.sheet or ""
+    if zh:
+        return (f"已读取“{sheet}”表：{state.compounds_used:,} 个小区（共 {compounds:,} 个）"
+                "按填写的维修资金余额或改造年份测算，其余按默认假设；收入、人员、合同仅作记录，"
+                "本测算不使用")
+    return (f"read sheet {sheet!r}: the fund balance or renewal years entered there were "
+            f"used for {state.compounds_used:,} of {compounds:,} compounds, the defaults for "
+            "the rest; income, staff and contract are kept for the record, not used here")
 
 
 def reserve(
@@ -60,7 +74,12 @@ def reserve(
     column: ColumnOption = None,
     sheet: SheetOption = None,
 ) -> None:
-    """Reserve study: component work, special maintenance fund, priorities for renovation."""
+    """Reserve study: component work, special maintenance fund, priorities for renovation.
+
+    A workbook with a 现状 (current state) sheet, as the template has, is read with it:
+    the fund starts at the balance entered and components start from the renewal years
+    entered. A value given both there and in --overrides is an error.
+    """
     lang = use_language(labels)
     zh = lang == "zh"
     import pandas as pd
@@ -68,6 +87,7 @@ def reserve(
     from propfee._atomic import atomic_path
     from propfee.io import read_table
     from propfee.reserve import RenovationEvent, ReserveSettings, load_catalogue, reserve_study
+    from propfee.reserve.current_state import combine_overrides, read_current_state
     from propfee.reserve.priorities import priority_table
     from propfee.reserve.report import label_reserve_table, write_reserve
 
@@ -84,6 +104,11 @@ def reserve(
     extra: pd.DataFrame | None = None
     if overrides is not None:
         extra = read_table(overrides, encoding=encoding, lang=lang)
+    state = None if compounds_file is None else read_current_state(
+        compounds_file, frame, chosen, lang=lang)
+    if state is not None:
+        extra = combine_overrides(state, extra, source=str(overrides), lang=lang)
+        say(_state_note(state, len(frame), zh))
     study = reserve_study(frame, chosen, settings, overrides=extra)
     ranking = priority_table(study)
     district = study.district()[["fund_work_yuan", "topup_yuan", "closing_yuan",
