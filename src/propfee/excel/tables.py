@@ -765,6 +765,7 @@ def _example(sheet: Any, lang: Language, headers: Sequence[str],
     grey = Font(italic=True, color="808080")
     fill = PatternFill("solid", fgColor=_TOTAL_FILL)
     compound = EXAMPLE_COMPOUND[lang]
+    formats = {c.spec.name: _state_format(c.spec) for c in CURRENT_STATE_COLUMNS}
     blocks = (("小区" if zh else "compounds", headers, [s.name for s in COMPOUND_COLUMNS],
                compound),
               ("现状" if zh else "current state", state_headers,
@@ -781,6 +782,9 @@ def _example(sheet: Any, lang: Language, headers: Sequence[str],
             top.alignment = Alignment(wrap_text=True, vertical="center")
             cell = sheet.cell(row=row + 2, column=j, value=inert(values.get(name)))
             cell.font = grey
+            fmt = formats[name] if name in formats else number_format(name)
+            if fmt is not None and not isinstance(cell.value, str):
+                cell.number_format = fmt
             letter = get_column_letter(j)
             sheet.column_dimensions[letter].width = max(
                 sheet.column_dimensions[letter].width or 0,
@@ -900,7 +904,7 @@ def _instructions(sheet: Any, lang: Language, *, sheets: tuple[str, str]) -> Non
         for row in sheet.iter_rows(min_row=first + 2, max_row=last, max_col=6):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            needed = max(-(-display_width(str(row[5].value or "")) // 62),
+            needed = max(-(-display_width(str(row[5].value or "")) // 50),
                          -(-display_width(str(row[0].value or "")) // 26),
                          -(-display_width(str(row[4].value or "")) // 30))
             sheet.row_dimensions[row[0].row].height = 15 * max(needed, 1) + 2

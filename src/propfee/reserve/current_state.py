@@ -103,8 +103,8 @@ def _year(name: str, en: str, zh: str, group_zh: str, components: tuple[str, ...
                    f"of {', '.join(components)}.",
                    en, zh, lower=1900, upper=2100),
         "年",
-        f"{group_zh}最近一次翻新或改造完成的年份（四位数，如 2019）；不可早于建成年份，"
-        "不可晚于测算起始年份。留空表示建成后未改造，按建成年份计算。",
+        f"{group_zh}最近一次翻新或改造完成的年份，如 2019，不早于建成年份、不晚于测算起始"
+        "年份；留空按建成年份计。",
         components=components)
 
 
