@@ -126,7 +126,7 @@ CURRENT_STATE_COLUMNS: Final[tuple[StateColumn, ...]] = (
         "从该余额起算。留空时按建筑面积和建成年份估算。",
         fund_field="opening_balance_yuan"),
     _year("roof_renewed_year", "Roof renewed [year]", "屋面防水改造年份", "屋面防水",
-          ("roof_waterproofing",), "roofs' waterproofing"),
+          ("roof_waterproofing",), "roof waterproofing layers"),
     _year("pipes_renewed_year", "Pipes renewed (water, sewer, power, gas) [year]",
           "管线（给排水、电力、燃气）改造年份", "给水立管、排水排污管道、电力干线和燃气立管",
           ("water_supply_risers", "drain_sewer_pipes", "electrical_risers_wiring",
