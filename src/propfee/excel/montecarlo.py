@@ -256,7 +256,7 @@ def _interval_chart(sheet: Any, source: Any, *, rows: int, first_col: int, name_
     chart.add_data(Reference(source, min_col=first_col, max_col=first_col + 2, min_row=1,
                              max_row=rows + 1), titles_from_data=True)
     chart.set_categories(Reference(source, min_col=name_col, min_row=2, max_row=rows + 1))
-    for series, colour in zip(chart.series, ("9DC3E6", "2F5597", "9DC3E6"), strict=True):
+    for series, colour in zip(chart.series, ("BDD7EE", "2F5597", "F4B183"), strict=True):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.noFill = True
     chart.legend.position = "b"
