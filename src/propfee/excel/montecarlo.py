@@ -228,7 +228,9 @@ def _figures_sheet(sheet: Any, result: MonteCarloResult, settings: ProjectionSet
         sheet.cell(row=i, column=1, value=inert(f.what)).font = Font(name=CJK_FONT)
         cell = sheet.cell(row=i, column=2, value=f.value)
         cell.number_format = f.number_format
-        sheet.cell(row=i, column=3, value=inert(f.unit)).font = Font(name=CJK_FONT)
+        unit_cell = sheet.cell(row=i, column=3, value=inert(f.unit))
+        unit_cell.font = Font(name=CJK_FONT)
+        unit_cell.alignment = Alignment(indent=1)  # apart from the number
         sheet.cell(row=i, column=4, value=inert(f.meaning)).font = Font(name=CJK_FONT)
     for letter, index in (("A", 0), ("C", 3), ("D", 4)):
         sheet.column_dimensions[letter].width = max(

@@ -287,7 +287,9 @@ def _conclusion_sheet(sheet: Any, projection: Projection, settings: ProjectionSe
         cell = sheet.cell(row=i, column=2, value=inert(value))
         cell.number_format = number
         cell.alignment = Alignment(horizontal="right")
-        sheet.cell(row=i, column=3, value=inert(unit)).font = Font(name=CJK_FONT)
+        unit_cell = sheet.cell(row=i, column=3, value=inert(unit))
+        unit_cell.font = Font(name=CJK_FONT)
+        unit_cell.alignment = Alignment(indent=1)  # apart from the number
     sheet.column_dimensions["A"].width = max(display_width(r[0]) for r in rows) + 3
     sheet.column_dimensions["B"].width = 20
     sheet.column_dimensions["C"].width = 16
