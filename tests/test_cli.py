@@ -164,7 +164,8 @@ def test_project_and_montecarlo(tmp_path: Path) -> None:
     assert len(pd.read_csv(out)) == 286
     result = runner.invoke(app, ["montecarlo", "--draws", "300", "--years", "3", "--seed", "1"])
     assert result.exit_code == 0, result.output
-    assert "subsidy_q95_yuan" in result.output
+    assert "District street subsidy a year: 95% point" in result.output
+    assert "yuan/year" in result.output
 
 
 def test_excel_in_chinese_excel_out(tmp_path: Path) -> None:
@@ -223,7 +224,8 @@ ONE = "compound_id,households,floor_area_m2,build_year\na,100,10000,1990\n"
     ["evaluate", "missing.csv"], ["evaluate", "x.csv", "--plan", "missing.json"],
     ["evaluate", "x.csv", "--labels", "fr"], ["evaluate", "x.csv", "--column", "nonsense"],
     ["evaluate", "x.csv", "--out", "no/such/folder/r.xlsx"],
-    ["evaluate", "x.csv", "--out", "r.txt"], ["montecarlo", "--out", "r.xlsx"],
+    ["evaluate", "x.csv", "--out", "r.txt"], ["montecarlo", "--out", "r.txt"],
+    ["project", "--out", "r.json"],
 ])
 def test_bad_options_exit_2_without_a_traceback(tmp_path: Path, monkeypatch, args) -> None:
     monkeypatch.chdir(tmp_path)

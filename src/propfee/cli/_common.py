@@ -42,6 +42,12 @@ ColumnOption = Annotated[list[str] | None, typer.Option(
 SheetOption = Annotated[str | None, typer.Option(
     help="Sheet of a workbook to read, by name or number (1 is the first tab); default: "
          "the sheet Excel opens on, if visible, else the first visible one.")]
+CompoundsArgument = Annotated[Path | None, typer.Argument(
+    help="Compounds table to read: .csv, .xlsx or .parquet; default: the example street.",
+    exists=True, dir_okay=False)]
+TableOutOption = Annotated[Path | None, typer.Option(
+    help="Write the result: .xlsx (a print-ready workbook in the --labels language: "
+         "conclusion, tables, chart, notes) or .csv (the plain table, for other programs).")]
 LabelsOption = Annotated[str, typer.Option(
     "--labels", envvar="PROPFEE_LANG", show_envvar=True,
     help="Language of tables, messages and errors: en or zh (also PROPFEE_LANG).")]
@@ -194,18 +200,32 @@ def _sheet(path: Path, sheet: str | None) -> str | int | None:
     return sheet if sheet in names else int(sheet.strip()) - 1
 
 
-def check_out(out: Path | None, *sources: Path | str | None, suffix: str = ".csv",
-              lang: Lang = "en") -> None:
-    """Refuse, before any work, an output that cannot be written or is an input."""
+def check_out(out: Path | None, *sources: Path | str | None,
+              suffix: str | tuple[str, ...] = ".csv", lang: Lang = "en") -> None:
+    """Refuse, before any work, an output that cannot be written or is an input.
+
+    ``suffix`` is the output's format, or the formats it may have (e.g. ``(".csv",
+    ".xlsx")``).
+    """
     from propfee._atomic import check_target
 
     if out is None:
         return
-    if out.suffix.lower() != suffix:
+    allowed = (suffix,) if isinstance(suffix, str) else suffix
+    if out.suffix.lower() not in allowed:
+        kinds = (" 或 " if lang == "zh" else " or ").join(allowed)
         raise typer.BadParameter(
-            f"{out}：请写 {suffix} 文件" if lang == "zh" else f"{out}: write a {suffix} file",
+            f"{out}：请写 {kinds} 文件" if lang == "zh" else f"{out}: write a {kinds} file",
             param_hint="--out")
     check_target(out, inputs=inputs(*sources), lang=lang)
+
+
+def names(frame: pd.DataFrame) -> dict[str, str] | None:
+    """Compound id -> name, when the table has names."""
+    if "name" not in frame.columns:
+        return None
+    return dict(zip(frame["compound_id"].astype(str), frame["name"].fillna("").astype(str),
+                    strict=True))
 
 
 def write(frame: pd.DataFrame, out: Path, lang: Lang = "en") -> None:

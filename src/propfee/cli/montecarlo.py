@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,13 +10,15 @@ from propfee.cli._common import (
     SOURCE_DATE_ISO,
     AsOfOption,
     ColumnOption,
+    CompoundsArgument,
     EncodingOption,
     LabelsOption,
     ParamsOption,
     PlanOption,
     SheetOption,
+    TableOutOption,
     check_out,
-    fmt,
+    names,
     params,
     plan,
     say,
@@ -30,9 +31,7 @@ __all__ = ["montecarlo"]
 
 
 def montecarlo(
-    compounds_file: Annotated[Path | None, typer.Argument(
-        help="Compounds table (.csv, .xlsx or .parquet); default: the example street.",
-        exists=True, dir_okay=False)] = None,
+    compounds_file: CompoundsArgument = None,
     params_source: ParamsOption = "taiyuan",
     as_of: AsOfOption = SOURCE_DATE_ISO,
     plan_source: PlanOption = None,
@@ -42,8 +41,7 @@ def montecarlo(
     seed: Annotated[int, typer.Option(
         help="Seed, 0 to 2^63 - 1; the same seed gives the same numbers.", min=0,
         max=2**63 - 1)] = 0,
-    out: Annotated[Path | None, typer.Option(
-        help="Write the per-compound table (.csv).")] = None,
+    out: TableOutOption = None,
     labels: LabelsOption = "en",
     encoding: EncodingOption = None,
     column: ColumnOption = None,
@@ -55,7 +53,8 @@ def montecarlo(
     from propfee.analysis import ProjectionSettings, monte_carlo
     from propfee.progress import phases
 
-    check_out(out, compounds_file, plan_source, params_source, lang=lang)
+    check_out(out, compounds_file, plan_source, params_source, suffix=(".csv", ".xlsx"),
+              lang=lang)
     p = params(params_source, as_of, lang)
     chosen = plan(plan_source, lang)
     with phases(["读取" if zh else "reading",
@@ -68,9 +67,26 @@ def montecarlo(
             done[0] += size
             advance(done[0] / draws)
 
-        result = monte_carlo(frame, chosen, p, ProjectionSettings(horizon_years=years),
-                             draws=draws, seed=seed, progress=drawn)
+        settings = ProjectionSettings(horizon_years=years)
+        result = monte_carlo(frame, chosen, p, settings, draws=draws, seed=seed,
+                             progress=drawn)
         advance()
-    say(fmt(result.district.to_frame("全区" if zh else "district")))
-    if out is not None:
+    from propfee.excel.montecarlo import conclusion, district_figures, figure_text
+
+    for figure in district_figures(result, settings, lang):
+        say(f"{figure.what}：{figure_text(figure)} {figure.unit}".rstrip() if zh
+            else f"{figure.what}: {figure_text(figure)} {figure.unit}".rstrip())
+    say(conclusion(result, settings, lang))
+    if out is None:
+        return
+    if out.suffix.lower() == ".csv":
         write(result.compounds, out, lang)
+        return
+    from propfee._atomic import atomic_path
+    from propfee.excel.montecarlo import write_montecarlo_workbook
+
+    with atomic_path(out) as temp:  # checked above; a stop leaves no file behind
+        write_montecarlo_workbook(result, temp, settings=settings, seed=seed, labels=lang,
+                                  names=names(frame))
+    say(f"已写入 {len(result.compounds):,} 个小区的风险测算：{out}" if zh else
+        f"wrote the simulation of {len(result.compounds):,} compounds to {out}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,13 +10,16 @@ from propfee.cli._common import (
     SOURCE_DATE_ISO,
     AsOfOption,
     ColumnOption,
+    CompoundsArgument,
     EncodingOption,
     LabelsOption,
     ParamsOption,
     PlanOption,
     SheetOption,
+    TableOutOption,
     check_out,
     fmt,
+    names,
     params,
     plan,
     say,
@@ -30,9 +32,7 @@ __all__ = ["project"]
 
 
 def project(
-    compounds_file: Annotated[Path | None, typer.Argument(
-        help="Compounds table (.csv, .xlsx or .parquet); default: the example street.",
-        exists=True, dir_okay=False)] = None,
+    compounds_file: CompoundsArgument = None,
     params_source: ParamsOption = "taiyuan",
     as_of: AsOfOption = SOURCE_DATE_ISO,
     plan_source: PlanOption = None,
@@ -41,7 +41,7 @@ def project(
     inflation: Annotated[float, typer.Option(help="Price inflation [1/year].")] = 0.02,
     interest: Annotated[float, typer.Option(
         help="Interest on the pool [1/year], 0 to 0.5.", min=0.0, max=0.5)] = 0.015,
-    out: Annotated[Path | None, typer.Option(help="Write the funding table (.csv).")] = None,
+    out: TableOutOption = None,
     labels: LabelsOption = "en",
     encoding: EncodingOption = None,
     column: ColumnOption = None,
@@ -55,7 +55,8 @@ def project(
     from propfee.labels import label_table
     from propfee.progress import phases
 
-    check_out(out, compounds_file, plan_source, params_source, lang=lang)
+    check_out(out, compounds_file, plan_source, params_source, suffix=(".csv", ".xlsx"),
+              lang=lang)
     p = params(params_source, as_of, lang)
     chosen = plan(plan_source, lang)
     settings = ProjectionSettings.model_validate({
@@ -68,8 +69,22 @@ def project(
         advance()
     district = result.district()[["fee_income_yuan", "net_yuan", "balance_yuan"]]
     say(fmt(label_table(district, lang) if zh else district))
-    total = result.funding["baseline_contribution_yuan"].sum()
+    from propfee.excel.projection import conclusion, contribution_total
+
+    total = contribution_total(result)
     say(f"使每个资金池不为负的每年稳定补充：{total:,.2f} 元/年" if zh else
         f"steady yearly contribution to keep every pool >= 0: {total:,.2f} yuan/year")
-    if out is not None:
+    say(conclusion(result, settings, lang))
+    if out is None:
+        return
+    if out.suffix.lower() == ".csv":
         write(result.funding, out, lang)
+        return
+    from propfee._atomic import atomic_path
+    from propfee.excel.projection import write_projection_workbook
+
+    with atomic_path(out) as temp:  # checked above; a stop leaves no file behind
+        write_projection_workbook(result, temp, settings=settings, labels=lang,
+                                  names=names(frame))
+    say(f"已写入 {len(result.funding):,} 个小区的资金池预测：{out}" if zh else
+        f"wrote the projection of {len(result.funding):,} compounds to {out}")

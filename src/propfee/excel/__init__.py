@@ -10,9 +10,13 @@ One module per part of the workbook:
   recalculated from the fee rate, collection rate and public income typed on the summary;
 - :mod:`propfee.excel.summary`: the summary a street leader signs;
 - :mod:`propfee.excel.sheet_compound`: one printable budget per compound;
-- :mod:`propfee.excel.notice`: the residents' notice (公示表).
+- :mod:`propfee.excel.notice`: the residents' notice (公示表);
+- :mod:`propfee.excel.projection`: the workbook of ``propfee project`` (the fund pools
+  year by year, the steady contribution each needs);
+- :mod:`propfee.excel.montecarlo`: the workbook of ``propfee montecarlo`` (the street
+  subsidy's median and 5%-95% interval, the chance a pool goes negative).
 
-Both writers need the ``excel`` extra.
+Every writer needs the ``excel`` extra.
 """
 
 from propfee.excel.tables import (

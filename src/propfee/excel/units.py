@@ -8,7 +8,8 @@
 - :func:`contract_name`: a shared-property contract as a reader knows it (``zone:Z001``
   is the contract of zone Z001: "Z001 片区"), never the internal code.
 - :func:`page_setup`: A4 landscape, one page wide, a title in the header and the date and
-  page numbers ("第 &P 页，共 &N 页") in the footer.
+  page numbers ("第 &P 页，共 &N 页") in the footer;
+- :func:`write_notes`: a notes sheet, a title and one wrapped paragraph a row.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "money_unit",
     "natural_key",
     "page_setup",
+    "write_notes",
 ]
 
 MoneyUnit = Literal["wan", "yuan"]
@@ -172,3 +174,41 @@ def page_setup(sheet: Any, *, title: str, lang: Language, printed: dt.date,
         sheet.oddFooter.left.text = (f"制表日期：{printed.year}年{printed.month}月"
                                      f"{printed.day}日")
     sheet.oddFooter.right.text = "第 &P 页，共 &N 页" if zh else "Page &P of &N"
+
+
+NOTE_WIDTH: Final = 110
+"""Width of the notes column. [characters]"""
+
+
+def write_notes(sheet: Any, title: str, paragraphs: list[str], *, lang: Language,
+                printed: dt.date) -> None:
+    """Write a notes sheet: the title, then one wrapped paragraph a row, set up to print.
+
+    Parameters
+    ----------
+    sheet
+        An empty openpyxl worksheet.
+    title
+        The first row, in bold, and the page header.
+    paragraphs
+        The notes, one a row; a paragraph starting with "■" is a heading (bold).
+    lang
+        Language of the footer.
+    printed
+        The date in the footer.
+    """
+    from openpyxl.styles import Alignment, Font
+
+    from propfee.excel.tables import display_width
+    from propfee.io.writers import inert
+
+    sheet.column_dimensions["A"].width = NOTE_WIDTH
+    sheet["A1"] = inert(title)
+    sheet["A1"].font = Font(name=CJK_FONT, bold=True, size=14)
+    for row, text in enumerate(paragraphs, start=2):
+        cell = sheet.cell(row=row, column=1, value=inert(text))
+        cell.font = Font(name=CJK_FONT, bold=text.startswith("■"))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = display_width(text) // (NOTE_WIDTH - 6) + 1
+        sheet.row_dimensions[row].height = 16.0 * lines + 2
+    page_setup(sheet, title=title, lang=lang, printed=printed)
