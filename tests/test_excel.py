@@ -46,7 +46,8 @@ def test_number_format_per_unit(column: str, fmt: str | None) -> None:
 def test_chinese_report_sheets_widths_formats_totals(tmp_path: Path, budget) -> None:
     path = write_budget(budget, tmp_path / "预算.xlsx", labels="zh")
     book = load_workbook(path)
-    assert book.sheetnames == ["汇总", "逐小区试算", "测算表", "公示表", "分组与渠道",
+    assert book.sheetnames == ["汇总", "逐小区试算", "测算表", "公示表", "方案比较", "预算申请",
+                               "测算假设", "分组与渠道",
                                "渠道贡献", "小区明细", "项目明细", "按街道", "按片区"]
 
     sheet = book["小区明细"]
@@ -164,7 +165,8 @@ def test_payer_totals_adds_the_paid_by_columns(budget) -> None:
 def test_english_and_unlabelled_reports(tmp_path: Path, budget) -> None:
     book = load_workbook(write_budget(budget, tmp_path / "b.xlsx", labels="en"))
     assert book.sheetnames == ["Summary", "What-if by compound", "Compound budgets",
-                               "Notice to residents", "Breakdown", "Channel credit",
+                               "Notice to residents", "Plans compared", "Budget request",
+                               "Assumptions", "Breakdown", "Channel credit",
                                "Compounds", "Lines", "By street", "By zone"]
     compounds = book["Compounds"]
     assert compounds.cell(row=len(budget.compounds) + 2, column=1).value == "Total"

@@ -90,7 +90,8 @@ def test_excel_report_in_chinese(tmp_path: Path) -> None:
     budget = pf.evaluate_district(STREET)
     path = write_budget(budget, tmp_path / "预算.xlsx", labels="zh")
     sheets = pd.read_excel(path, sheet_name=None)
-    assert set(sheets) == {"汇总", "逐小区试算", "测算表", "公示表", "分组与渠道", "渠道贡献",
+    assert set(sheets) == {"汇总", "逐小区试算", "测算表", "公示表", "方案比较", "预算申请",
+                           "测算假设", "分组与渠道", "渠道贡献",
                            "小区明细", "项目明细", "按街道", "按片区"}
     assert "街道兜底补贴（元/年）" in sheets["小区明细"].columns
     assert "共享物业承接管" in set(sheets["项目明细"]["渠道"])

@@ -23,8 +23,8 @@ from propfee.compound import COMPOUND_COLUMNS
 from propfee.costs import COST_CATEGORIES
 from propfee.work.categories import FIXED_CATEGORIES, ROLES
 
-__all__ = ["LABELS", "MESSAGES", "WORDS", "Language", "contract_name", "is_cjk_text", "label",
-           "label_table", "message"]
+__all__ = ["LABELS", "MESSAGES", "PLAN_LABELS", "UNITS", "WORDS", "Language", "contract_name",
+           "is_cjk_text", "label", "label_table", "message", "plan_label", "unit_label"]
 
 Language = Literal["en", "zh"]
 
@@ -118,6 +118,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "sheet_whatif": ("What-if by compound", "逐小区试算"),
     "sheet_compound_budgets": ("Compound budgets", "测算表"),
     "sheet_notice": ("Notice to residents", "公示表"),
+    "sheet_plans": ("Plans compared", "方案比较"),
+    "sheet_request": ("Budget request", "预算申请"),
+    "sheet_assumptions": ("Assumptions", "测算假设"),
     "sheet_contributions": ("Channel credit", "渠道贡献"),
     "sheet_compounds": ("Compounds", "小区明细"),
     "sheet_lines": ("Lines", "项目明细"),
@@ -414,6 +417,89 @@ def label(code: str, lang: Language = "en") -> str:
     """
     found = _generated(code, lang)
     return code if found is None else found
+
+
+UNITS: Final[dict[str, tuple[str, str]]] = {
+    "1": ("", ""),
+    "-": ("", ""),
+    "1/year": ("1/year", "每年"),
+    "FTE": ("FTE", "人（全时）"),
+    "compounds/trip": ("compounds/trip", "个小区/趟"),
+    "h/(building day)": ("h/(building day)", "小时/（栋·日）"),
+    "h/year": ("h/year", "小时/年"),
+    "households/staff": ("households/staff", "户/人"),
+    "kg/(household day)": ("kg/(household day)", "千克/（户·日）"),
+    "m/(unit storey)": ("m/(unit storey)", "米/（单元·层）"),
+    "m2/staff": ("m2/staff", "平方米/人"),
+    "m2/tree": ("m2/tree", "平方米/棵"),
+    "persons/household": ("persons/household", "人/户"),
+    "uses/(unit year)": ("uses/(unit year)", "次/（单元·年）"),
+    "uses/visit": ("uses/visit", "次/趟"),
+    "yuan": ("yuan", "元"),
+    "yuan/(gate year)": ("yuan/(gate year)", "元/（出入口·年）"),
+    "yuan/(household year)": ("yuan/(household year)", "元/（户·年）"),
+    "yuan/(lift year)": ("yuan/(lift year)", "元/（部·年）"),
+    "yuan/(m2 month)": ("yuan/(m2 month)", "元/（平方米·月）"),
+    "yuan/(m2 year)": ("yuan/(m2 year)", "元/（平方米·年）"),
+    "yuan/(staff year)": ("yuan/(staff year)", "元/（人·年）"),
+    "yuan/(unit year)": ("yuan/(unit year)", "元/（单元·年）"),
+    "yuan/h": ("yuan/h", "元/小时"),
+    "yuan/km": ("yuan/km", "元/千米"),
+    "yuan/month": ("yuan/month", "元/月"),
+    "yuan/t": ("yuan/t", "元/吨"),
+    "yuan/unit": ("yuan/unit", "元/套"),
+    "yuan/use": ("yuan/use", "元/次"),
+    "yuan/visit": ("yuan/visit", "元/趟"),
+    "yuan/year": ("yuan/year", "元/年"),
+}
+"""Units of the parameter file as a reader writes them, in English and Chinese."""
+
+
+def unit_label(unit: str, lang: Language = "en") -> str:
+    """A unit of the parameter file as a reader writes it (``yuan/(m2 month)`` -> 元/（平方米·月）).
+
+    Parameters
+    ----------
+    unit
+        A unit as the parameter file writes it.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    str
+        The unit in ``lang`` (empty for a pure number); a unit :data:`UNITS` does not
+        know is returned as it is.
+
+    Examples
+    --------
+    >>> unit_label("yuan/(m2 month)", "zh"), unit_label("1", "zh")
+    ('元/（平方米·月）', '')
+    """
+    pair = UNITS.get(unit)
+    return unit if pair is None else pair[0 if lang == "en" else 1]
+
+
+PLAN_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "xinghualing": ("Xinghualing 4+1 plan", "杏花岭“四管一补”方案"),
+    "shared_staffed": ("Shared property with standing posts", "共享物业（常设岗位）方案"),
+}
+"""The built-in plans by the names a reader knows."""
+
+
+def plan_label(name: str | None, lang: Language = "en") -> str:
+    """A built-in plan's name for a reader; ``None`` (a plan of the user's own) reads
+    "the plan given" / 自定方案.
+
+    Examples
+    --------
+    >>> plan_label("xinghualing", "zh"), plan_label(None)
+    ('杏花岭“四管一补”方案', 'the plan given')
+    """
+    if name is None:
+        return "the plan given" if lang == "en" else "自定方案"
+    pair = PLAN_LABELS.get(name)
+    return name if pair is None else pair[0 if lang == "en" else 1]
 
 
 _CONTRACT_KINDS: Final[dict[str, tuple[str, str]]] = {

@@ -57,8 +57,9 @@ def evaluate(
         case_sensitive=False)] = "wan",
     range_draws: Annotated[int, typer.Option(
         "--range", min=0, max=4096,
-        help="Draws for the headline's 90% range on the .xlsx summary (0: none, the "
-             "quick default; 64 takes a few seconds more; needs the uncertainty extra).")]
+        help="Draws for the headline's 90% range on the .xlsx summary, and the inputs that "
+             "move it most on the assumptions sheet (0: none, the quick default; 64 takes "
+             "a few seconds more; needs the uncertainty extra).")]
     = 0,
     encoding: EncodingOption = None,
     column: ColumnOption = None,
@@ -102,14 +103,21 @@ def evaluate(
         budget = evaluate_district(compounds, contracts, p, progress=advance,
                                    with_lines=out is not None)
         advance()
-        headline = None
+        headline = drivers = None
         if out is not None and range_draws and out.suffix.lower() == ".xlsx":
-            from propfee.uncertainty import interval
+            from propfee.uncertainty import default_ranges, interval
+            from propfee.uncertainty.interval import headline_model
+            from propfee.uncertainty.sensitivity import tornado
 
             headline = interval(compounds, contracts, p, n=range_draws)
+            drivers = tornado(default_ranges(contracts, params_source, p.as_of),
+                              headline_model(compounds, contracts, p))
         if out is not None:
+            from propfee.params.loader import load_parameter_file
+
             write_budget(budget, out, labels=lang, progress=advance, unit=unit,
-                         interval=headline)
+                         interval=headline, tornado=drivers,
+                         parameter_file=load_parameter_file(params_source))
         advance()
     if out is None:
         say(fmt(label_table(summarise_budget(budget), lang)))

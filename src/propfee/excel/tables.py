@@ -44,6 +44,7 @@ from propfee.labels import Language, label, label_table
 from propfee.report import key_figures, payer_totals, who_pays_table
 
 if TYPE_CHECKING:
+    from propfee.params.loader import ParameterFile
     from propfee.uncertainty.interval import Interval
 
 __all__ = [
@@ -363,7 +364,8 @@ def _bar_chart(sheet: Any, *, title: str, axis: str, data_col: int, cat_col: int
 def write_budget_workbook(
     budget: DistrictBudget, path: str | Path, *, labels: Language | None = "en",
     unit: MoneyUnit = "wan", interval: Interval | None = None,
-    printed: dt.date | None = None,
+    printed: dt.date | None = None, tornado: pd.DataFrame | None = None,
+    parameter_file: ParameterFile | None = None,
 ) -> Path:
     """Write a district budget as an Excel report.
 
@@ -389,6 +391,12 @@ def write_budget_workbook(
         The headline as intervals (:func:`propfee.interval`), stated on the summary.
     printed
         The date in the printed pages' footer (default: today).
+    tornado
+        One-at-a-time sensitivity of the headline
+        (:func:`propfee.uncertainty.sensitivity.tornado`), shown on the assumptions sheet.
+    parameter_file
+        The parameter file of the budget's set, for the kind, range and reference of
+        every value on the assumptions sheet (default: the built-in file of its region).
 
     Returns
     -------
@@ -429,6 +437,17 @@ def write_budget_workbook(
 
         write_notice_sheet(book.create_sheet(label("sheet_notice", lang)), budget, lang=lang,
                            printed=day)
+        from propfee.excel.assumptions import write_assumptions_sheet
+        from propfee.excel.plans import write_plans_sheet
+        from propfee.excel.request import write_request_sheet
+
+        write_plans_sheet(book.create_sheet(label("sheet_plans", lang)), budget, lang=lang,
+                          unit=unit, printed=day)
+        write_request_sheet(book.create_sheet(label("sheet_request", lang)), budget,
+                            lang=lang, unit=unit, printed=day)
+        write_assumptions_sheet(book.create_sheet(label("sheet_assumptions", lang)), budget,
+                                lang=lang, printed=day, tornado=tornado,
+                                parameter_file=parameter_file)
 
         page_setup(whatif_sheet, title=label("sheet_whatif", lang), lang=lang, printed=day,
                    header_row=1)

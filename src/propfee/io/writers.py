@@ -36,6 +36,7 @@ from propfee.labels import Language, label, label_table
 if TYPE_CHECKING:
     from propfee.budget import DistrictBudget
     from propfee.excel.units import MoneyUnit
+    from propfee.params.loader import ParameterFile
     from propfee.uncertainty.interval import Interval
 
 __all__ = [
@@ -266,7 +267,8 @@ def check_budget_target(
 def write_budget(
     budget: DistrictBudget, path: str | Path, *, labels: Language | None = "en",
     progress: Callable[[float], None] | None = None, unit: MoneyUnit = "wan",
-    interval: Interval | None = None,
+    interval: Interval | None = None, tornado: pd.DataFrame | None = None,
+    parameter_file: ParameterFile | None = None,
 ) -> Path:
     """Write a district budget to CSV, Excel, JSON or Parquet, labelled in English or Chinese.
 
@@ -297,6 +299,9 @@ def write_budget(
     interval
         The headline as intervals (:func:`propfee.interval`), stated on the Excel
         report's summary.
+    tornado, parameter_file
+        For the Excel report's assumptions sheet (see
+        :func:`propfee.excel.write_budget_workbook`).
 
     Returns
     -------
@@ -340,7 +345,8 @@ def write_budget(
     from propfee.excel import write_budget_workbook
 
     with atomic_path(target) as temp:
-        write_budget_workbook(budget, temp, labels=labels, unit=unit, interval=interval)
+        write_budget_workbook(budget, temp, labels=labels, unit=unit, interval=interval,
+                              tornado=tornado, parameter_file=parameter_file)
     return target
 
 

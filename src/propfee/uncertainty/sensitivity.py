@@ -290,6 +290,15 @@ _NAMES: dict[str, tuple[str, str]] = {
     "lifts.maintenance_yuan_per_lift_year": ("lift maintenance per lift", "每部电梯维保费"),
     "lifts.inspection_yuan_per_lift_year": ("lift inspection per lift", "每部电梯年检费"),
     "lifts.electricity_yuan_per_lift_year": ("lift electricity per lift", "每部电梯电费"),
+    "grades.guidance_tolerance_rate": ("the tolerance around the guidance price",
+                                       "指导价浮动幅度"),
+    "labour.guard_hours_per_year": ("a guard's hours a year", "门岗每年工时"),
+    "labour.overtime_pay_multiple": ("the overtime pay multiple", "加班工资倍数"),
+    "labour.standard_hours_per_year": ("standard working hours a year", "每年标准工时"),
+    "taxes.surcharge_rate": ("the surcharge rate on VAT", "增值税附加税率"),
+    "taxes.vat_rate": ("the VAT rate", "增值税税率"),
+    "wages.minimum_hourly_wage_yuan": ("the hourly minimum wage", "小时最低工资"),
+    "wages.minimum_monthly_wage_yuan": ("the monthly minimum wage", "月最低工资"),
     "contracts.members_per_trip": ("the compounds one call-out trip serves",
                                    "每趟上门服务的小区数"),
     "contracts.travel_yuan_per_km": ("the crew's driving cost per km", "上门车辆每公里费用"),
@@ -327,6 +336,7 @@ _GRADE_FIELDS = {
     "management_households_per_staff": ("households per manager", "每名管理人员负责户数"),
     "patrol_hours_per_building_day": ("patrol hours per building and day",
                                       "每栋楼每日巡逻小时"),
+    "guidance_yuan_per_m2_month": ("guidance fee rate", "指导价"),
 }
 _GRADE_ZH = ("", "一级", "二级", "三级", "四级", "五级")
 
