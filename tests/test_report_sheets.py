@@ -86,7 +86,8 @@ def test_request_subsidy_is_each_compounds_own_shortfall(budget) -> None:
     flows = run_projection(table, resolved.plan, params, ProjectionSettings(
         horizon_years=2, interest_rate=0.0)).flows
     net = flows.loc[flows["year"] == 2025, "net_yuan"].to_numpy()
-    assert (net > 0).any() and (net < 0).any()  # both kinds: the rule is seen
+    assert (net > 0).any()
+    assert (net < 0).any()
     assert fen.loc["street_subsidy", 2025] == _fen_sum(np.maximum(-net, 0.0))
     assert fen.loc["street_subsidy", 2025] > _fen_sum(-net)  # no netting of surpluses
 
@@ -116,14 +117,16 @@ def test_comparison_puts_the_budgets_plan_first_with_its_own_figures(budget) -> 
         "共享物业（常设岗位）方案", "共享物业（常设岗位）方案：对照——市场化物业单独承接"]
     mine = frame.iloc[0]
     c = budget.compounds
-    assert mine["this_plan"] and not mine["baseline"]
+    assert mine["this_plan"]
+    assert not mine["baseline"]
     assert mine["compounds_in_deficit"] == int((c["pool_balance_yuan"] < 0).sum())
     assert int(yuan_to_fen(mine["street_subsidy_yuan"])) == _fen_sum(c["street_subsidy_yuan"])
     assert int(yuan_to_fen(mine["net_public_cost_yuan"])) == \
         _fen_sum(c["net_public_cost_yuan"])
     other = compare_plans(STREET, ["shared_staffed"]).loc["shared_staffed"]
     assert frame.iloc[2]["street_subsidy_yuan"] == other["street_subsidy_yuan"]
-    assert frame.iloc[3]["baseline"] and not frame.iloc[3]["this_plan"]
+    assert frame.iloc[3]["baseline"]
+    assert not frame.iloc[3]["this_plan"]
 
 
 def test_comparison_sentence_states_the_difference() -> None:
@@ -193,7 +196,8 @@ def test_assumptions_sheet_flags_a_changed_value_and_ranks_the_drivers() -> None
     # The ten of rank 1 to 10, in rank order: the inputs 11, 10, ... 2.
     assert [sheet.cell(row=r, column=4).value for r in range(first, first + 10)] == \
         [float(k * 10) for k in range(11, 1, -1)]
-    assert column_a[first + 8] is not None and column_a[first + 9] is None  # ten, no more
+    assert column_a[first + 8] is not None
+    assert column_a[first + 9] is None
     row = column_a.index("物业费收缴率", first + 10) + 1
     assert sheet.cell(row=row, column=2).value == 0.9
     assert sheet.cell(row=row, column=7).value == "是，文件为 0.7"
