@@ -54,6 +54,8 @@ _PRICE_UNITS: Final = {
 """Units of the plan's price fields (rates are pure numbers)."""
 
 _ILLUSTRATIVE_FILL: Final = "FFF2CC"
+_HEAD_FILL: Final = "DDEBF7"
+_RULE_COLOUR: Final = "808080"
 _TOP_DRIVERS: Final = 10
 
 
@@ -181,8 +183,8 @@ def write_assumptions_sheet(
     _, resolved, params = budget._need_inputs("with its inputs")
     zh = lang == "zh"
     plain, bold = Font(name=CJK_FONT), Font(name=CJK_FONT, bold=True)
-    thin = Side(style="thin", color="808080")
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    thin = Side(style="thin", color=_RULE_COLOUR)
+    head_fill = PatternFill("solid", fgColor=_HEAD_FILL)
     title = "测算假设与参数" if zh else "Assumptions and parameters"
     sheet["A1"] = title
     sheet["A1"].font = Font(name=CJK_FONT, bold=True, size=14)
@@ -247,10 +249,12 @@ def write_assumptions_sheet(
 def _drivers_table(sheet: Any, tornado: pd.DataFrame, row: int, lang: Language,
                    name_of: Any) -> int:
     """The inputs that move the street subsidy most, each at its low and high; the next row."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     zh = lang == "zh"
     bold, plain = Font(name=CJK_FONT, bold=True), Font(name=CJK_FONT)
+    head_fill = PatternFill("solid", fgColor=_HEAD_FILL)
+    thin = Side(style="thin", color=_RULE_COLOUR)
     top = tornado[tornado["output"] == "street_subsidy_yuan"].nsmallest(_TOP_DRIVERS, "rank")
     if top.empty:
         return row
@@ -262,7 +266,11 @@ def _drivers_table(sheet: Any, tornado: pd.DataFrame, row: int, lang: Language,
              else ["Input", "Low", "High", "Subsidy at low [yuan/year]",
                    "Subsidy at high [yuan/year]"])
     for j, text in enumerate(heads, start=1):
-        sheet.cell(row=row + 1, column=j, value=text).font = bold
+        cell = sheet.cell(row=row + 1, column=j, value=text)
+        cell.font, cell.fill, cell.border = bold, head_fill, Border(bottom=thin)
+        cell.alignment = Alignment(wrap_text=True, vertical="center",
+                                   horizontal="left" if j == 1 else "right")
+    sheet.row_dimensions[row + 1].height = 30  # points: two lines of the wrapped headings
     drivers: list[dict[Any, Any]] = top.to_dict("records")
     for i, item in enumerate(drivers, start=row + 2):
         values = [inert(name_of(str(item["input"]), lang)), float(item["low"]),

@@ -454,11 +454,13 @@ def drivers_sentence(table: pd.DataFrame, output: str, lang: Language = "en", *,
     if keep.empty:
         return (f"没有哪一项单独决定{what}：各项总效应指数都低于{threshold:g}。" if zh else
                 f"No single input decides {what}: every total index is below {threshold:g}.")
-    shown = [f"{x:.2f}" if sobol else f"{x:,.0f}"
+    money = not sobol and output.endswith("_yuan")
+    unit = (" 元" if zh else " yuan") if money else ""
+    shown = [f"{x:.2f}" if sobol else f"{x:,.0f}{unit}"
              for x in keep["ST" if sobol else "swing"].to_numpy(dtype=np.float64)]
     names = [name_of(str(c), lang) for c in keep["input"]]
     if zh:
-        head = f"{names[0]}（{'总效应指数' if sobol else '变动'}{shown[0]}）"
+        head = f"{names[0]}（{'总效应指数' if sobol else '变动 '}{shown[0]}）"
         rest = [f"{n}（{s}）" for n, s in zip(names[1:], shown[1:], strict=True)]
         then = "" if not rest else "，其次是" + ("和".join(rest) if len(rest) <= 2
                                                   else "、".join(rest[:-1]) + "和" + rest[-1])
