@@ -41,6 +41,7 @@ from propfee.cli._common import (
     printable,
     reset_language,
 )
+from propfee.cli._usage import usage_lines
 
 __all__ = ["EXIT_BUG", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "app", "main"]
 
@@ -229,14 +230,9 @@ def main() -> None:
 
 
 def _usage(exc: Any, lang: Lang) -> None:
-    """A usage error as click shows it, headed in the chosen language."""
-    context = getattr(exc, "ctx", None)
-    if context is not None and getattr(exc, "exit_code", 0) == 2:
-        _echo(context.get_usage())
-        hint = context.command_path
-        _echo(f"用 '{hint} --help' 查看帮助。" if lang == "zh"
-              else f"Try '{hint} --help' for help.")
-    _echo(f"错误：{exc.format_message()}" if lang == "zh" else f"Error: {exc.format_message()}")
+    """A usage error as click shows it, in the chosen language."""
+    for line in usage_lines(exc, lang):
+        _echo(line)
 
 
 if __name__ == "__main__":

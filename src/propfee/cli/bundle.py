@@ -66,8 +66,9 @@ def bundle(
     from propfee.progress import phases
 
     if objective not in ("subsidy", "cost", "viable"):
-        raise typer.BadParameter(f"{objective[:40]!r} is not subsidy, cost or viable",
-                                 param_hint="--objective")
+        raise typer.BadParameter(
+            f"{objective[:40]!r} 应为 subsidy（街道补贴）、cost（成本）或 viable（可持续）" if zh
+            else f"{objective[:40]!r} is not subsidy, cost or viable", param_hint="--objective")
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise typer.BadParameter(
             f"{out}：请写 .xlsx 或 .csv 文件" if zh else f"{out}: write a .xlsx or .csv file",

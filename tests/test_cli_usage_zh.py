@@ -1,0 +1,90 @@
+"""Usage errors in Chinese: every message a Chinese user reads on a bad command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from propfee.cli import main
+
+ONE = "compound_id,households,floor_area_m2,build_year\na,100,10000,1990\n"
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+         args: list[str]) -> tuple[int, list[str]]:
+    monkeypatch.setattr("sys.argv", ["propfee", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    return int(info.value.code or 0), capsys.readouterr().err.splitlines()
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PROPFEE_LANG", raising=False)
+    (tmp_path / "x.csv").write_text(ONE, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["evaluate"], "错误：缺少参数 小区文件"),
+    (["evaluate", "x.csv", "y.csv"], "错误：多余的参数：y.csv"),
+    (["evaluat"], "错误：没有命令“evaluat”（是否想用“evaluate”？）"),
+    (["evaluate", "x.csv", "--bogus"], "错误：没有选项 --bogus（是否想用 --bundles、--out？）"),
+    (["evaluate", "x.csv", "--out"], "错误：选项 --out 后面需要一个值"),
+    (["evaluate", "x.csv", "--range", "abc"], "错误：--range 的值有误：应为整数"),
+    (["evaluate", "nosuch.csv"], "错误：小区文件的值有误：文件“nosuch.csv”不存在"),
+    (["evaluate", "x.csv", "--column", "abc"], "错误：--column 的值有误：“abc”应写成 表头=列名"),
+    (["montecarlo", "--draws", "0"], "错误：--draws 的值有误：应不小于 1"),
+    (["project", "--interest", "2"], "错误：--interest 的值有误：应不大于 0.5"),
+    (["bundle", "x.csv", "--objective", "foo"],
+     "错误：--objective 的值有误：'foo' 应为 subsidy（街道补贴）、cost（成本）或 viable（可持续）"),
+])
+def test_each_kind_of_usage_error_is_worded_in_chinese(
+        here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        args: list[str], error: str) -> None:
+    code, lines = _run(monkeypatch, capsys, [args[0], "--labels", "zh", *args[1:]])
+    assert code == 2
+    assert lines[-1] == error
+    if len(lines) > 1:  # the usage and where to find help come first, also in Chinese
+        assert lines[0].startswith("用法：")
+        assert lines[1].endswith("--help' 查看帮助。")
+
+
+def test_the_language_also_comes_from_the_environment(
+        here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PROPFEE_LANG", "zh")
+    assert _run(monkeypatch, capsys, ["evaluate"])[1][-1] == "错误：缺少参数 小区文件"
+    monkeypatch.delenv("PROPFEE_LANG")
+    code, lines = _run(monkeypatch, capsys, ["evaluate"])
+    assert (code, lines[-1]) == (2, "Error: Missing argument 'compounds_file'.")
+    assert lines[0].startswith("Usage:")
+
+
+_WORDS_ALLOWED = {"YYYY", "MM", "DD", "UTF", "en", "zh", "wan", "yuan", "subsidy", "cost",
+                  "viable", "xlsx", "csv", "json", "parquet", "help", "propfee",
+                  "xinghualing", "shared", "staffed"}  # the built-in plans' names
+
+
+@pytest.mark.parametrize("args", [
+    ["montecarlo", "--draws", "0"], ["montecarlo", "--seed", "-1"],
+    ["project", "--years", "0"], ["project", "--interest", "2"],
+    ["bundle", "x.csv", "--max-members", "0"], ["demo", "--as-of", "2024-13-01"],
+    ["evaluate", "missing.csv"], ["evaluate", "x.csv", "--plan", "missing.json"],
+    ["evaluate", "x.csv", "--column", "nonsense"], ["evaluate", "x.csv", "--out", "r.txt"],
+    ["evaluate", "x.csv", "--money", "pounds"], ["evaluate", "x.csv", "y.csv"],
+    ["evaluate", "--no-such"], ["evaluate", "x.csv", "--range"], ["nothing"],
+])
+def test_no_english_word_in_a_chinese_usage_error(
+        here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        args: list[str]) -> None:
+    code, lines = _run(monkeypatch, capsys, [args[0], "--labels", "zh", *args[1:]])
+    assert code == 2
+    error = lines[-1]
+    assert error.startswith("错误：")
+    # what the user typed (options, values, files) may stay as typed; nothing else may
+    text = re.sub(r"--[\w-]+|“[^”]*”|'[^']*'|[\w./-]+\.(csv|json|txt)", " ", error)
+    words = set(re.findall(r"[A-Za-z]{2,}", text)) - _WORDS_ALLOWED
+    assert not words, (args, error)
