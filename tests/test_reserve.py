@@ -440,9 +440,15 @@ def test_chart_and_workbook(tmp_path: pathlib.Path) -> None:
     with pytest.raises(InputError, match="nobody"):
         fund_chart(s, "nobody")
     out = write_reserve(s, tmp_path / "r.xlsx", priorities=priority_table(s), labels="zh",
-                        catalogue=_catalogue())
+                        catalogue=_catalogue(), printed=dt.date(2026, 12, 6))
     sheets = pd.read_excel(out, sheet_name=None)
     assert list(sheets) == ["说明", "维修计划", "维修资金", "筹资方案", "优先排序", "部件目录"]
+    from openpyxl import load_workbook
+
+    for sheet in load_workbook(out).worksheets:  # the footer's date is fixed, not a field
+        assert sheet.oddFooter.left.text == "制表日期：2026年12月6日", sheet.title
+        assert sheet.oddFooter.right.text == "第 &P 页，共 &N 页"
+        assert sheet.print_title_rows == "$1:$1"
     assert "年末余额（元）" in sheets["维修资金"].columns
     assert sheets["维修资金"]["年末余额（元）"].tolist() == [9100.00, 9191.00, -2817.09,
                                                           7182.91, 5790.64]

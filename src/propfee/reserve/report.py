@@ -8,6 +8,7 @@ reader never sees half a file; text cells are made inert (:func:`propfee.io.neut
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -271,19 +272,6 @@ def _with_total(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
-def _page_setup(sheet: Any, title: str, lang: Language) -> None:
-    """Landscape, one page wide, the header row on every page, title and page numbers."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.oddHeader.center.text = title
-    sheet.oddFooter.left.text = "&D"
-    sheet.oddFooter.right.text = "第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"
-
-
 def write_reserve(
     study: ReserveStudy,
     path: str | Path,
@@ -292,6 +280,7 @@ def write_reserve(
     labels: Language = "en",
     catalogue: Catalogue | None = None,
     names: dict[str, str] | None = None,
+    printed: dt.date | None = None,
 ) -> Path:
     """Write a reserve study to a print-ready Excel workbook.
 
@@ -316,6 +305,9 @@ def write_reserve(
         The catalogue the study used (labels and the catalogue sheet).
     names
         Compound id -> name, shown beside the ids.
+    printed
+        The date in every page's footer (default: today); a fixed date, never a field
+        that changes when the file is opened.
 
     Returns
     -------
@@ -327,7 +319,10 @@ def write_reserve(
     propfee.errors.InputError
         If the target is not an ``.xlsx`` file.
     """
+    from propfee.excel.units import page_setup
     from propfee.io import neutralise_formulas
+
+    printed = dt.date.today() if printed is None else printed
 
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
@@ -354,7 +349,7 @@ def write_reserve(
                 row[0].alignment = Alignment(wrap_text=True, vertical="top")
                 lines = display_width(str(row[0].value or "")) // 105 + 1
                 sheet.row_dimensions[row[0].row].height = 16.0 * lines
-            _page_setup(sheet, notes[0], labels)
+            page_setup(sheet, title=notes[0], lang=labels, printed=printed, header_row=1)
             for name, table in raw.items():
                 sheet_name = _SHEETS[name][k]
                 shown = neutralise_formulas(label_reserve_table(table, labels, catalogue))
@@ -378,8 +373,9 @@ def write_reserve(
                 if name == "funding":
                     for cell in sheet[sheet.max_row]:
                         cell.font = Font(bold=True)
-                _page_setup(sheet, f"{notes[0]}: {sheet_name}" if labels == "en"
-                            else f"{notes[0]}：{sheet_name}", labels)
+                page_setup(sheet, title=f"{notes[0]}: {sheet_name}" if labels == "en"
+                           else f"{notes[0]}：{sheet_name}", lang=labels, printed=printed,
+                           header_row=1)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
