@@ -198,6 +198,7 @@ def _bars(ax: Any, names: list[str], values: list[float], bottoms: list[float],
     ax.yaxis.set_major_formatter(_money_formatter(lang, span))
     ax.set_ylabel(_money_axis(lang))
     ax.grid(axis="y", alpha=0.3)
+    ax.use_sticky_edges = False  # bars stick to zero: room for the labels on both sides
     ax.margins(y=0.15)
     for xi, (v, b) in enumerate(zip(values, bottoms, strict=True)):
         if v:
@@ -389,7 +390,9 @@ def who_pays(budget: DistrictBudget, *, by: str = "zone", lang: Language = "en",
         ax.yaxis.set_major_formatter(_money_formatter(lang, _span(bottom)))
         ax.set_ylabel(_money_axis(lang))
         ax.grid(axis="y", alpha=0.3)
-        ax.legend(fontsize="small", loc="upper right")
+        # beside the bars, never over them (the tallest bars are on the left, the legend
+        # would otherwise cover the right-hand ones)
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.set_title(label("chart_who_pays", lang).format(by=_plain(by, lang).lower()
                                                           if lang == "en"
                                                           else _plain(by, lang)))
