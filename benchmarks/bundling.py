@@ -108,12 +108,14 @@ def run(name: str, df: pd.DataFrame, problem: BundlingProblem, maxp: bool,
                 print("max-p comparison skipped: pip install spopt geopandas")
                 return
             maxp_obj = partition_objective(game, labels, problem)
+            saving = 1 - result.objective / maxp_obj
             sizes = pd.Series(labels).value_counts()
             too_many, too_wide = limit_violations(df, labels, problem)
             print(f"max-p (spopt), households >= {threshold:>4.0f}: {len(sizes)} regions, "
                   f"up to {sizes.max()} compounds, objective {maxp_obj:,.0f} "
                   f"({time.perf_counter() - t1:.1f} s): propfee's plan is "
-                  f"{1 - result.objective / maxp_obj:.1%} cheaper; regions outside the "
+                  f"{abs(saving):.1%} {'cheaper' if saving >= 0 else 'dearer'}; regions "
+                  "outside the "
                   f"limits: {too_many} over {problem.max_members} members, {too_wide} wider "
                   f"than {problem.max_distance_m:.0f} m")
 
