@@ -177,3 +177,40 @@ def test_keeping_the_zones_charges_nobody_more_and_keeps_what_the_bundles_gain()
     assert 0 < len(kept.kept_zones) < frame["zone"].nunique()
     t = kept.totals_fen
     assert c.totals_fen["bundles"]["subsidy"] <= t["bundles"]["subsidy"] < t["zones"]["subsidy"]
+
+
+def test_the_workbook_prints_and_totals_the_bundles_to_the_fen(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    c = _compare(pf.datasets.synthetic_district(12, seed=4))
+    path = write_bundle_workbook(tmp_path / "b.xlsx", c, labels="zh",
+                                 printed=dt.date(2026, 12, 6))
+    book = load_workbook(path)
+    assert book.sheetnames == ["组合成员", "组合", "摘要"]
+    assert book.active.title == "摘要"
+    for sheet in book.worksheets:  # A4 landscape, one page wide, header on every page
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1
+        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.oddFooter.left.text == "制表日期：2026年12月6日"
+    bundles = book["组合"]
+    heads = [cell.value for cell in bundles[1]]
+    last = bundles.max_row
+    assert bundles.cell(row=last, column=1).value == "合计"
+    assert last == len(c.bundles) + 2  # header, one row a bundle, the totals
+    # Every money total is the sum of the rows' fen; the member count is not summed.
+    for column in ("组合合同价（元/年）", "比单独节省（元/年）", "街道补贴（元/年）"):
+        j = heads.index(column) + 1
+        rows = [bundles.cell(row=r, column=j).value for r in range(2, last)]
+        assert bundles.cell(row=last, column=j).value == int(
+            sum(yuan_to_fen(np.array(rows, dtype=float)))) / 100
+        assert bundles.cell(row=2, column=j).number_format == "#,##0.00"
+    assert bundles.cell(row=last, column=heads.index("成员数") + 1).value is None
+    # The members sheet has no totals row: it is read back as a bundle file.
+    members = book["组合成员"]
+    assert members.max_row == len(c.members) + 1
+    first_column = [members.cell(row=r, column=1).value for r in range(1, members.max_row + 1)]
+    assert "合计" not in first_column

@@ -33,6 +33,7 @@ file :func:`propfee.bundling.files.read_bundles` reads, first, so ``propfee eval
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,9 @@ _METHODS: Final[dict[str, tuple[str, str]]] = {
     "alone": ("alone: its own cost", "单独：自付"),
 }
 """The fair-share method each bundle used, in words."""
+
+_METHOD_ZH: Final[dict[str, str]] = {"exact": "精确求解", "heuristic": "启发式搜索"}
+"""The optimiser's methods in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -684,7 +688,7 @@ def summary_rows(c: BundleComparison, lang: Language = "en") -> list[tuple[str, 
         ("协议费用" if zh else "Contract cost", three("cost")),
         ("最优性" if zh else "How good the search is",
          f"在上述限制下，任何分组都不可能优于已证明的下界；建议方案与该下界的差距为 {r.gap:.2%}"
-         f"（{r.method}，{r.seconds:.1f} 秒）" if zh else
+         f"（{_METHOD_ZH.get(r.method, r.method)}，{r.seconds:.1f} 秒）" if zh else
          f"no partition within these limits can do better than a proven bound; the gap "
          f"between the proposal and it is {r.gap:.2%} ({r.method} method, "
          f"{r.seconds:.1f} s)"),
@@ -738,8 +742,14 @@ def member_table(c: BundleComparison, lang: Language = "en") -> pd.DataFrame:
 
 
 def write_bundle_workbook(path: str | Path, c: BundleComparison, *,
-                          labels: Language = "en") -> Path:
+                          labels: Language = "en", printed: dt.date | None = None) -> Path:
     """Write the comparison as ``.xlsx`` (members, bundles, summary) or ``.csv`` (members).
+
+    The workbook is print-ready: every sheet A4 landscape, one page wide, its header row
+    repeated on every page, the title in the page header and the date and page numbers
+    in the footer; money to the fen with thousands separators; the bundles sheet ends in
+    a totals row (exact to the fen). The members sheet is a bundle file as it stands
+    (:func:`propfee.bundling.files.read_bundles`), so it has no totals row.
 
     Parameters
     ----------
@@ -749,6 +759,8 @@ def write_bundle_workbook(path: str | Path, c: BundleComparison, *,
         The comparison (:func:`compare_bundles`).
     labels
         Headers and words in English (``"en"``) or Chinese (``"zh"``).
+    printed
+        The date in the page footers (default: today).
 
     Returns
     -------
@@ -758,29 +770,72 @@ def write_bundle_workbook(path: str | Path, c: BundleComparison, *,
     from propfee._atomic import atomic_path, check_target
     from propfee._optional import require
     from propfee._tables import write_table
-    from propfee.io import neutralise_formulas
 
     target = Path(path)
     members = member_table(c, labels)
     if target.suffix.lower() != ".xlsx":
         return write_table(members, target)
     require("openpyxl", feature="writing Excel files", extra="excel")
+    from openpyxl import Workbook
+
+    from propfee.excel.tables import write_table_sheet
+    from propfee.excel.units import page_setup
+
     check_target(target)
     zh = labels == "zh"
+    day = dt.date.today() if printed is None else printed
     names = dict(zip(c.members["compound_id"], c.members["compound_name"], strict=True))
-    sheets = {
-        "组合成员" if zh else "Members": members,
-        "组合" if zh else "Bundles": _shown(c.bundles, BUNDLE_SHEET_COLUMNS, labels, names),
-        "摘要" if zh else "Summary": pd.DataFrame(
-            summary_rows(c, labels), columns=["项目", "内容"] if zh else ["Item", "What it says"]),
-    }
-    with atomic_path(target) as temp, pd.ExcelWriter(temp, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            neutralise_formulas(frame).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for k, column in enumerate(frame.columns):
-                width = max([len(str(column))] + [len(str(v)) for v in frame[column]])
-                letter = sheet.cell(row=1, column=k + 1).column_letter
-                sheet.column_dimensions[letter].width = min(max(width + 2, 10), 100)
-        writer.book.active = len(sheets) - 1  # opens on the summary
+    book = Workbook()
+    book.remove(book.worksheets[0])  # the sheets are created in order below
+    tables = (
+        ("组合成员" if zh else "Members", c.members, MEMBER_COLUMNS, None),
+        ("组合" if zh else "Bundles", c.bundles, BUNDLE_SHEET_COLUMNS, "合计" if zh else "Total"),
+    )
+    title = "共享物业打包方案" if zh else "Shared-property bundles"
+    for name, frame, columns, total in tables:
+        sheet = book.create_sheet(name)
+        raw = frame[[col for col in columns if col in frame.columns]]
+        write_table_sheet(sheet, raw, _shown(frame, columns, labels, names), total=total)
+        page_setup(sheet, title=f"{title}：{name}" if zh else f"{title}: {name}", lang=labels,
+                   printed=day, header_row=1)
+    _summary_sheet(book.create_sheet("摘要" if zh else "Summary"), summary_rows(c, labels),
+                   lang=labels, title=title, printed=day)
+    book.active = len(book.sheetnames) - 1  # opens on the summary
+    with atomic_path(target) as temp:
+        book.save(temp)
     return target
+
+
+_SUMMARY_WIDTHS: Final = (18, 100)
+"""Widths of the summary sheet's item and text columns. [characters]"""
+
+
+def _summary_sheet(sheet: object, rows: Sequence[tuple[str, str]], *, lang: Language, title: str,
+                   printed: dt.date) -> None:
+    """The summary as a two-column table, its text wrapped to the page's width."""
+    from typing import Any
+
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    from propfee.excel.tables import display_width
+    from propfee.excel.units import CJK_FONT, page_setup
+    from propfee.io.writers import inert
+
+    ws: Any = sheet
+    zh = lang == "zh"
+    bold = Font(name=CJK_FONT, bold=True)
+    for j, (head, width) in enumerate(zip(["项目", "内容"] if zh else ["Item", "What it says"],
+                                          _SUMMARY_WIDTHS, strict=True), start=1):
+        cell = ws.cell(row=1, column=j, value=head)
+        cell.font, cell.border = bold, Border(bottom=Side(style="thin", color="808080"))
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[cell.column_letter].width = width
+    for i, (item, text) in enumerate(rows, start=2):
+        ws.cell(row=i, column=1, value=inert(item)).font = bold
+        cell = ws.cell(row=i, column=2, value=inert(text))
+        cell.font = Font(name=CJK_FONT)
+        for j in (1, 2):
+            ws.cell(row=i, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = display_width(text) // (_SUMMARY_WIDTHS[1] - 4) + 1
+        ws.row_dimensions[i].height = 16.0 * lines + 2
+    page_setup(ws, title=title, lang=lang, printed=printed, header_row=1)

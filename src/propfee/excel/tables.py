@@ -240,6 +240,35 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
     return last
 
 
+def write_table_sheet(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *,
+                      total: str | None = None) -> int:
+    """Write a table on its own sheet as the report's tables are written.
+
+    Bold shaded headers that wrap, number formats from the unit in each raw column's
+    name (:func:`number_format`), widths that fit the formatted values, the header row
+    frozen with a filter, and an optional totals row of the additive columns, exact to
+    the fen (:func:`exact_total`). Text that a spreadsheet would run as a formula is
+    written inert.
+
+    Parameters
+    ----------
+    sheet
+        An empty openpyxl worksheet.
+    raw
+        The table with propfee's column names (they give the formats and totals).
+    shown
+        The same table as the reader sees it (labelled headers and values).
+    total
+        The totals row's label (e.g. ``"合计"``), or ``None`` for no totals row.
+
+    Returns
+    -------
+    int
+        The last row written. [row]
+    """
+    return _write_table(sheet, raw, shown, first_row=1, total=total)
+
+
 _EXACT: Final = 2**53
 """Integers up to this are exact in a double, the number type of an Excel cell."""
 
