@@ -13,12 +13,15 @@ Year 1 is the budget itself, to the fen. A later year ``t`` comes from the proje
 covers each year's shortfall in that year) with buildings ``t - 1`` years older,
 ``W_t = (1 + wage growth)^(t-1)`` and ``P_t = (1 + inflation)^(t-1)``::
 
-    street services_t    = sum_c street_c,t x P_t
+    street services_t    = sum_c (grid_c x W_t + other street_c x P_t)
     street subsidy_t     = sum_c max(-net_c,t, 0)      net as in the projection
     renovation capital_t = renovation capital_1 x P_t
 
-each compound's figure rounded to the fen before it is summed. Money in 万元 or 元 a
-year as on the summary.
+each compound's figure rounded to the fen before it is summed: the grid workers'
+management work is pay and follows wages, garbage removal and the other street services
+follow prices. Money in 万元 or 元 a year as on the summary, to two decimals. The first
+year is the year of the budget's date (the date whose parameter values it uses); a
+request for a later budget year is made by evaluating on a date in that year.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from propfee.excel.units import CJK_FONT, MoneyUnit, money_scale, money_unit, pa
 from propfee.labels import Language
 from propfee.money import yuan_to_fen
 
-__all__ = ["PRICE_INFLATION_RATE", "REQUEST_ROWS", "WAGE_GROWTH_RATE", "request_table",
-           "write_request_sheet"]
+__all__ = ["PRICE_INFLATION_RATE", "REQUEST_ROWS", "WAGE_GROWTH_RATE",
+           "WAGE_INDEXED_STREET_WORK", "request_table", "write_request_sheet"]
 
 REQUEST_ROWS: Final[tuple[tuple[str, str, str, str], ...]] = (
     ("street_services", "Street services (garbage removal, grid workers...)",
@@ -84,6 +87,7 @@ def request_table(budget: DistrictBudget, years: int = 3, *,
              for key, _, _, column in REQUEST_ROWS}
     columns = {params.as_of.year: first}
     if years > 1:
+        wage_part, price_part = _street_parts(budget)
         comp = year_components(table, resolved.plan, params, horizon_years=years)
         settings = ProjectionSettings(horizon_years=years, wage_growth_rate=wage_growth_rate,
                                       price_inflation_rate=price_inflation_rate,
@@ -91,8 +95,10 @@ def request_table(budget: DistrictBudget, years: int = 3, *,
         net = pool_paths(comp, settings)["net"][0]
         for t in range(1, years):
             price = (1.0 + price_inflation_rate) ** t
+            wage = (1.0 + wage_growth_rate) ** t
+            street = wage_part * wage + price_part * price
             columns[int(comp.years[t])] = {
-                "street_services": int(yuan_to_fen(comp.street_yuan[t] * price).sum()),
+                "street_services": int(yuan_to_fen(street).sum()),
                 "street_subsidy": int(yuan_to_fen(np.maximum(-net[t], 0.0)).sum()),
                 "renovation": int(yuan_to_fen(c["paid_by_renovation_programme_yuan"]
                                               .to_numpy() * price).sum()),
@@ -100,6 +106,24 @@ def request_table(budget: DistrictBudget, years: int = 3, *,
     frame = pd.DataFrame(columns, dtype=np.int64)
     frame.loc["total"] = frame.sum(axis=0)
     return frame
+
+
+WAGE_INDEXED_STREET_WORK: Final = ("management",)
+"""Street work that is pay (the grid workers' management work): it grows with wages."""
+
+
+def _street_parts(budget: DistrictBudget) -> tuple[np.ndarray, np.ndarray]:
+    """Each compound's street services of year 1, split into pay and the rest. [yuan/year]"""
+    lines = budget.lines
+    street = lines[lines["payer"].astype(str) == "street_office"]
+    is_pay = street["work"].astype(str).isin(WAGE_INDEXED_STREET_WORK)
+    ids = [str(i) for i in budget.compounds["compound_id"]]
+
+    def per_compound(rows: pd.DataFrame) -> np.ndarray:
+        sums = rows.groupby(rows["compound_id"].astype(str), observed=True)["amount_yuan"].sum()
+        return sums.reindex(ids, fill_value=0.0).to_numpy(dtype=np.float64)
+
+    return per_compound(street[is_pay]), per_compound(street[~is_pay])
 
 
 def write_request_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
@@ -141,11 +165,17 @@ def write_request_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
     n = len(budget.compounds)
     year_list = [int(y) for y in fen.columns]
     wage, prices = f"{WAGE_GROWTH_RATE:.0%}", f"{PRICE_INFLATION_RATE:.0%}"
-    sheet["A2"] = (f"{n} 个小区；{year_list[0]} 年为本次预算，以后各年按工资年增 {wage}、物价年涨 "
-                   f"{prices}、房屋逐年老化测算；金额单位：{shown}。" if zh else
-                   f"{n} compounds; {year_list[0]} is this budget, later years projected with "
-                   f"wages +{wage} and prices +{prices} a year and the buildings a year older "
-                   f"each year; money in {shown}.")
+    day = budget._need_inputs("with its inputs")[2].as_of
+    when = f"{day.year}年{day.month}月{day.day}日"
+    sheet["A2"] = (f"{n} 个小区；{year_list[0]} 年为本次预算（按 {when}"
+                   f"有效的参数和价格测算），以后各年网格员等人工按工资年增 {wage}、其他按物价年涨 "
+                   f"{prices}、房屋逐年老化测算；金额单位：{shown}。编报其他年度的预算，请把测算日期"
+                   "设在该年度内重新测算。" if zh else
+                   f"{n} compounds; {year_list[0]} is this budget (the parameters and prices in "
+                   f"force on {day.isoformat()}), later years projected with pay such as the grid "
+                   f"workers' +{wage} a year, everything else +{prices} a year and the buildings "
+                   f"a year older each year; money in {shown}. For the budget of another year, "
+                   "evaluate on a date in that year.")
     sheet["A2"].font = plain
     heads = ["项目" if zh else "Item", *(f"{y}年" if zh else str(y) for y in year_list),
              f"{len(year_list)} 年合计" if zh else f"{len(year_list)} years"]
@@ -156,7 +186,7 @@ def write_request_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
         cell.alignment = Alignment(horizontal="left" if j == 1 else "right")
     names = {key: (cn if zh else en) for key, en, cn, _ in REQUEST_ROWS}
     names["total"] = "合计" if zh else "Total"
-    money_format = "#,##0.00" if scale == 100 else "#,##0.0"
+    money_format = "#,##0.00"  # 万元 to two decimals, as on the summary
     for i, key in enumerate(fen.index, start=5):
         row = fen.loc[key]
         values: list[Any] = [names[str(key)], *(int(v) / scale for v in row),

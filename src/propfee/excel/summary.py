@@ -161,9 +161,10 @@ def write_summary_sheet(
         _cell(sheet, "A3", text)
         sheet.merge_cells("A3:G3")
     day = params.as_of
-    basis = (f"参数：{label(params.region, lang)}（{day.year}年{day.month}月{day.day}日起执行）；"
+    when = f"{day.year}年{day.month}月{day.day}日"
+    basis = (f"参数：{label(params.region, lang)}，取 {when}有效的取值；"
              f"金额单位：{money}；共 {n} 个小区。" if zh else
-             f"Parameters: {params.region}, in force from {params.as_of.isoformat()}; "
+             f"Parameters: {params.region}, the values in force on {params.as_of.isoformat()}; "
              f"money in {money}; {n} compounds.")
     _cell(sheet, "A4", basis)
     sheet.merge_cells("A4:G4")
