@@ -33,7 +33,8 @@ from propfee.params import ParameterSet
 from propfee.params.loader import ParameterFile, load_parameter_file
 from propfee.plan import Plan, named_plan, plan_names
 
-__all__ = ["KINDS", "assumptions_table", "counts_sentence", "plan_name",
+__all__ = ["KINDS", "assumptions_table", "bundled_from", "counts_sentence", "plan_name",
+           "plan_title",
            "write_assumptions_sheet"]
 
 KINDS: Final[dict[str, tuple[str, str]]] = {
@@ -47,11 +48,29 @@ KINDS: Final[dict[str, tuple[str, str]]] = {
 _PRICE_UNITS: Final = {
     "capital_cost_yuan_per_unit": "yuan/unit",
     "materials_yuan_per_household_year": "yuan/(household year)",
-    "price_yuan": "yuan",
-    "price_yuan_per_unit_year": "yuan/(unit year)",
-    "running_cost_yuan_per_unit_year": "yuan/(unit year)",
+    "price_yuan_per_unit_year": "yuan/(item year)",
+    "running_cost_yuan_per_unit_year": "yuan/(item year)",
 }
-"""Units of the plan's price fields (rates are pure numbers)."""
+"""Units of the plan's price fields (rates are pure numbers); a device or a parking space,
+panel or locker is an item, never a stairwell unit. A street item's ``price_yuan`` takes
+its unit from its pricing (:func:`_street_price_unit`)."""
+
+_STREET_PRICE_UNITS: Final = {"per_household": "yuan/(household year)",
+                              "per_compound": "yuan/(compound year)"}
+_WORK_PRICE_UNITS: Final = {"t": "yuan/t", "h": "yuan/h", "use": "yuan/use",
+                            "lift": "yuan/(lift year)"}
+
+
+def _street_price_unit(plan: Plan, params: ParameterSet, path: str) -> str:
+    """The unit of a street item's price: a tonne or an hour of its work, a household or a
+    compound a year."""
+    from propfee.work.categories import work_categories
+
+    item = next(i for i in plan.street_fallback.items if i.name == path.split(".")[1])
+    if item.pricing in _STREET_PRICE_UNITS:
+        return _STREET_PRICE_UNITS[item.pricing]
+    unit = {c.name: c.unit for c in work_categories(params)}[item.work]
+    return _WORK_PRICE_UNITS[unit]
 
 _ILLUSTRATIVE_FILL: Final = "FFF2CC"
 _HEAD_FILL: Final = "DDEBF7"
@@ -65,6 +84,39 @@ def plan_name(plan: Plan) -> str | None:
         if named_plan(name) == plan:
             return name
     return None
+
+
+def bundled_from(plan: Plan) -> str | None:
+    """The built-in plan this one is under other bundles (chosen bundles instead of the
+    zones, as ``evaluate --bundles`` makes it), or ``None``."""
+    for name in plan_names():
+        built = named_plan(name)
+        shared = built.shared_property.model_copy(update={
+            "bundle_by": plan.shared_property.bundle_by,
+            "bundles": plan.shared_property.bundles})
+        if built.model_copy(update={"shared_property": shared}) == plan:
+            return name
+    return None
+
+
+def plan_title(plan: Plan, lang: Language) -> str:
+    """A plan as a reader names it: the built-in plan's name, the built-in plan "with the
+    given bundles", or "the plan given".
+
+    Examples
+    --------
+    >>> from propfee.plan import named_plan
+    >>> plan_title(named_plan("xinghualing"), "en") == plan_label("xinghualing", "en")
+    True
+    """
+    name = plan_name(plan)
+    if name is not None:
+        return plan_label(name, lang)
+    base = bundled_from(plan)
+    if base is not None:
+        return plan_label(base, lang) + ("（按所给打包方案）" if lang == "zh"
+                                         else " (with the given bundles)")
+    return plan_label(None, lang)
 
 
 def _file_for(params: ParameterSet) -> ParameterFile | None:
@@ -120,7 +172,9 @@ def assumptions_table(params: ParameterSet, plan: Plan,
         })
     for item in plan_price_ranges(plan):
         rows.append({"path": item.name, "value": item.value, "file_value": math.nan,
-                     "unit": _PRICE_UNITS.get(item.name.rsplit(".", 1)[1], "1"),
+                     "unit": (_street_price_unit(plan, params, item.name)
+                              if item.name.startswith("street_fallback.")
+                              else _PRICE_UNITS.get(item.name.rsplit(".", 1)[1], "1")),
                      "kind": "illustrative", "low": item.low, "high": item.high,
                      "reference": item.reason})
     return pd.DataFrame(rows)
@@ -189,12 +243,12 @@ def write_assumptions_sheet(
     sheet["A1"] = title
     sheet["A1"].font = Font(name=CJK_FONT, bold=True, size=14)
     day = params.as_of
-    name = plan_label(plan_name(resolved.plan), lang)
+    name = plan_title(resolved.plan, lang)
     grade = resolved.plan.service_grade
     sheet["A2"] = inert(
-        f"参数：{label(params.region, lang)}（{day.year}年{day.month}月{day.day}日起执行）；"
+        f"参数：{label(params.region, lang)}，取 {day.year}年{day.month}月{day.day}日有效的取值；"
         f"方案：{name}（服务等级 {grade} 级）" if zh else
-        f"Parameters: {params.region}, in force from {day.isoformat()}; plan: {name} "
+        f"Parameters: {params.region}, the values in force on {day.isoformat()}; plan: {name} "
         f"(service grade {grade})")
     table = assumptions_table(params, resolved.plan, parameter_file)
     ranked = tornado is not None and bool((tornado["output"] == "street_subsidy_yuan").any())

@@ -17,7 +17,7 @@ import pandas as pd
 
 from propfee.budget import DistrictBudget
 from propfee.compare import BASELINE_SUFFIX, compare_plans
-from propfee.excel.assumptions import plan_name
+from propfee.excel.assumptions import plan_name, plan_title
 from propfee.excel.units import CJK_FONT, MoneyUnit, money_scale, money_unit, page_setup
 from propfee.labels import Language, plan_label
 from propfee.money import yuan_to_fen
@@ -66,7 +66,7 @@ def comparison_table(budget: DistrictBudget, lang: Language = "en") -> pd.DataFr
     rows = []
     for k, item in enumerate(plans):
         key = item if isinstance(item, str) else (item.description or "plan")
-        shown = plan_label(item if isinstance(item, str) else None, lang)
+        shown = plan_label(item, lang) if isinstance(item, str) else plan_title(item, lang)
         for baseline in (False, True):
             data = raw[key + BASELINE_SUFFIX if baseline else key]
             name = (f"{shown}：对照——市场化物业单独承接" if zh else
