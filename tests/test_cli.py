@@ -53,7 +53,7 @@ def test_demo_in_chinese_fits_100_columns_and_states_its_conclusion_first() -> N
     assert lines[0].startswith("结论：三桥式街道 286 个小区（其中 220 个不足 100 户）按四管一补")
     assert "224 个入不敷出，街道每年需补贴 79.3 万元；" in lines[1]
     assert "区间" not in result.output.split("\n\n")[0]  # no draws, no interval
-    assert "街道兜底补贴（万元/年）" in result.output
+    assert "街道补贴（万元/年）" in result.output
     assert "四管一补资金池余额" in result.output
 
     def columns(line: str) -> int:
@@ -177,7 +177,7 @@ def test_excel_in_chinese_excel_out(tmp_path: Path) -> None:
     out = tmp_path / "预算.xlsx"
     result = runner.invoke(app, ["evaluate", str(src), "--out", str(out), "--labels", "zh"])
     assert result.exit_code == 0, result.output
-    assert "街道兜底补贴（元/年）" in pd.read_excel(out, sheet_name="小区明细").columns
+    assert "街道补贴（元/年）" in pd.read_excel(out, sheet_name="小区明细").columns
 
 
 def test_evaluate_report_money_unit_and_headline_range(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def test_evaluate_tables_in_chinese(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["evaluate", str(src), "--labels", "zh"])
     assert result.exit_code == 0, result.output
     for text in ("市场化基准（市场化物业单独服务）", "共享物业承接管", "四管一补资金池余额",
-                 "不足100户", "合计", "街道兜底补贴（元/年）"):
+                 "不足100户", "合计", "街道补贴（元/年）"):
         assert text in result.output
     for code in ("market baseline", "shared_property", "all"):
         assert code not in result.output.split()

@@ -55,10 +55,10 @@ def test_chinese_report_sheets_widths_formats_totals(tmp_path: Path, budget) -> 
     n = len(budget.compounds)
     # Widths: the subsidy header is 20 wide (8 CJK + 2 full-width brackets = 20, "元/年"
     # = 5): it wraps onto at most three lines, and the widest value fits.
-    col = heads["街道兜底补贴（元/年）"]
+    col = heads["街道补贴（元/年）"]
     letter = sheet.cell(row=1, column=col).column_letter
     width = sheet.column_dimensions[letter].width
-    head = display_width("街道兜底补贴（元/年）")
+    head = display_width("街道补贴（元/年）")
     assert width >= math.ceil(head / 3) + 2
     widest = max(len(f"{v:,.2f}") for v in budget.compounds["street_subsidy_yuan"])
     assert width >= widest + 2

@@ -93,9 +93,9 @@ def test_excel_report_in_chinese(tmp_path: Path) -> None:
     assert set(sheets) == {"汇总", "逐小区试算", "测算表", "公示表", "方案比较", "预算申请",
                            "测算假设", "分组与渠道", "渠道贡献",
                            "小区明细", "项目明细", "按街道", "按片区"}
-    assert "街道兜底补贴（元/年）" in sheets["小区明细"].columns
+    assert "街道补贴（元/年）" in sheets["小区明细"].columns
     assert "共享物业承接管" in set(sheets["项目明细"]["渠道"])
-    assert sheets["小区明细"]["街道兜底补贴（元/年）"].iloc[:-1].sum() == pytest.approx(
+    assert sheets["小区明细"]["街道补贴（元/年）"].iloc[:-1].sum() == pytest.approx(
         budget.compounds["street_subsidy_yuan"].sum())
     from openpyxl import load_workbook
 

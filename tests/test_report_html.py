@@ -67,7 +67,7 @@ def test_budget_html_shows_pool_subsidy_and_lines() -> None:
     assert sum(round(v * 100) for v in one.who_pays.values()) == round(one.total_cost_yuan * 100)
     zh = budget_html(one, lang="zh")
     assert "资金池余额" in zh
-    assert "街道兜底补贴" in zh
+    assert "街道补贴" in zh
 
 
 def test_names_are_escaped() -> None:

@@ -146,7 +146,7 @@ def test_sentences_in_english_and_chinese() -> None:
         "The count of compounds in deficit depends most on the collection rate (total index "
         "0.62), then the wages (0.21) and the occupancy of parking (0.08): measure these first.")
     assert drivers_sentence(SOBOL_TABLE, "compounds_in_deficit", "zh") == (
-        "赤字小区数最取决于物业费收缴率（总效应指数0.62），其次是工资水平（0.21）和停车使用率"
+        "入不敷出小区数最取决于物业费收缴率（总效应指数0.62），其次是工资水平（0.21）和停车使用率"
         "（0.08）：应先把这几项测准。")
     assert drivers_sentence(SOBOL_TABLE, "compounds_in_deficit", top=4, threshold=0.0) == (
         "The count of compounds in deficit depends most on the collection rate (total index "
@@ -158,7 +158,7 @@ def test_sentences_in_english_and_chinese() -> None:
     assert drivers_sentence(SOBOL_TABLE, "street_subsidy_yuan") == (
         "No single input decides the street subsidy: every total index is below 0.05.")
     assert drivers_sentence(SOBOL_TABLE, "street_subsidy_yuan", "zh") == (
-        "没有哪一项单独决定街道兜底补贴：各项总效应指数都低于0.05。")
+        "没有哪一项单独决定街道补贴：各项总效应指数都低于0.05。")
     with pytest.raises(KeyError):
         drivers_sentence(SOBOL_TABLE, "nothing")
 
@@ -182,7 +182,7 @@ def test_sentences_in_english_and_chinese() -> None:
     ("grades.g9.cleaning_floor_m2_per_staff", "grades.g9.cleaning_floor_m2_per_staff",
      "grades.g9.cleaning_floor_m2_per_staff"),
     ("public_income.parking.occupancy_rate", "the occupancy of parking", "停车使用率"),
-    ("street_subsidy_yuan", "the street subsidy", "街道兜底补贴"),
+    ("street_subsidy_yuan", "the street subsidy", "街道补贴"),
     ("something.else", "something.else", "something.else"),
 ])
 def test_names_in_sentences(code: str, en: str, zh: str) -> None:

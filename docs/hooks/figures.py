@@ -244,7 +244,7 @@ def _figure_row(result: Any, figure: str) -> pd.Series:
 
 _FIGURE_NAMES = {
     "compounds_in_deficit": ("compounds in deficit (of {n})", "资金池赤字的小区数（共 {n} 个）"),
-    "street_subsidy_yuan": ("street subsidy [yuan/year]", "街道兜底补贴（每年）"),
+    "street_subsidy_yuan": ("street subsidy [yuan/year]", "街道补贴（每年）"),
     "net_public_cost_yuan": ("net public cost [yuan/year]", "公共财政净支出（每年）"),
     "pool_balance_yuan": ("pool balances added up [yuan/year]", "资金池余额合计（每年）"),
 }
@@ -277,7 +277,7 @@ def headline_medians(lang: str) -> str:
         n_median = count(r["compounds_in_deficit"]["median"])
         cost_median = millions(r["net_public_cost_yuan"]["median"], lang)
         if lang == "zh":
-            parts.append(f"`{plan}` 方案：赤字小区数中位数 {n_median} 个，"
+            parts.append(f"`{plan}` 方案：入不敷出小区数中位数 {n_median} 个，"
                          f"公共财政净支出中位数 {cost_median}")
         else:
             parts.append(f"under `{plan}` a median of {n_median} compounds in deficit and "
@@ -311,7 +311,7 @@ def compare_table(lang: str) -> str:
     cols = ["compounds_in_deficit", "pool_balance_yuan", "street_subsidy_yuan",
             "net_public_cost_yuan"]
     if lang == "zh":
-        head = ["方案", "赤字小区数", "资金池余额合计", "街道兜底补贴", "公共财政净支出"]
+        head = ["方案", "入不敷出小区数", "资金池余额合计", "街道补贴", "公共财政净支出"]
     else:
         head = ["plan", "compounds in deficit", "pool balance", "street subsidy",
                 "net public cost"]
@@ -359,7 +359,7 @@ def credit_value(lang: str, channel: str, plan: str = "xinghualing") -> str:
 _PAYERS = {
     "residents_fees": ("residents' fees (collected)", "居民缴纳的物业费（实收）"),
     "public_income": ("public-resource income", "公共资源收益"),
-    "street_subsidy": ("street subsidy (a transfer into the pool)", "街道兜底补贴（转入资金池）"),
+    "street_subsidy": ("street subsidy (a transfer into the pool)", "街道补贴（转入资金池）"),
     "pool_surplus_kept": ("less: surplus kept in the pools", "减：留在资金池的结余"),
     "lift_levy": ("the lift households' levy", "电梯单元住户分摊"),
     "street_services": ("street services (garbage removal, grid workers)",

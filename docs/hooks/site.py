@@ -76,7 +76,7 @@ def headline_chart(lang: str) -> Any:
         axes = fig.subplots(1, 3)
         titles = {"compounds_in_deficit": ("Compounds in deficit", "资金池赤字的小区数"),
                   "street_subsidy_yuan": ("Street subsidy [million yuan/year]",
-                                          "街道兜底补贴（万元/年）"),
+                                          "街道补贴（万元/年）"),
                   "net_public_cost_yuan": ("Net public cost [million yuan/year]",
                                            "公共财政净支出（万元/年）")}
         for ax, figure in zip(axes, figures.FIGURES, strict=True):

@@ -55,7 +55,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "public_income_yuan": ("Public-resource income [yuan/year]", "公共资源收益（元/年）"),
     "pool_balance_yuan": ("Fund pool balance [yuan/year]", "资金池余额（元/年）"),
     "pool_non_negative": ("Pool not negative", "资金池不为负"),
-    "street_subsidy_yuan": ("Street subsidy [yuan/year]", "街道兜底补贴（元/年）"),
+    "street_subsidy_yuan": ("Street subsidy [yuan/year]", "街道补贴（元/年）"),
     "street_total_yuan": ("Street total [yuan/year]", "街道合计支出（元/年）"),
     "cash_cost_per_household_month_yuan": ("Cash cost per household [yuan/month]",
                                            "户均现金支出（元/月）"),
@@ -405,7 +405,7 @@ def label(code: str, lang: Language = "en") -> str:
     Examples
     --------
     >>> label("street_subsidy_yuan", "zh")
-    '街道兜底补贴（元/年）'
+    '街道补贴（元/年）'
     >>> label("job_pipe_dredging", "zh")
     '按次服务：管道疏通'
     >>> label("device_cameras_capital")
@@ -443,6 +443,8 @@ UNITS: Final[dict[str, tuple[str, str]]] = {
     "yuan/(m2 year)": ("yuan/(m2 year)", "元/（平方米·年）"),
     "yuan/(staff year)": ("yuan/(staff year)", "元/（人·年）"),
     "yuan/(unit year)": ("yuan/(unit year)", "元/（单元·年）"),
+    "yuan/(item year)": ("yuan/(item year)", "元/（个·年）"),
+    "yuan/(compound year)": ("yuan/(compound year)", "元/（小区·年）"),
     "yuan/h": ("yuan/h", "元/小时"),
     "yuan/km": ("yuan/km", "元/千米"),
     "yuan/month": ("yuan/month", "元/月"),
@@ -540,6 +542,8 @@ def contract_name(bundle_id: str, lang: Language = "en",
     ('Zone Z001', '片区 Z001')
     >>> contract_name("alone:SQ007", names={"SQ007": "机床厂宿舍"})
     '机床厂宿舍 (alone)'
+    >>> contract_name("zone:一片区", "zh"), contract_name("alone:SQ007", "zh")
+    ('一片区', 'SQ007（单独）')
     >>> contract_name("B-SQ001")
     'B-SQ001'
     """
@@ -549,6 +553,8 @@ def contract_name(bundle_id: str, lang: Language = "en",
         return str(bundle_id)
     if kind == "alone" and names is not None:
         rest = names.get(rest) or rest
+    if kind == "zone" and lang == "zh" and rest.endswith("区"):
+        return rest  # 一片区, 东区: already a zone's name
     return pattern[0 if lang == "en" else 1].format(rest)
 
 

@@ -266,8 +266,8 @@ def tornado(inputs: UncertainInputs, model: Model) -> pd.DataFrame:
 # ---------------------------------------------------------------- sentences
 
 _NAMES: dict[str, tuple[str, str]] = {
-    "compounds_in_deficit": ("the count of compounds in deficit", "赤字小区数"),
-    "street_subsidy_yuan": ("the street subsidy", "街道兜底补贴"),
+    "compounds_in_deficit": ("the count of compounds in deficit", "入不敷出小区数"),
+    "street_subsidy_yuan": ("the street subsidy", "街道补贴"),
     "net_public_cost_yuan": ("the net public cost", "公共财政净支出"),
     "pool_balance_yuan": ("the fund pool balance", "资金池余额"),
     "wages": ("the wages", "工资水平"),
@@ -437,7 +437,7 @@ def drivers_sentence(table: pd.DataFrame, output: str, lang: Language = "en", *,
     The count of compounds in deficit depends most on the collection rate (total
     index 0.62), then the guard's wage (0.21): measure these first.
     >>> drivers_sentence(t, "compounds_in_deficit", "zh", top=1)
-    '赤字小区数最取决于物业费收缴率（总效应指数0.62）：应先把这一项测准。'
+    '入不敷出小区数最取决于物业费收缴率（总效应指数0.62）：应先把这一项测准。'
     """
     zh = lang == "zh"
     rows = table[table["output"] == output].sort_values("rank", kind="stable")
@@ -455,7 +455,8 @@ def drivers_sentence(table: pd.DataFrame, output: str, lang: Language = "en", *,
         return (f"没有哪一项单独决定{what}：各项总效应指数都低于{threshold:g}。" if zh else
                 f"No single input decides {what}: every total index is below {threshold:g}.")
     money = not sobol and output.endswith("_yuan")
-    unit = (" 元" if zh else " yuan") if money else ""
+    unit = (" 元" if zh else " yuan") if money else (
+        " 个" if zh and not sobol and output == "compounds_in_deficit" else "")
     shown = [f"{x:.2f}" if sobol else f"{x:,.0f}{unit}"
              for x in keep["ST" if sobol else "swing"].to_numpy(dtype=np.float64)]
     names = [name_of(str(c), lang) for c in keep["input"]]
