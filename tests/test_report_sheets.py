@@ -78,6 +78,29 @@ def test_request_later_years_grow_by_the_stated_rates(budget) -> None:
     assert flat.loc["renovation", 2025] == flat.loc["renovation", 2024]
 
 
+def test_request_street_services_grow_pay_with_wages_and_the_rest_with_prices(budget) -> None:
+    """Street services of year t: each compound's grid-worker pay x 1.05^(t-1) plus its
+    garbage removal x 1.02^(t-1), each compound rounded to the fen, then summed."""
+    fen = request_table(budget, years=3, wage_growth_rate=0.05, price_inflation_rate=0.02)
+    lines = budget.lines
+    street = lines[lines["payer"].astype(str) == "street_office"]
+    assert set(street["work"].astype(str)) == {"management", "garbage"}
+    ids = [str(i) for i in budget.compounds["compound_id"]]
+
+    def part(work: str) -> np.ndarray:
+        rows = street[street["work"].astype(str) == work]
+        return rows.groupby(rows["compound_id"].astype(str))["amount_yuan"].sum().reindex(
+            ids, fill_value=0.0).to_numpy()
+
+    pay, garbage = part("management"), part("garbage")
+    assert pay.sum() > 0
+    assert garbage.sum() > 0
+    assert fen.loc["street_services", 2025] == _fen_sum(pay * 1.05 + garbage * 1.02)
+    assert fen.loc["street_services", 2026] == _fen_sum(pay * 1.1025 + garbage * 1.0404)
+    # Pay at the price rate alone would give less: the split is seen.
+    assert fen.loc["street_services", 2026] > _fen_sum((pay + garbage) * 1.0404)
+
+
 def test_request_subsidy_is_each_compounds_own_shortfall(budget) -> None:
     """Year 2's subsidy is the sum of every compound's shortfall of that year, from the
     projection without interest; a compound in surplus adds nothing (not its surplus)."""
@@ -105,7 +128,9 @@ def test_request_sheet_shows_the_table_in_wan(tmp_path: Path, budget) -> None:
         assert sheet.cell(row=i, column=5).value == fen.loc[key].sum() / 1_000_000
     assert sheet.cell(row=8, column=1).value == "合计"
     assert sheet.cell(row=8, column=5).value == fen.loc["total"].sum() / 1_000_000
-    assert "工资年增 5%、物价年涨 2%" in sheet["A2"].value
+    assert "网格员等人工按工资年增 5%、其他按物价年涨 2%" in sheet["A2"].value
+    assert "按 2024年7月9日有效的参数和价格测算" in sheet["A2"].value
+    assert sheet.cell(row=5, column=2).number_format == "#,##0.00"  # 万元 to 2 decimals
 
 
 # ------------------------------------------------------------------ plan comparison
@@ -217,3 +242,26 @@ def test_the_report_holds_the_three_sheets(tmp_path: Path, budget) -> None:
                                    if r[0].value == "Parameter")]
     assert heads[-1] == "Reference or reason for the range"
     assert book["Budget request"].page_setup.orientation == "landscape"
+
+
+def test_a_built_in_plan_under_chosen_bundles_keeps_its_name() -> None:
+    """``evaluate --bundles`` changes only the bundles: the plan keeps its name, "with the
+    given bundles", and the built-in plan on today's zones stands beside it."""
+    from propfee.channels.shared_property import Bundle
+    from propfee.excel.assumptions import bundled_from, plan_title
+    from propfee.excel.plans import comparison_table
+
+    ids = list(STREET["compound_id"])
+    bundles = [Bundle(bundle_id="B1", members=tuple(ids[:3])),
+               Bundle(bundle_id="B2", members=tuple(ids[3:5]))]
+    chosen = pf.evaluate_district(STREET, bundles=bundles)
+    plan = chosen._need_inputs("with its inputs")[1].plan
+    assert bundled_from(plan) == "xinghualing"
+    assert plan_title(plan, "zh") == "杏花岭“四管一补”方案（按所给打包方案）"
+    frame = comparison_table(chosen, "zh")
+    plans = list(frame.loc[~frame["baseline"], "plan"])
+    assert plans[0] == "杏花岭“四管一补”方案（按所给打包方案）"
+    assert "杏花岭“四管一补”方案" in plans[1:]  # today's zones, for comparison
+    # A plan of one's own is still "the plan given".
+    other = plan.model_copy(update={"service_grade": 2})
+    assert bundled_from(other) is None

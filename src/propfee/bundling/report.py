@@ -618,7 +618,7 @@ def _warnings(c: BundleComparison, lang: Language) -> list[str]:
     zh = lang == "zh"
     out: list[str] = []
     names = dict(zip(c.members["compound_id"], c.members["compound_name"], strict=True))
-    today = ("今天的片区" if zh else "today's zones") if c.zones_given else (
+    today = ("现片区" if zh else "today's zones") if c.zones_given else (
         "各小区单独签约" if zh else "every compound alone")
     if c.worse_in_total:
         t = c.totals_fen
@@ -656,7 +656,7 @@ def summary_rows(c: BundleComparison, lang: Language = "en") -> list[tuple[str, 
     n = len(c.members)
     multi = int((c.bundles["members"] > 1).sum())
     alone = int((c.bundles["members"] == 1).sum())
-    today = ("今天的片区" if zh else "today's zones") if c.zones_given else (
+    today = ("现片区" if zh else "today's zones") if c.zones_given else (
         "各小区单独签约（表中无片区）" if zh else "every compound alone (no zones in the table)")
 
     def three(key: str) -> str:
@@ -677,8 +677,8 @@ def summary_rows(c: BundleComparison, lang: Language = "en") -> list[tuple[str, 
          f"any two members of a bundle at most {p.max_distance_m:,.0f} m apart, at most "
          f"{p.max_members} compounds a bundle"),
         ("结果" if zh else "Result",
-         f"{n:,} 个小区组成 {multi:,} 个组合，{alone:,} 个小区单独" if zh else
-         f"{n:,} compounds in {multi:,} bundles, {alone:,} alone"),
+         f"共 {n:,} 个小区：{n - alone:,} 个组成 {multi:,} 个组合，{alone:,} 个单独签约" if zh else
+         f"{n:,} compounds: {n - alone:,} in {multi:,} bundles, {alone:,} alone"),
         ("街道补贴" if zh else "Street subsidy", three("subsidy")),
         ("街道补贴的变化" if zh else "Change in the street subsidy",
          f"比{today}少 {_yuan(saved_zone)} 元/年，比各小区单独少 {_yuan(saved_alone)} 元/年"

@@ -28,9 +28,9 @@ from typing import Any, Final
 import numpy as np
 
 from propfee.budget import DistrictBudget
-from propfee.excel.units import CJK_FONT, contract_name, page_setup
+from propfee.excel.units import CJK_FONT, page_setup
 from propfee.io.writers import inert
-from propfee.labels import Language, label
+from propfee.labels import Language, contract_name, label
 from propfee.money import yuan_to_fen
 
 __all__ = ["break_even_rate", "write_compound_sheet"]

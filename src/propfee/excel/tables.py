@@ -439,11 +439,13 @@ def write_budget_workbook(
     lang: Language = labels or "en"
     tables = _raw_tables(budget)
     if labels:  # a contract by the name a reader knows, never its internal code
-        from propfee.excel.units import contract_name
+        from propfee.labels import contract_name
 
         compounds = tables["compounds"]
+        names = dict(zip(compounds["compound_id"].astype(str), compounds["name"].astype(str),
+                         strict=True)) if "name" in compounds.columns else None
         tables["compounds"] = compounds.assign(bundle_id=[
-            contract_name(str(b), labels) for b in compounds["bundle_id"]])
+            contract_name(str(b), labels, names) for b in compounds["bundle_id"]])
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     total = label("total_row", lang) if labels else "all"

@@ -5,8 +5,8 @@
   only divided for display.
 - :func:`natural_key`: zone and street names sorted as a reader counts them, 一片区,
   二片区 ... 十片区, 十一片区 (and Z2 before Z10), not in string order.
-- :func:`contract_name`: a shared-property contract as a reader knows it (``zone:Z001``
-  is the contract of zone Z001: "Z001 片区"), never the internal code.
+- contracts are named by :func:`propfee.labels.contract_name` (``zone:Z001`` reads
+  "片区 Z001"), never by the internal code.
 - :func:`page_setup`: A4 landscape, one page wide, a title in the header and the date and
   page numbers ("第 &P 页，共 &N 页") in the footer;
 - :func:`write_notes`: a notes sheet, a title and one wrapped paragraph a row.
@@ -25,7 +25,6 @@ __all__ = [
     "INPUT_FILL",
     "YUAN_PER_WAN",
     "MoneyUnit",
-    "contract_name",
     "money_scale",
     "money_unit",
     "natural_key",
@@ -116,24 +115,6 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     if position < len(text):
         parts.append((1, text[position:]))
     return tuple(parts)
-
-
-def contract_name(bundle_id: str, lang: Language) -> str:
-    """A shared-property contract as a reader knows it.
-
-    Examples
-    --------
-    >>> contract_name("zone:Z001", "zh"), contract_name("zone:一片区", "zh")
-    ('Z001 片区', '一片区')
-    >>> contract_name("zone:Z001", "en"), contract_name("B7", "zh")
-    ('zone Z001', 'B7')
-    """
-    if not bundle_id.startswith("zone:"):
-        return bundle_id
-    zone = bundle_id.removeprefix("zone:")
-    if lang == "zh":
-        return zone if zone.endswith(("片区", "区")) else f"{zone} 片区"
-    return f"zone {zone}"
 
 
 def page_setup(sheet: Any, *, title: str, lang: Language, printed: dt.date,

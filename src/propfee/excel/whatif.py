@@ -27,9 +27,9 @@ from typing import Any, Final
 import numpy as np
 
 from propfee.budget import DistrictBudget
-from propfee.excel.units import CJK_FONT, contract_name, natural_key
+from propfee.excel.units import CJK_FONT, natural_key
 from propfee.io.writers import inert
-from propfee.labels import Language
+from propfee.labels import Language, contract_name
 
 __all__ = ["COLUMNS", "WhatIf", "write_whatif_sheet", "zone_names"]
 
@@ -136,12 +136,13 @@ def write_whatif_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
     numbers = {z: i for i, z in enumerate(sorted(set(zones), key=natural_key), start=1)}
     own_rate = table.array("fee_rate_yuan_per_m2_month")
     own_coll = table.array("collection_rate")
+    names = dict(zip(c["compound_id"].astype(str), c["name"].astype(str), strict=True))
     static: dict[str, Any] = {
         "compound_id": c["compound_id"].astype(str).to_numpy(),
         "name": c["name"].astype(str).to_numpy(),
         "zone": zones,
         "zone_number": [numbers[z] for z in zones],
-        "contract": [contract_name(str(b), lang) for b in c["bundle_id"]],
+        "contract": [contract_name(str(b), lang, names) for b in c["bundle_id"]],
         "floor_area_m2": table.array("floor_area_m2"),
         "own_rate": own_rate,
         "own_collection": own_coll,
