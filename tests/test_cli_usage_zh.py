@@ -88,3 +88,22 @@ def test_no_english_word_in_a_chinese_usage_error(
     text = re.sub(r"--[\w-]+|“[^”]*”|'[^']*'|[\w./-]+\.(csv|json|txt)", " ", error)
     words = set(re.findall(r"[A-Za-z]{2,}", text)) - _WORDS_ALLOWED
     assert not words, (args, error)
+
+
+def test_parameter_and_option_value_errors_in_chinese(
+        here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = _run(monkeypatch, capsys, ["evaluate", "x.csv", "--labels", "zh",
+                                             "--params", "nosuch"])
+    assert (code, lines) == (1, ["参数有误：", "  - nosuch：既没有这个参数文件，也不是内置地区"])
+    code, lines = _run(monkeypatch, capsys, ["evaluate", "x.csv", "--labels", "zh",
+                                             "--as-of", "1990-01-01"])
+    assert code == 1
+    # one line says which date would do (the latest first date of the built-in file's
+    # values: the wages of 2017-10-01), then each value, in Chinese
+    assert lines[1] == ("  测算日期 1990-01-01 早于 178 项参数的生效日期；"
+                        "请用 2017-10-01 或之后的日期。")
+    assert lines[2] == ("  - taiyuan：fees.rate_yuan_per_m2_month：1990-01-01 没有生效的取值"
+                        "（最早的取值自 2000-01-01 起）")
+    code, lines = _run(monkeypatch, capsys, ["bundle", "x.csv", "--labels", "zh",
+                                             "--time-limit", "0"])
+    assert (code, lines) == (2, ["错误：选项的值有误：", "  - --time-limit：应大于 0（实为 0.0）"])

@@ -285,8 +285,11 @@ def test_errors_at_the_value_stage_name_the_file(tmp_path: Path) -> None:
     assert info.value.problems == (
         f"{path}: staffing.order.monthly_wage_yuan: 1000.0 is below the minimum wage "
         "1880.0 yuan/month",)
-    with pytest.raises(ParameterError, match=rf"^bad parameters:\n  - {re.escape(str(path))}: "
-                                             r"wages.minimum_monthly_wage_yuan: no value in "
+    # the head says which date would do: the latest first date of the values missing
+    with pytest.raises(ParameterError, match=rf"^bad parameters:\n  the date 2015-01-01 is "
+                                             r"before 9 values come into force; use "
+                                             rf"2017-10-01 or later\.\n  - {re.escape(str(path))}"
+                                             r": wages.minimum_monthly_wage_yuan: no value in "
                                              "force on 2015-01-01"):
         load_parameters(path, dt.date(2015, 1, 1))
     small = tmp_path / "small.toml"

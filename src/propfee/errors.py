@@ -7,6 +7,7 @@ once, not only the first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -261,15 +262,62 @@ def _order(problem: Problem) -> tuple[int, int]:
     return (-1 if problem.line is None else problem.line, number)
 
 
+_PARAMETER_PROBLEMS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), text) for pattern, text in (
+        (r"^(.*): no such parameter file or built-in region$",
+         "\\1：既没有这个参数文件，也不是内置地区"),
+        (r"^(.*): no such parameter file$", "\\1：没有这个参数文件"),
+        (r"^(.*): no value in force on (\S+) \(first is (\S+)\)$",
+         "\\1：\\2 没有生效的取值（最早的取值自 \\3 起）"),
+    ))
+"""The commonest parameter problems, worded in Chinese (others are shown as they are)."""
+
+_FIRST_IN_FORCE = re.compile(r"no value in force on (\S+) \(first is (\S+)\)$")
+
+
 class ParameterError(PropfeeError):
     """A parameter file or parameter set that is missing, malformed or out of range."""
 
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems: tuple[str, ...] = tuple(problems)
-        listed = [f"  - {_cut(p, 500)}" for p in self.problems[:MAX_LISTED]]
-        if len(self.problems) > MAX_LISTED:
-            listed.append(f"  … and {len(self.problems) - MAX_LISTED:,} more")
-        super().__init__("\n".join(["bad parameters:", *listed]))
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """The message in English (``"en"``) or Chinese (``"zh"``): a head line, then a
+        line that says which date would do when the date is before values come into force,
+        then one line a problem (at most :data:`MAX_LISTED`).
+
+        Examples
+        --------
+        >>> e = ParameterError(["taiyuan: fees.collection_rate: no value in force on "
+        ...                     "1990-01-01 (first is 2000-01-01)"])
+        >>> print(e.text("zh"))
+        参数有误：
+          测算日期 1990-01-01 早于 1 项参数的生效日期；请用 2000-01-01 或之后的日期。
+          - taiyuan：fees.collection_rate：1990-01-01 没有生效的取值（最早的取值自 2000-01-01 起）
+        """
+        zh = lang == "zh"
+        head = ["参数有误：" if zh else "bad parameters:"]
+        early = [m.groups() for p in self.problems if (m := _FIRST_IN_FORCE.search(p))]
+        if early:
+            when, first = early[0][0], max(f for _, f in early)
+            head.append(f"  测算日期 {when} 早于 {len(early)} 项参数的生效日期；"
+                        f"请用 {first} 或之后的日期。" if zh else
+                        f"  the date {when} is before {len(early)} values come into force; "
+                        f"use {first} or later.")
+        shown = [self._zh(p) if zh else p for p in self.problems]
+        listed = [f"  - {_cut(p, 500)}" for p in shown[:MAX_LISTED]]
+        if len(shown) > MAX_LISTED:
+            rest = len(shown) - MAX_LISTED
+            listed.append(f"  ……另有 {rest:,} 个问题" if zh else f"  … and {rest:,} more")
+        return "\n".join([*head, *listed])
+
+    @staticmethod
+    def _zh(problem: str) -> str:
+        for pattern, text in _PARAMETER_PROBLEMS_ZH:
+            if pattern.match(problem):
+                return pattern.sub(text, problem).replace(": ", "：")
+        return problem
 
 
 class UsageError(PropfeeError):

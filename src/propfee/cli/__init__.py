@@ -41,7 +41,7 @@ from propfee.cli._common import (
     printable,
     reset_language,
 )
-from propfee.cli._usage import usage_lines
+from propfee.cli._usage import detail_zh, option_of, usage_lines
 
 __all__ = ["EXIT_BUG", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "app", "main"]
 
@@ -96,16 +96,22 @@ def _exit_code(exc: Exception, lang: Lang) -> int:
     if isinstance(exc, InputError):
         _echo(exc.text(lang))
         return EXIT_INPUT
-    if isinstance(exc, ParameterError | MissingExtraError):
-        _echo(f"参数或环境有误：\n{exc}" if zh and isinstance(exc, ParameterError) else str(exc))
+    if isinstance(exc, ParameterError):
+        _echo(exc.text(lang))
+        return EXIT_INPUT
+    if isinstance(exc, MissingExtraError):
+        _echo(f"缺少可选功能：{exc}" if zh else str(exc))
         return EXIT_INPUT
     if type(exc).__name__ == "ValidationError":  # pydantic: settings built from options
         errors = exc.errors()  # type: ignore[attr-defined]
         _echo("错误：选项的值有误：" if zh else "Error: bad option values:")
         for e in errors[:20]:
             got = repr(e.get("input"))[:80]
-            _echo(f"  - {'.'.join(str(p) for p in e['loc'])}: {e['msg']} "
-                  f"({'实为' if zh else 'got'} {got})")
+            where = ".".join(str(p) for p in e["loc"])
+            if zh:
+                _echo(f"  - {option_of(where)}：{detail_zh(str(e['msg']))}（实为 {got}）")
+            else:
+                _echo(f"  - {where}: {e['msg']} (got {got})")
         return EXIT_USAGE
     if isinstance(exc, BrokenPipeError):  # the reader went away (| head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from propfee.cli._common import Lang
 
-__all__ = ["usage_lines"]
+__all__ = ["detail_zh", "option_of", "usage_lines"]
 
 ARGUMENT_NAMES_ZH: Final[dict[str, str]] = {
     "compounds_file": "小区文件",
@@ -45,11 +45,32 @@ _DETAILS_ZH: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
 """click's and propfee's English value messages, worded in Chinese."""
 
 
-def _detail_zh(message: str) -> str:
+def detail_zh(message: str) -> str:
+    """A value message of click or pydantic in Chinese (a message already Chinese, or one
+    not known, as it is).
+
+    Examples
+    --------
+    >>> detail_zh("Input should be greater than 0")
+    '应大于 0'
+    """
     for pattern, text in _DETAILS_ZH:
         if pattern.match(message):
             return pattern.sub(text, message)
     return message  # already Chinese (propfee's own messages take the language)
+
+
+def option_of(field: str) -> str:
+    """The command-line option of a settings field: its name without the unit, with
+    dashes (``time_limit_s`` -> ``--time-limit``).
+
+    Examples
+    --------
+    >>> option_of("max_distance_m"), option_of("draws")
+    ('--max-distance', '--draws')
+    """
+    name = re.sub(r"_(s|m)$", "", field)
+    return "--" + name.replace("_", "-")
 
 
 def _kinds(thing: object) -> set[str]:
@@ -81,7 +102,7 @@ def _message_zh(exc: Any) -> str:
     if "BadParameter" in kinds:
         where = _param_zh(exc.param, exc.param_hint)
         gap = " " if where.startswith("-") else ""  # an option stands apart, a name does not
-        return f"{where}{gap}的值有误：{_detail_zh(str(exc.message))}"
+        return f"{where}{gap}的值有误：{detail_zh(str(exc.message))}"
     if "NoSuchOption" in kinds:
         return f"没有选项 {exc.option_name}{_close(exc)}"
     if "NoSuchCommand" in kinds:
@@ -99,7 +120,7 @@ def _message_zh(exc: Any) -> str:
     for pattern, text in patterns:
         if re.match(pattern, message, re.DOTALL):
             return re.sub(pattern, text, message, flags=re.DOTALL)
-    return _detail_zh(message)
+    return detail_zh(message)
 
 
 def usage_lines(exc: Any, lang: Lang) -> list[str]:

@@ -316,9 +316,9 @@ def _drivers_table(sheet: Any, tornado: pd.DataFrame, row: int, lang: Language,
         "对街道补贴影响最大的输入（每次只改变一项，其余取本次取值）" if zh else
         "The inputs that move the street subsidy most (one at a time, the rest at their "
         "values)")).font = bold
-    heads = (["输入", "低值", "高值", "取低值时补贴（元/年）", "取高值时补贴（元/年）"] if zh
-             else ["Input", "Low", "High", "Subsidy at low [yuan/year]",
-                   "Subsidy at high [yuan/year]"])
+    heads = (["输入", "低值", "高值", "取低值时补贴\n（元/年）", "取高值时补贴\n（元/年）"] if zh
+             else ["Input", "Low", "High", "Subsidy at low\n[yuan/year]",
+                   "Subsidy at high\n[yuan/year]"])
     for j, text in enumerate(heads, start=1):
         cell = sheet.cell(row=row + 1, column=j, value=text)
         cell.font, cell.fill, cell.border = bold, head_fill, Border(bottom=thin)

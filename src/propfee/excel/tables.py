@@ -38,7 +38,7 @@ import pandas as pd
 from propfee._optional import require
 from propfee.budget import DistrictBudget
 from propfee.compound import COMPOUND_COLUMNS, ColumnSpec
-from propfee.excel.units import MoneyUnit
+from propfee.excel.units import CJK_FONT, MoneyUnit
 from propfee.io.writers import inert, neutralise_formulas
 from propfee.labels import Language, label, label_table
 from propfee.report import key_figures, payer_totals, who_pays_table
@@ -178,7 +178,7 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    bold = Font(bold=True)
+    bold = Font(name=CJK_FONT, bold=True)  # a named font: never a serif fallback in print
     header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
     total_fill = PatternFill("solid", fgColor=_TOTAL_FILL)
     thin = Side(style="thin", color="808080")
@@ -226,7 +226,10 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
         widest = max([display_width(t) for t in texts] + [display_width(total or "")
                                                           if j == 1 else 0, 6])
         head = display_width(str(header))
-        inner = min(max(widest, -(-head // 3)), _MAX_WIDTH)
+        # the unit, "（元/年）" or "[yuan/year]", stays on one line of the heading
+        unit = display_width(str(header)[max(str(header).rfind("（"), str(header).rfind(" ["),
+                                               0):])
+        inner = min(max(widest, -(-head // 3), unit if unit < head else 0), _MAX_WIDTH)
         # Wrapping breaks at spaces and brackets, so allow a little slack per line.
         lines_needed = max(lines_needed, -(-head // max(inner - 2, 4)))
         letter = get_column_letter(j)
