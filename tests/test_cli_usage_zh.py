@@ -107,3 +107,20 @@ def test_parameter_and_option_value_errors_in_chinese(
     code, lines = _run(monkeypatch, capsys, ["bundle", "x.csv", "--labels", "zh",
                                              "--time-limit", "0"])
     assert (code, lines) == (2, ["错误：选项的值有误：", "  - --time-limit：应大于 0（实为 0.0）"])
+
+
+def test_a_bad_bundle_file_is_described_in_chinese(
+        here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (here / "b.csv").write_text("bundle_id,compound_id\nB1,a\nB1,a\nB2,nope\n",
+                                encoding="utf-8")
+    code, lines = _run(monkeypatch, capsys, ["evaluate", "x.csv", "--labels", "zh",
+                                             "--bundles", "b.csv"])
+    assert (code, lines) == (1, [
+        "打包文件 b.csv 有 2 个问题：",
+        "  - 第 3 行，小区 'a'，compound_id：在组合“B1”中出现两次（另见第 2 行）（实为 \"a\"）",
+        "  - 第 4 行，小区 'nope'，compound_id：不是小区表中的小区（实为 \"nope\"）"])
+    (here / "c.csv").write_text("group,compound_id\nB1,a\n", encoding="utf-8")
+    code, lines = _run(monkeypatch, capsys, ["evaluate", "x.csv", "--labels", "zh",
+                                             "--bundles", "c.csv"])
+    assert code == 1
+    assert lines[1].endswith("缺少列（捆绑编号）")

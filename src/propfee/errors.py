@@ -28,6 +28,33 @@ class PropfeeError(Exception):
     """Base class of every error propfee raises on purpose."""
 
 
+_MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), text) for pattern, text in (
+        (r"^missing column \((.*)\)$", "缺少列（\\1）"),
+        (r"^empty bundle id$", "捆绑编号为空"),
+        (r"^empty compound id$", "小区编号为空"),
+        (r"^not a compound of the table$", "不是小区表中的小区"),
+        (r"^twice in bundle '(.*)' \(row (\d+)\)$", "在组合“\\1”中出现两次（另见第 \\2 行）"),
+        (r"^also in bundle '(.*)' \(row (\d+)\)$", "也在组合“\\1”中（第 \\2 行）"),
+        (r"^must be a number >= 0 \[yuan/year\]$", "应为不小于 0 的数（元/年）"),
+        (r"^bundle '(.*)' has (\S+) in row (\d+)$", "与组合“\\1”第 \\3 行的 \\2 不同"),
+        (r"^more than the compound's (\S+) households$", "多于该小区的户数 \\1"),
+    ))
+"""Messages of problems that are worded in English where they are found, in Chinese."""
+
+_WHAT_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^bundle file (.*)$", re.DOTALL), "打包文件 \\1"),
+)
+"""What an error is about, in Chinese, where it is named in English."""
+
+
+def _in_chinese(text: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, words in table:
+        if pattern.match(text):
+            return pattern.sub(words, text)
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input.
@@ -96,7 +123,8 @@ class Problem:
         zh = lang == "zh"
         got = _got(self.value, zh)
         if self.located:
-            return f"{self.where(lang)}{'：' if zh else ': '}{self.message}{got}"
+            message = _in_chinese(self.message, _MESSAGES_ZH) if zh else self.message
+            return f"{self.where(lang)}{'：' if zh else ': '}{message}{got}"
         where = ""
         if self.line is not None:
             where = f"第 {self.line} 行，" if zh else f"row {self.line}, "
@@ -106,7 +134,7 @@ class Problem:
             f"{_cut(self.field)}：" if zh else f"field {_short(self.field)}: ")
         if zh:
             got = "" if self.value is None else f"（实为 {_got(self.value, zh)[4:]}）"
-            return f"{where}{field}{self.message}{got}"
+            return f"{where}{field}{_in_chinese(self.message, _MESSAGES_ZH)}{got}"
         got = "" if self.value is None else f" (got {_short(self.value)})"
         return f"{where}{field}{self.message}{got}"
 
@@ -213,7 +241,7 @@ class InputError(PropfeeError):
         lang = lang or self.lang
         zh = lang == "zh"
         n = len(self.problems)
-        what = _cut(self.what, 300)
+        what = _cut(_in_chinese(self.what, _WHAT_ZH) if zh else self.what, 300)
         head = (f"{what} 有 {n} 个问题：" if zh
                 else f"{n} problem{'s' if n != 1 else ''} in {what}:")
         shown = self.problems
