@@ -168,7 +168,10 @@ def write_plans_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
         "Comparison rows: the same work by a market company alone, with no public income, "
         "street services or renovation capital; their subsidy is what would keep every "
         "compound out of deficit.")).font = plain
-    sheet.column_dimensions["A"].width = 46
+    from propfee.excel.tables import display_width
+
+    widest = max([display_width(str(name)) for name in frame.index] + [40])
+    sheet.column_dimensions["A"].width = min(widest + 2, 80)  # every plan's name whole
     for j in range(2, len(heads) + 1):
         sheet.column_dimensions[sheet.cell(row=4, column=j).column_letter].width = \
             20 if j == 3 else 14

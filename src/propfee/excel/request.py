@@ -201,14 +201,16 @@ def write_request_sheet(sheet: Any, budget: DistrictBudget, *, lang: Language,
             if j > 1:
                 cell.number_format = money_format
     note = 6 + len(fen)
-    notes = (["说明：", "1. 街道兜底服务：由街道承担的垃圾清运、网格员等费用。",
+    notes = (["说明：", "1. 街道兜底服务：由街道承担的垃圾清运、网格员等费用；"
+              "网格员按工资增长，其余按物价增长。",
               "2. 小区资金池缺口补贴：各小区当年物业费和公共资源收益不足以支付其支出的部分，"
               "逐个小区补足；有结余的小区不抵减其他小区。",
               "3. 改造资金：智能门禁、监控、停车等设备的购置费，按使用年限折算到每年。",
               f"4. {year_list[0]} 年与汇总页一致；以后各年为预测，随收缴率、工资和物价变化，"
               "请每年按实际重新测算。"] if zh else
              ["Notes:", "1. Street services: garbage removal, grid workers and the like, "
-              "borne by the street.",
+              "borne by the street; the grid workers' pay grows with wages, the rest with "
+              "prices.",
               "2. Subsidy: each compound's shortfall of the year (fees and public income "
               "below its spending), made up compound by compound; a surplus is not set "
               "against another compound's shortfall.",
