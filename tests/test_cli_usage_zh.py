@@ -124,3 +124,11 @@ def test_a_bad_bundle_file_is_described_in_chinese(
                                              "--bundles", "c.csv"])
     assert code == 1
     assert lines[1].endswith("缺少列（捆绑编号）")
+
+
+def test_a_column_mapping_error_names_the_option_in_chinese(
+        here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, lines = _run(monkeypatch, capsys, ["evaluate", "x.csv", "--labels", "zh",
+                                             "--column", "户数=nosuch"])
+    assert code == 1
+    assert lines[-1] == '  - --column 选项：nosuch 不是小区表的列（实为 "户数=nosuch"）'

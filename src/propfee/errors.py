@@ -42,6 +42,9 @@ _MESSAGES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 """Messages of problems that are worded in English where they are found, in Chinese."""
 
+_FIELDS_ZH: dict[str, str] = {"mapping": "--column 选项"}
+"""Fields that are options of the command line, as a Chinese message names them."""
+
 _WHAT_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^bundle file (.*)$", re.DOTALL), "打包文件 \\1"),
 )
@@ -131,7 +134,8 @@ class Problem:
         if self.row is not None:
             where += f"小区 {_short(self.row)}，" if zh else f"compound {_short(self.row)}, "
         field = "" if self.field == "file" else (
-            f"{_cut(self.field)}：" if zh else f"field {_short(self.field)}: ")
+            f"{_cut(_FIELDS_ZH.get(self.field, self.field))}：" if zh
+            else f"field {_short(self.field)}: ")
         if zh:
             got = "" if self.value is None else f"（实为 {_got(self.value, zh)[4:]}）"
             return f"{where}{field}{_in_chinese(self.message, _MESSAGES_ZH)}{got}"
