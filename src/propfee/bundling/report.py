@@ -779,7 +779,7 @@ def write_bundle_workbook(path: str | Path, c: BundleComparison, *,
     from openpyxl import Workbook
 
     from propfee.excel.tables import write_table_sheet
-    from propfee.excel.units import page_setup
+    from propfee.excel.units import page_setup, sheet_title
 
     check_target(target)
     zh = labels == "zh"
@@ -796,8 +796,8 @@ def write_bundle_workbook(path: str | Path, c: BundleComparison, *,
         sheet = book.create_sheet(name)
         raw = frame[[col for col in columns if col in frame.columns]]
         write_table_sheet(sheet, raw, _shown(frame, columns, labels, names), total=total)
-        page_setup(sheet, title=f"{title}：{name}" if zh else f"{title}: {name}", lang=labels,
-                   printed=day, header_row=1)
+        page_setup(sheet, title=sheet_title(title, name, labels), lang=labels, printed=day,
+                   header_row=1)
     _summary_sheet(book.create_sheet("摘要" if zh else "Summary"), summary_rows(c, labels),
                    lang=labels, title=title, printed=day)
     book.active = len(book.sheetnames) - 1  # opens on the summary

@@ -25,8 +25,8 @@ from propfee._optional import require
 from propfee.analysis.montecarlo import MonteCarloResult, Uncertainty
 from propfee.analysis.projection import ProjectionSettings
 from propfee.excel.projection import _fit_headers, fen
-from propfee.excel.tables import _write_table, display_width
-from propfee.excel.units import CJK_FONT, YUAN_PER_WAN, page_setup, write_notes
+from propfee.excel.tables import display_width, write_table_sheet
+from propfee.excel.units import CJK_FONT, YUAN_PER_WAN, page_setup, sheet_title, write_notes
 from propfee.io.writers import inert, neutralise_formulas
 from propfee.labels import Language, label, label_table
 
@@ -364,7 +364,6 @@ def write_montecarlo_workbook(
     """
     require("openpyxl", feature="writing Excel files", extra="excel")
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     lang = labels
     day = printed or dt.date.today()
@@ -377,19 +376,15 @@ def write_montecarlo_workbook(
     table = book.create_sheet(SHEET_NAMES["compounds"][k])
     raw = compound_table(result, names)
     shown = neutralise_formulas(label_table(raw, lang))
-    last = _write_table(table, raw, shown, first_row=1, total=label("total_row", lang))
+    last = write_table_sheet(table, raw, shown, total=label("total_row", lang),
+                             unsummed=(*_QUANTILES, "p_pool_negative"))  # do not add up
     column = {c: j for j, c in enumerate(raw.columns, start=1)}
     for row in range(2, last):
         table.cell(row=row, column=column["p_pool_negative"]).number_format = "0.0%"
-    for j, code in enumerate(raw.columns, start=1):
-        cell = table.cell(row=last, column=j)
-        cell.font = Font(name=CJK_FONT, bold=True)
-        if code in (*_QUANTILES, "p_pool_negative"):
-            cell.value = None  # quantiles do not add up
     _fit_headers(table, 1, [str(c) for c in shown.columns])
     table.freeze_panes = "C2" if names is not None else "B2"
-    page_setup(table, title=f"{title}：{table.title}" if lang == "zh"
-               else f"{title}: {table.title}", lang=lang, printed=day, header_row=1)
+    page_setup(table, title=sheet_title(title, table.title, lang), lang=lang, printed=day,
+               header_row=1)
     end = _figures_sheet(front, result, settings, lang, title)
     _interval_chart(front, table, rows=min(CHART_COMPOUNDS, len(raw)),
                     first_col=column["subsidy_q05_yuan"],
@@ -397,7 +392,7 @@ def write_montecarlo_workbook(
                     lang=lang, anchor=f"A{end + 2}")
     page_setup(front, title=title, lang=lang, printed=day, height_pages=1)
     write_notes(book.create_sheet(SHEET_NAMES["notes"][k]),
-                f"{title}：{SHEET_NAMES['notes'][1]}" if lang == "zh" else f"{title}: notes",
+                sheet_title(title, SHEET_NAMES["notes"][1] if lang == "zh" else "notes", lang),
                 _notes(result, settings, uncertainty or Uncertainty(), seed, lang),
                 lang=lang, printed=day)
     target = Path(path)

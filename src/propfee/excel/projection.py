@@ -26,8 +26,8 @@ import pandas as pd
 
 from propfee._optional import require
 from propfee.analysis.projection import Projection, ProjectionSettings
-from propfee.excel.tables import _write_table, display_width, exact_total
-from propfee.excel.units import CJK_FONT, YUAN_PER_WAN, page_setup, write_notes
+from propfee.excel.tables import display_width, exact_total, write_table_sheet
+from propfee.excel.units import CJK_FONT, YUAN_PER_WAN, page_setup, sheet_title, write_notes
 from propfee.io.writers import inert, neutralise_formulas
 from propfee.labels import Language, label, label_table
 from propfee.money import fen_to_yuan, yuan_to_fen
@@ -197,15 +197,9 @@ def _fit_headers(sheet: Any, row: int, headers: list[str]) -> None:
 def _table(sheet: Any, raw: pd.DataFrame, lang: Language, *, unsummed: tuple[str, ...],
            title: str, printed: dt.date) -> int:
     """Write a labelled table with its total row; returns the last row written."""
-    from openpyxl.styles import Font
-
     shown = neutralise_formulas(label_table(raw, lang))
-    last = _write_table(sheet, raw, shown, first_row=1, total=label("total_row", lang))
-    for j, column in enumerate(raw.columns, start=1):
-        cell = sheet.cell(row=last, column=j)
-        cell.font = Font(name=CJK_FONT, bold=True)
-        if column in unsummed:
-            cell.value = None
+    last = write_table_sheet(sheet, raw, shown, total=label("total_row", lang),
+                             unsummed=unsummed)
     _fit_headers(sheet, 1, [str(c) for c in shown.columns])
     page_setup(sheet, title=title, lang=lang, printed=printed, header_row=1)
     return last
@@ -407,20 +401,18 @@ def write_projection_workbook(
     front = book.create_sheet(_sheet_name("conclusion", lang))
     year_sheet = book.create_sheet(_sheet_name("years", lang))
     last = _table(year_sheet, years, lang, unsummed=("balance_end_yuan",),
-                  title=f"{title}：{year_sheet.title}" if lang == "zh"
-                  else f"{title}: {year_sheet.title}", printed=day)
+                  title=sheet_title(title, year_sheet.title, lang), printed=day)
     compound_sheet = book.create_sheet(_sheet_name("compounds", lang))
     _table(compound_sheet, funding, lang, unsummed=("baseline_fee_rate_yuan_per_m2_month",),
-           title=f"{title}：{compound_sheet.title}" if lang == "zh"
-           else f"{title}: {compound_sheet.title}", printed=day)
+           title=sheet_title(title, compound_sheet.title, lang), printed=day)
     compound_sheet.freeze_panes = "C2" if names is not None else "B2"
     end = _conclusion_sheet(front, projection, settings, years, funding, lang, title)
     _line_chart(front, year_sheet, last_row=last - 1, column=len(years.columns), lang=lang,
                 anchor=f"A{end + 2}")
     page_setup(front, title=title, lang=lang, printed=day, height_pages=1)
     write_notes(book.create_sheet(_sheet_name("notes", lang)),
-                f"{title}：{_sheet_name('notes', lang)}" if lang == "zh"
-                else f"{title}: notes", _notes(settings, years, lang), lang=lang, printed=day)
+                sheet_title(title, _sheet_name("notes", lang) if lang == "zh" else "notes", lang),
+                _notes(settings, years, lang), lang=lang, printed=day)
     target = Path(path)
     book.save(target)
     return target

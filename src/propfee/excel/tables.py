@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -170,10 +170,12 @@ def _cell_text(value: Any, fmt: str | None) -> str:
 
 
 def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_row: int,
-                 total: str | None, freeze: bool = True) -> int:
+                 total: str | None, freeze: bool = True,
+                 unsummed: Collection[str] = ()) -> int:
     """Write ``shown`` (labelled) at ``first_row`` with formats from ``raw``'s names.
 
-    Returns the last row written.
+    The totals row sums the additive columns but those in ``unsummed`` (a year-end
+    balance, a quantile). Returns the last row written.
     """
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -212,8 +214,8 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
             cell.border = Border(top=thin)
             if j == 1:
                 cell.value = inert(total)
-            elif _additive(str(column)) and pd.api.types.is_numeric_dtype(raw[column]) \
-                    and raw[column].dtype != bool:
+            elif _additive(str(column)) and column not in unsummed \
+                    and pd.api.types.is_numeric_dtype(raw[column]) and raw[column].dtype != bool:
                 cell.value = exact_total(raw[column])
                 cell.number_format = formats[j - 1] or "General"
                 if isinstance(cell.value, str):  # beyond a double's exact digits: text
@@ -244,7 +246,7 @@ def _write_table(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *, first_ro
 
 
 def write_table_sheet(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *,
-                      total: str | None = None) -> int:
+                      total: str | None = None, unsummed: Collection[str] = ()) -> int:
     """Write a table on its own sheet as the report's tables are written.
 
     Bold shaded headers that wrap, number formats from the unit in each raw column's
@@ -263,13 +265,16 @@ def write_table_sheet(sheet: Any, raw: pd.DataFrame, shown: pd.DataFrame, *,
         The same table as the reader sees it (labelled headers and values).
     total
         The totals row's label (e.g. ``"合计"``), or ``None`` for no totals row.
+    unsummed
+        Additive-looking columns the totals row leaves empty (a year-end balance, a
+        quantile: their sum means nothing).
 
     Returns
     -------
     int
         The last row written. [row]
     """
-    return _write_table(sheet, raw, shown, first_row=1, total=total)
+    return _write_table(sheet, raw, shown, first_row=1, total=total, unsummed=unsummed)
 
 
 _EXACT: Final = 2**53

@@ -7,6 +7,7 @@
   二片区 ... 十片区, 十一片区 (and Z2 before Z10), not in string order.
 - contracts are named by :func:`propfee.labels.contract_name` (``zone:Z001`` reads
   "片区 Z001"), never by the internal code.
+- :func:`sheet_title`: a sheet's page header, "workbook title：sheet";
 - :func:`page_setup`: A4 landscape, one page wide, a title in the header and the date and
   page numbers ("第 &P 页，共 &N 页") in the footer;
 - :func:`write_notes`: a notes sheet, a title and one wrapped paragraph a row.
@@ -29,6 +30,7 @@ __all__ = [
     "money_unit",
     "natural_key",
     "page_setup",
+    "sheet_title",
     "write_notes",
 ]
 
@@ -115,6 +117,17 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     if position < len(text):
         parts.append((1, text[position:]))
     return tuple(parts)
+
+
+def sheet_title(title: str, part: str, lang: Language) -> str:
+    """A page header of one sheet of a workbook: the workbook's title and the sheet's part.
+
+    Examples
+    --------
+    >>> sheet_title("共享物业打包方案", "组合", "zh"), sheet_title("Bundles", "Members", "en")
+    ('共享物业打包方案：组合', 'Bundles: Members')
+    """
+    return f"{title}：{part}" if lang == "zh" else f"{title}: {part}"
 
 
 def page_setup(sheet: Any, *, title: str, lang: Language, printed: dt.date,

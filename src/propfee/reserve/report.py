@@ -319,7 +319,7 @@ def write_reserve(
     propfee.errors.InputError
         If the target is not an ``.xlsx`` file.
     """
-    from propfee.excel.units import page_setup
+    from propfee.excel.units import page_setup, sheet_title
     from propfee.io import neutralise_formulas
 
     printed = dt.date.today() if printed is None else printed
@@ -373,9 +373,8 @@ def write_reserve(
                 if name == "funding":
                     for cell in sheet[sheet.max_row]:
                         cell.font = Font(bold=True)
-                page_setup(sheet, title=f"{notes[0]}: {sheet_name}" if labels == "en"
-                           else f"{notes[0]}：{sheet_name}", lang=labels, printed=printed,
-                           header_row=1)
+                page_setup(sheet, title=sheet_title(notes[0], sheet_name, labels),
+                           lang=labels, printed=printed, header_row=1)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
